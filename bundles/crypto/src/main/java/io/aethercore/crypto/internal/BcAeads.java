@@ -1,0 +1,120 @@
+package io.aethercore.crypto.internal;
+
+import org.osgi.service.component.annotations.Component;
+import io.aethercore.api.crypto.Aead;
+import io.aethercore.api.crypto.AeadAlgorithm;
+import io.aethercore.api.crypto.AeadAuthenticationException;
+import io.aethercore.api.crypto.AeadService;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.modes.AEADCipher;
+import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
+import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/** ChaCha20-Poly1305 (RFC 8439) and AES-256-GCM on BouncyCastle. OSGi-free. */
+@Component(
+        service = AeadService.class,
+        configurationPid = BcProviders.PID,
+        property = {
+            "service.ranking:Integer=10",
+            "aethercore.provider=bouncycastle",
+            "aethercore.native:Boolean=false",
+            "aethercore.algorithms=ChaCha20-Poly1305",
+            "aethercore.algorithms=AES-256-GCM"
+        })
+public final class BcAeads implements AeadService {
+
+    private static final Set<AeadAlgorithm> ALGORITHMS = EnumSet.allOf(AeadAlgorithm.class);
+
+    @Override
+    public String provider() {
+        return BcHashing.PROVIDER;
+    }
+
+    @Override
+    public Set<AeadAlgorithm> algorithms() {
+        return ALGORITHMS;
+    }
+
+    @Override
+    public Aead newAead(AeadAlgorithm algorithm, byte[] key) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (key == null || key.length != AeadAlgorithm.KEY_LENGTH) {
+            throw new IllegalArgumentException(algorithm.id() + " needs a " + AeadAlgorithm.KEY_LENGTH + "-byte key");
+        }
+        return new BcAead(algorithm, key.clone());
+    }
+
+    @Override
+    public String toString() {
+        return "AeadService[" + provider() + "]";
+    }
+
+    private static final class BcAead implements Aead {
+        private final AeadAlgorithm algorithm;
+        private final KeyParameter key;
+
+        BcAead(AeadAlgorithm algorithm, byte[] key) {
+            this.algorithm = algorithm;
+            this.key = new KeyParameter(key);
+        }
+
+        @Override
+        public AeadAlgorithm algorithm() {
+            return algorithm;
+        }
+
+        private AEADCipher cipher(boolean encrypt, byte[] nonce, byte[] aad) {
+            if (nonce == null || nonce.length != AeadAlgorithm.NONCE_LENGTH) {
+                throw new IllegalArgumentException(algorithm.id() + " needs a " + AeadAlgorithm.NONCE_LENGTH + "-byte nonce");
+            }
+            AEADCipher c = algorithm == AeadAlgorithm.CHACHA20_POLY1305
+                    ? new ChaCha20Poly1305()
+                    : GCMBlockCipher.newInstance(AESEngine.newInstance());
+            c.init(encrypt, new AEADParameters(key, AeadAlgorithm.TAG_LENGTH * 8, nonce, Bytes.orEmpty(aad)));
+            return c;
+        }
+
+        @Override
+        public byte[] seal(byte[] nonce, byte[] plaintext, byte[] associatedData) {
+            Objects.requireNonNull(plaintext, "plaintext");
+            AEADCipher c = cipher(true, nonce, associatedData);
+            byte[] out = new byte[c.getOutputSize(plaintext.length)];
+            int n = c.processBytes(plaintext, 0, plaintext.length, out, 0);
+            try {
+                c.doFinal(out, n);
+            } catch (InvalidCipherTextException e) {
+                throw new IllegalStateException("encryption cannot fail", e);
+            }
+            return out;
+        }
+
+        @Override
+        public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
+                throws AeadAuthenticationException {
+            if (ciphertextAndTag == null || ciphertextAndTag.length < AeadAlgorithm.TAG_LENGTH) {
+                throw new AeadAuthenticationException();
+            }
+            AEADCipher c = cipher(false, nonce, associatedData);
+            byte[] out = new byte[c.getOutputSize(ciphertextAndTag.length)];
+            try {
+                int n = c.processBytes(ciphertextAndTag, 0, ciphertextAndTag.length, out, 0);
+                c.doFinal(out, n);
+            } catch (InvalidCipherTextException | RuntimeException e) {
+                java.util.Arrays.fill(out, (byte) 0);
+                throw new AeadAuthenticationException();
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "Aead[" + algorithm.id() + ", key hidden]";
+        }
+    }
+}
