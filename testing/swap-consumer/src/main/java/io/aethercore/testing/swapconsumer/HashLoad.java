@@ -15,6 +15,9 @@ public interface HashLoad {
     /** Calls completed so far (successful or not). */
     long calls();
 
+    /** Provider of the latest successful call, or {@code null} before the first. */
+    String lastProvider();
+
     /** Stops the threads and reports. */
     LoadReport stop() throws InterruptedException;
 }

@@ -16,6 +16,9 @@ import java.util.Map;
 public record LoadReport(long calls, long failures, String firstFailure, Map<String, Long> callsByProvider,
         List<Switch> switches, long maxGapNanos) {
 
-    /** The first successful call served by {@code to}, at {@code atNanos} ({@link System#nanoTime()}). */
-    public record Switch(String from, String to, long atNanos) {}
+    /**
+     * The first successful call served by {@code to}: it picked the provider at {@code startedNanos}
+     * and completed at {@code atNanos} (both {@link System#nanoTime()}).
+     */
+    public record Switch(String from, String to, long startedNanos, long atNanos) {}
 }

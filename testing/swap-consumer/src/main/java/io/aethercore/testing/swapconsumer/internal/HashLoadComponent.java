@@ -78,6 +78,12 @@ public final class HashLoadComponent implements HashLoad {
     }
 
     @Override
+    public String lastProvider() {
+        Run r = run;
+        return r == null ? null : r.lastProvider;
+    }
+
+    @Override
     public synchronized LoadReport stop() throws InterruptedException {
         Run r = run;
         if (r == null) {
@@ -128,6 +134,7 @@ public final class HashLoadComponent implements HashLoad {
         void loop(HashAlgorithm alg, ServiceSlot<HashService> slot, byte[] data, byte[] expected) {
             long last = System.nanoTime();
             while (running) {
+                long started = System.nanoTime();
                 try {
                     HashService h = slot.get(PATIENCE); // once per operation
                     var hasher = h.newHasher(alg);
@@ -145,7 +152,7 @@ public final class HashLoadComponent implements HashLoad {
                     if (!p.equals(lastProvider)) {
                         synchronized (switches) {
                             if (!p.equals(lastProvider)) {
-                                switches.add(new LoadReport.Switch(lastProvider, p, now));
+                                switches.add(new LoadReport.Switch(lastProvider, p, started, now));
                                 lastProvider = p;
                             }
                         }
