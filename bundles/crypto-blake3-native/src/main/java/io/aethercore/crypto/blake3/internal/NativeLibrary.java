@@ -35,20 +35,28 @@ final class NativeLibrary {
         return UNAVAILABLE_REASON;
     }
 
-    private static String load() {
-        String os = System.getProperty("os.name", "?").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT);
-        String resource;
-        if (os.contains("linux")) {
-            resource = "libblake3.so";
-        } else if (os.contains("mac")) {
-            resource = "libblake3.dylib";
-        } else {
-            return "the bundled BLAKE3 library is built for Linux and macOS only, and this is " + os;
+    /**
+     * The bundled library for this platform, or why there is none: {@code [resource, null]} or
+     * {@code [null, reason]}.
+     */
+    static String[] libraryFor(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        if (!os.contains("linux") && !os.contains("mac")) {
+            return new String[] {null, "the bundled BLAKE3 library is built for Linux and macOS only, and this is " + osName};
         }
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            return "the bundled BLAKE3 library is built for x86-64 only, and this CPU is " + arch;
+            return new String[] {null, "the bundled BLAKE3 library is built for x86-64 only, and this CPU is " + osArch};
         }
+        return new String[] {os.contains("linux") ? "libblake3.so" : "libblake3.dylib", null};
+    }
+
+    private static String load() {
+        String[] lib = libraryFor(System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"));
+        if (lib[0] == null) {
+            return lib[1];
+        }
+        String resource = lib[0];
         Path dir = null;
         Path file = null;
         try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of AetherCore: unit and known-answer tests of every module, then the Pax Exam
+# integration tests in real Karaf containers. Installs the Debian packages the tests need when
+# missing (as root with apt-get; otherwise it names them and stops).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk17.sh
+
+# Debian packages used by tests: openssl (interop checks of exported keys).
+packages=(openssl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing test dependencies: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "The tests need these Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+exec ./mvnw -B install "$@"
