@@ -69,10 +69,14 @@ public final class BcAeads implements AeadService {
             return algorithm;
         }
 
-        private AEADCipher cipher(boolean encrypt, byte[] nonce, byte[] aad) {
+        private void checkNonce(byte[] nonce) {
             if (nonce == null || nonce.length != AeadAlgorithm.NONCE_LENGTH) {
                 throw new IllegalArgumentException(algorithm.id() + " needs a " + AeadAlgorithm.NONCE_LENGTH + "-byte nonce");
             }
+        }
+
+        private AEADCipher cipher(boolean encrypt, byte[] nonce, byte[] aad) {
+            checkNonce(nonce);
             AEADCipher c = algorithm == AeadAlgorithm.CHACHA20_POLY1305
                     ? new ChaCha20Poly1305()
                     : GCMBlockCipher.newInstance(AESEngine.newInstance());
@@ -97,6 +101,7 @@ public final class BcAeads implements AeadService {
         @Override
         public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
                 throws AeadAuthenticationException {
+            checkNonce(nonce); // a programming error is reported as such, whatever the input
             if (ciphertextAndTag == null || ciphertextAndTag.length < AeadAlgorithm.TAG_LENGTH) {
                 throw new AeadAuthenticationException();
             }

@@ -81,10 +81,13 @@ public final class BcHashing implements HashService {
     private static final class BcHasher implements Hasher {
         private final HashAlgorithm algorithm;
         private final Digest digest;
+        /** BLAKE3 only: the state right after init, for reset(). */
+        private final Blake3Digest initial;
 
         BcHasher(HashAlgorithm algorithm, Digest digest) {
             this.algorithm = algorithm;
             this.digest = digest;
+            this.initial = digest instanceof Blake3Digest b ? (Blake3Digest) b.copy() : null;
         }
 
         @Override
@@ -118,7 +121,13 @@ public final class BcHashing implements HashService {
 
         @Override
         public void reset() {
-            digest.reset();
+            if (initial != null) {
+                // Blake3Digest.reset() (BC 1.86) keeps the chaining values of completed 1 KiB chunks
+                // on its stack; restoring the initial state clears them (doFinal drains them itself)
+                ((Blake3Digest) digest).reset(initial);
+            } else {
+                digest.reset();
+            }
         }
     }
 }

@@ -75,6 +75,16 @@ public final class BcKem implements KemService {
         return new MlKemPair(new MLKEMPrivateKeyParameters(MLKEMParameters.ml_kem_1024, seed64));
     }
 
+    /**
+     * Key pair from an expanded FIPS 203 decapsulation key (3168 bytes), for the ACVP decapsulation
+     * known-answer tests, whose vectors carry no seed.
+     *
+     * @throws IllegalArgumentException if {@code dk} fails the FIPS 203 7.3 checks (length, hash of ek)
+     */
+    static KemKeyPair fromExpandedKey(byte[] dk) {
+        return new MlKemPair(new MLKEMPrivateKeyParameters(MLKEMParameters.ml_kem_1024, dk));
+    }
+
     @Override
     public Encapsulation encapsulate(RawPublicKey publicKey) throws MalformedKeyException {
         SecretWithEncapsulation swe = new MLKEMGenerator(random).generateEncapsulated(checkedKey(publicKey));

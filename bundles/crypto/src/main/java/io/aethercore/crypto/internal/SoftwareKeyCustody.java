@@ -424,10 +424,11 @@ public final class SoftwareKeyCustody implements KeyCustody {
                     org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(der)).build(b.build(passphrase));
             pem = new PemObject("ENCRYPTED PRIVATE KEY", enc.getEncoded());
         }
-        Arrays.fill(der, (byte) 0);
         StringWriter sw = new StringWriter();
         try (PemWriter w = new PemWriter(sw)) {
             w.writeObject(pem);
+        } finally {
+            Arrays.fill(der, (byte) 0); // only now: the unencrypted PemObject holds this very array
         }
         return sw.toString().getBytes(StandardCharsets.US_ASCII);
     }

@@ -6,8 +6,12 @@ import io.aethercore.api.crypto.RawPublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -97,10 +101,21 @@ final class SoftwareKeys {
 
     static byte[] toPkcs8(Pair pair) throws IOException {
         AsymmetricKeyParameter priv = pair.privateKey();
-        PrivateKeyInfo info = priv instanceof MLDSAPrivateKeyParameters
-                ? org.bouncycastle.pqc.crypto.util.PrivateKeyInfoFactory.createPrivateKeyInfo(priv)
-                : PrivateKeyInfoFactory.createPrivateKeyInfo(priv);
-        return info.getEncoded("DER");
+        if (priv instanceof Ed25519PrivateKeyParameters || priv instanceof X25519PrivateKeyParameters) {
+            // PKCS#8 v1 without the optional public key (RFC 8410), as openssl writes it: BC writes v2
+            // (OneAsymmetricKey with the public key), which OpenSSL 3.0 cannot read
+            byte[] raw = priv instanceof Ed25519PrivateKeyParameters k ? k.getEncoded()
+                    : ((X25519PrivateKeyParameters) priv).getEncoded();
+            try {
+                return new PrivateKeyInfo(new AlgorithmIdentifier(priv instanceof Ed25519PrivateKeyParameters
+                        ? EdECObjectIdentifiers.id_Ed25519 : EdECObjectIdentifiers.id_X25519),
+                        new DEROctetString(raw)).getEncoded("DER");
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+        // BC 1.86 encodes ML-DSA (org.bouncycastle.crypto.params) here too; the pqc factory does not know it
+        return PrivateKeyInfoFactory.createPrivateKeyInfo(priv).getEncoded("DER");
     }
 
     static Pair fromPkcs8(byte[] der) throws MalformedKeyException {
