@@ -1,0 +1,63 @@
+package io.aethercore.api.merkle;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Proof that the leaf at {@code leafIndex} is in the tree of {@code treeSize} leaves (RFC 9162
+ * section 2.1.3): the sibling hashes from the leaf up to the root.
+ */
+public final class InclusionProof {
+
+    private final long leafIndex;
+    private final long treeSize;
+    private final List<byte[]> path;
+
+    public InclusionProof(long leafIndex, long treeSize, List<byte[]> path) {
+        if (treeSize < 1 || leafIndex < 0 || leafIndex >= treeSize) {
+            throw new IllegalArgumentException("leaf index " + leafIndex + " is not in a tree of size " + treeSize);
+        }
+        this.leafIndex = leafIndex;
+        this.treeSize = treeSize;
+        List<byte[]> copy = new ArrayList<>(path.size());
+        for (byte[] h : path) {
+            copy.add(h.clone());
+        }
+        this.path = copy;
+    }
+
+    public long leafIndex() {
+        return leafIndex;
+    }
+
+    public long treeSize() {
+        return treeSize;
+    }
+
+    /** Sibling hashes, leaf level first (copies). */
+    public List<byte[]> path() {
+        List<byte[]> copy = new ArrayList<>(path.size());
+        for (byte[] h : path) {
+            copy.add(h.clone());
+        }
+        return copy;
+    }
+
+    int length() {
+        return path.size();
+    }
+
+    byte[] at(int i) {
+        return path.get(i);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("InclusionProof[index=" + leafIndex + ", size=" + treeSize + ", path=[");
+        for (int i = 0; i < path.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(Base64.getEncoder().encodeToString(path.get(i)));
+        }
+        return sb.append("]]").toString();
+    }
+}
