@@ -61,6 +61,6 @@ public interface MerkleLog {
 
     ConsistencyProof consistencyProof(long oldSize, long newSize) throws MerkleLogException;
 
-    /** Bytes the log occupies on disk (0 for a log in memory). */
+    /** Bytes the log occupies on disk, or -1 for a log held in memory only. */
     long storageBytes();
 }

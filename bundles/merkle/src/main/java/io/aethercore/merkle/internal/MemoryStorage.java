@@ -54,7 +54,7 @@ final class MemoryStorage implements LogStorage {
 
     @Override
     public long storageBytes() {
-        return 0;
+        return -1;
     }
 
     @Override
