@@ -448,6 +448,112 @@ class FileStorageRecoveryTest {
         reopenAndContinue(dir, 100, 4);
     }
 
+    // ------------------------------------------------------------ size and shutdown
+
+    /** Past 16 MiB of nodes, reads of complete chunks go through memory maps: proofs must not notice. */
+    @Test
+    void largeLogReadsAcrossMappedChunks() throws Exception {
+        int n = (MappedReader.CHUNK / 32) / 2 + 20_000; // ~2n nodes: more than one full chunk of nodes.dat
+        Path dir = tmp.resolve("large");
+        List<byte[]> expected = new ArrayList<>(n);
+        try (VineLog log = open(dir, Durability.ASYNC)) {
+            for (int i = 0; i < n; i++) {
+                byte[] e = MerkleTestSupport.utf8(Integer.toString(i));
+                expected.add(e);
+                log.append(e);
+            }
+        }
+        assertTrue(Files.size(dir.resolve(FileStorage.NODES)) > MappedReader.CHUNK);
+        MerkleTestSupport.Reference ref = new MerkleTestSupport.Reference(SHA256, expected);
+        try (VineLog log = open(dir, Durability.GROUP)) {
+            assertEquals(n, log.size());
+            assertArrayEquals(ref.root(n), log.root());
+            // leaves on both sides of the first chunk boundary of nodes.dat, and around the end
+            long boundaryLeaf = TreeMath.leavesFor(MappedReader.CHUNK / 32);
+            Random rnd = new Random(5);
+            List<Integer> probes = new ArrayList<>();
+            for (long i = boundaryLeaf - 40; i < boundaryLeaf + 40; i++) {
+                probes.add((int) i);
+            }
+            for (int k = 0; k < 200; k++) {
+                probes.add(rnd.nextInt(n));
+            }
+            probes.add(0);
+            probes.add(n - 1);
+            for (int i : probes) {
+                assertArrayEquals(expected.get(i), log.entry(i), "entry " + i);
+                assertArrayEquals(ref.leafHash(i), log.leafHash(i), "leaf hash " + i);
+                MerkleProofs.verifyInclusion(SHA256, ref.leafHash(i), log.inclusionProof(i, n), ref.root(n));
+                int older = i + 1 + rnd.nextInt(n - i);
+                MerkleProofs.verifyInclusion(SHA256, ref.leafHash(i), log.inclusionProof(i, older), ref.root(older));
+                assertArrayEquals(ref.root(i + 1), log.rootAt(i + 1), "root at " + (i + 1));
+                MerkleProofs.verifyConsistency(SHA256, log.consistencyProof(i + 1, n), ref.root(i + 1), ref.root(n));
+            }
+            // appending on, the mapped chunks stay valid
+            for (int i = 0; i < 1000; i++) {
+                byte[] e = MerkleTestSupport.utf8("more-" + i);
+                expected.add(e);
+                ref.add(e);
+                log.append(e);
+            }
+            assertArrayEquals(ref.root(n + 1000), log.root());
+            MerkleProofs.verifyInclusion(SHA256, ref.leafHash(17), log.inclusionProof(17, n + 1000), ref.root(n + 1000));
+        }
+    }
+
+    /** Closing under load: every append either returns or fails as retryable, none hangs, none is lost. */
+    @Test
+    void closeWhileAppending() throws Exception {
+        Path dir = tmp.resolve("closing");
+        java.util.concurrent.ConcurrentHashMap<Long, byte[]> acked = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        VineLog log = open(dir, Durability.GROUP);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                for (int k = 0; ; k++) {
+                    byte[] e = MerkleTestSupport.utf8("t" + thread + "-" + k);
+                    try {
+                        Durability d = Durability.values()[k % 3];
+                        acked.put(log.append(e, d), e);
+                    } catch (MerkleLogException ex) {
+                        if (!ex.isRetryable()) {
+                            failures.add(ex);
+                        }
+                        refused.incrementAndGet();
+                        return;
+                    } catch (Throwable ex) {
+                        failures.add(ex);
+                        return;
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(150);
+        log.close();
+        for (Thread t : threads) {
+            t.join(10_000);
+            assertTrue(!t.isAlive(), "an append hangs after close()");
+        }
+        assertTrue(failures.isEmpty(), () -> "unexpected failures: " + failures);
+        assertEquals(4, refused.get());
+        assertThrows(MerkleLogException.class, () -> log.append(new byte[1]));
+        try (VineLog again = open(dir, Durability.SYNC)) {
+            assertTrue(again.size() >= acked.size());
+            for (var a : acked.entrySet()) {
+                assertArrayEquals(a.getValue(), again.entry(a.getKey()));
+            }
+            List<byte[]> all = new ArrayList<>();
+            for (long i = 0; i < again.size(); i++) {
+                all.add(again.entry(i));
+            }
+            assertArrayEquals(MerkleTestSupport.referenceRoot(SHA256, all), again.root());
+        }
+    }
+
     // ------------------------------------------------------------ configuration
 
     @Test
