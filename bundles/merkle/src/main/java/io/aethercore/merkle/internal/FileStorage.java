@@ -416,7 +416,7 @@ final class FileStorage implements LogStorage {
         byte[] header = new byte[8];
         readFileFully(entries, offset, header);
         long len = readInt(header, 0) & 0xffffffffL;
-        if (len > MAX_RECORD) {
+        if (len > MAX_RECORD || offset + 8 + len > flushedEntryBytes) {
             throw new IOException("Merkle log '" + name + "': entry " + i + " is damaged on disk (length " + len + ")");
         }
         byte[] data = new byte[(int) len];
