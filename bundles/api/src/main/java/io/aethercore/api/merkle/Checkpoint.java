@@ -19,6 +19,10 @@ import java.util.Objects;
  *
  * The first three lines are the standard ones; the fourth is an extension line. Each line ends in a
  * newline. Signing it makes a {@link SignedCheckpoint}.
+ *
+ * <p>{@link #parse} accepts exactly the text {@link #body()} writes (no other extension lines, the
+ * timestamp as {@link Instant#toString()} spells it): signatures cover the text, and the parsed
+ * checkpoint must be that very text, or a signature would vouch for lines nobody verified.
  */
 public final class Checkpoint {
 
@@ -92,6 +96,10 @@ public final class Checkpoint {
         if (lines.length < 4) {
             throw new InvalidProofException("checkpoint needs origin, size, root and timestamp lines");
         }
+        if (lines.length > 4) {
+            // a signature covers the text, but body() would not reproduce these lines: refuse them
+            throw new InvalidProofException("checkpoint has lines after its timestamp line");
+        }
         String origin = lines[0];
         try {
             checkOrigin(origin);
@@ -116,20 +124,19 @@ public final class Checkpoint {
         if (root.length != 32 || !Base64.getEncoder().encodeToString(root).equals(lines[2])) {
             throw new InvalidProofException("checkpoint root must be 32 bytes in canonical base64");
         }
-        Instant ts = null;
-        for (int i = 3; i < lines.length; i++) {
-            if (lines[i].startsWith(TIMESTAMP) && ts == null) {
-                try {
-                    ts = Instant.parse(lines[i].substring(TIMESTAMP.length()));
-                } catch (DateTimeParseException e) {
-                    throw new InvalidProofException("checkpoint timestamp is not an RFC 3339 instant");
-                }
-            } else if (lines[i].isEmpty()) {
-                throw new InvalidProofException("checkpoint text has an empty line");
-            }
-        }
-        if (ts == null) {
+        if (!lines[3].startsWith(TIMESTAMP)) {
             throw new InvalidProofException("checkpoint has no timestamp line");
+        }
+        String text = lines[3].substring(TIMESTAMP.length());
+        Instant ts;
+        try {
+            ts = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidProofException("checkpoint timestamp is not an RFC 3339 instant");
+        }
+        if (!ts.toString().equals(text)) {
+            // another spelling of the instant (offset, case, trailing zeros) is another signed text
+            throw new InvalidProofException("checkpoint timestamp is not in canonical form (" + ts + ")");
         }
         return new Checkpoint(origin, size, root, ts);
     }

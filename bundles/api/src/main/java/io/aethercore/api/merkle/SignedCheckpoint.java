@@ -138,6 +138,9 @@ public final class SignedCheckpoint {
         if (sep < 0 || !note.endsWith("\n")) {
             throw new InvalidProofException("signed checkpoint has no blank line before its signatures");
         }
+        if (sep + 2 == note.length()) {
+            throw new InvalidProofException("signed checkpoint has no signature after its blank line");
+        }
         Checkpoint cp = Checkpoint.parse(note.substring(0, sep + 1));
         String[] lines = note.substring(sep + 2, note.length() - 1).split("\n", -1);
         if (lines.length > MAX_SIGNATURES) {

@@ -47,6 +47,12 @@ final class FileStorage implements LogStorage {
     static final String META = "log.properties";
     static final String FORMAT = "aethercore-merkle-vine/1";
     private static final int MARK_MAGIC = 0x41564d4b; // "AVMK"
+    /**
+     * Longest record data the format can hold (a Java array). Stored records are bounded by this and
+     * by the file, never by the configured entry limit: that limit applies to new appends only, and
+     * lowering it must not turn existing entries into "torn" ones.
+     */
+    static final long MAX_RECORD = Integer.MAX_VALUE - 16;
 
     private final String name;
     private final Path dir;
@@ -164,7 +170,7 @@ final class FileStorage implements LogStorage {
         while (offset + 8 <= entriesLen) {
             readFileFully(entries, offset, header);
             long len = readInt(header, 0) & 0xffffffffL;
-            if (len > maxEntryBytes || offset + 8 + len > entriesLen) {
+            if (len > MAX_RECORD || offset + 8 + len > entriesLen) {
                 break;
             }
             byte[] data = new byte[(int) len];
@@ -270,7 +276,7 @@ final class FileStorage implements LogStorage {
                 byte[] header = new byte[8];
                 readFileFully(entries, last, header);
                 long len = readInt(header, 0) & 0xffffffffL;
-                if (len > maxEntryBytes || last + 8 + len > entriesLen) {
+                if (len > MAX_RECORD || last + 8 + len > entriesLen) {
                     fits = false;
                 } else {
                     byte[] data = new byte[(int) len];
@@ -410,7 +416,7 @@ final class FileStorage implements LogStorage {
         byte[] header = new byte[8];
         readFileFully(entries, offset, header);
         long len = readInt(header, 0) & 0xffffffffL;
-        if (len > maxEntryBytes) {
+        if (len > MAX_RECORD || offset + 8 + len > flushedEntryBytes) {
             throw new IOException("Merkle log '" + name + "': entry " + i + " is damaged on disk (length " + len + ")");
         }
         byte[] data = new byte[(int) len];
