@@ -45,6 +45,7 @@ final class FileStorage implements LogStorage {
     static final String NODES = "nodes.dat";
     static final String MARK = "commit.mark";
     static final String META = "log.properties";
+    static final String LOCK = "lock";
     static final String FORMAT = "aethercore-merkle-vine/1";
     private static final int MARK_MAGIC = 0x41564d4b; // "AVMK"
     /**
@@ -79,7 +80,11 @@ final class FileStorage implements LogStorage {
     private volatile long durable;
     private final CRC32C crc = new CRC32C();
 
-    private FileStorage(String name, Path dir, int maxEntryBytes) throws IOException {
+    /** Held while the log is open: one writer per directory, across processes too. */
+    private final FileChannel lockChannel;
+
+    private FileStorage(String name, Path dir, int maxEntryBytes, FileChannel lockChannel) throws IOException {
+        this.lockChannel = lockChannel;
         this.name = name;
         this.dir = dir;
         this.maxEntryBytes = maxEntryBytes;
@@ -106,14 +111,36 @@ final class FileStorage implements LogStorage {
     static Opened open(String name, Path dir, HashAlgorithm algorithm, TreeHasher hasher, int maxEntryBytes)
             throws IOException {
         Files.createDirectories(dir);
-        checkMeta(name, dir, algorithm);
-        FileStorage s = new FileStorage(name, dir, maxEntryBytes);
+        FileChannel lock = lock(name, dir);
+        FileStorage s;
+        try {
+            checkMeta(name, dir, algorithm);
+            s = new FileStorage(name, dir, maxEntryBytes, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             return s.recover(hasher);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    /** Takes the directory's lock file, or fails saying the log is open elsewhere. */
+    private static FileChannel lock(String name, Path dir) throws IOException {
+        FileChannel ch = open(dir.resolve(LOCK));
+        try {
+            if (ch.tryLock() != null) {
+                return ch;
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // held by this JVM
+        }
+        ch.close();
+        throw new IOException("log '" + name + "' in " + dir + " is already open (by this or another process);"
+                + " a log directory has one writer");
     }
 
     private static void checkMeta(String name, Path dir, HashAlgorithm algorithm) throws IOException {
@@ -456,7 +483,7 @@ final class FileStorage implements LogStorage {
         } catch (IOException e) {
             first = e;
         }
-        for (FileChannel ch : new FileChannel[] {entries, index, nodes, mark}) {
+        for (FileChannel ch : new FileChannel[] {entries, index, nodes, mark, lockChannel}) {
             try {
                 ch.close();
             } catch (IOException e) {

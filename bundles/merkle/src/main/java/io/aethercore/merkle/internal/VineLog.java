@@ -219,8 +219,12 @@ public final class VineLog implements MerkleLog, AutoCloseable {
             int count = frontier.push(h.leaf(entry), h, scratch);
             try {
                 storage.append(entry, scratch, count);
-            } catch (IOException e) {
-                throw new MerkleLogException("cannot append to log '" + name() + "': " + e.getMessage(), e, true);
+            } catch (IOException | RuntimeException e) {
+                // the frontier already holds this leaf: stop appending rather than diverge from storage
+                IOException io = e instanceof IOException x ? x : new IOException(e.getMessage(), e);
+                storageFailure = io;
+                throw new MerkleLogException("cannot append to log '" + name() + "'; it stops accepting appends"
+                        + " until reopened: " + e.getMessage(), io, false);
             }
             cachedRoot = null;
             return frontier.size() - 1;
