@@ -23,8 +23,15 @@ public final class NativeBlake3Hashing implements HashService {
 
     public static final String PROVIDER = "blake3-native";
 
-    /** Largest slice handed to the library in one call; keeps the JNI copies inside the CPU caches. */
+    /** Slice size for sub-ranges and large arrays: bounds the scratch buffer of a hasher. */
     static final int SLICE = 64 * 1024;
+
+    /**
+     * Whole arrays up to this size go to the library in one call, without the scratch copy (12-18 %
+     * faster at 1 MiB); beyond it one call got slower (JNI copies fall out of the caches), so larger
+     * arrays are sliced. Measured in benchmarks/Blake3SliceBench, docs/PERFORMANCE.md.
+     */
+    static final int DIRECT_MAX = 1024 * 1024;
 
     private static final Set<HashAlgorithm> ALGORITHMS = EnumSet.of(HashAlgorithm.BLAKE3);
     private static final Cleaner CLEANER = Cleaner.create();
@@ -135,7 +142,7 @@ public final class NativeBlake3Hashing implements HashService {
         @Override
         public synchronized Hasher update(byte[] data, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, data.length);
-            if (offset == 0 && length == data.length && length <= SLICE) {
+            if (offset == 0 && length == data.length && length <= DIRECT_MAX) {
                 Blake3Jni.blake3_hasher_update(pointer, data, length);
             } else {
                 if (scratch == null) {
