@@ -1,7 +1,5 @@
 package io.aethercore.api.merkle;
 
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -20,11 +18,7 @@ public final class ConsistencyProof {
         }
         this.oldSize = oldSize;
         this.newSize = newSize;
-        List<byte[]> copy = new ArrayList<>(path.size());
-        for (byte[] h : path) {
-            copy.add(h.clone());
-        }
-        this.path = copy;
+        this.path = HashList.copy(path);
     }
 
     public long oldSize() {
@@ -36,11 +30,7 @@ public final class ConsistencyProof {
     }
 
     public List<byte[]> path() {
-        List<byte[]> copy = new ArrayList<>(path.size());
-        for (byte[] h : path) {
-            copy.add(h.clone());
-        }
-        return copy;
+        return HashList.copy(path);
     }
 
     int length() {
@@ -53,10 +43,6 @@ public final class ConsistencyProof {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ConsistencyProof[" + oldSize + " -> " + newSize + ", path=[");
-        for (int i = 0; i < path.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(Base64.getEncoder().encodeToString(path.get(i)));
-        }
-        return sb.append("]]").toString();
+        return "ConsistencyProof[" + oldSize + " -> " + newSize + ", path=" + HashList.toString(path) + "]";
     }
 }

@@ -1,7 +1,5 @@
 package io.aethercore.api.merkle;
 
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -20,11 +18,7 @@ public final class InclusionProof {
         }
         this.leafIndex = leafIndex;
         this.treeSize = treeSize;
-        List<byte[]> copy = new ArrayList<>(path.size());
-        for (byte[] h : path) {
-            copy.add(h.clone());
-        }
-        this.path = copy;
+        this.path = HashList.copy(path);
     }
 
     public long leafIndex() {
@@ -37,11 +31,7 @@ public final class InclusionProof {
 
     /** Sibling hashes, leaf level first (copies). */
     public List<byte[]> path() {
-        List<byte[]> copy = new ArrayList<>(path.size());
-        for (byte[] h : path) {
-            copy.add(h.clone());
-        }
-        return copy;
+        return HashList.copy(path);
     }
 
     int length() {
@@ -54,10 +44,6 @@ public final class InclusionProof {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("InclusionProof[index=" + leafIndex + ", size=" + treeSize + ", path=[");
-        for (int i = 0; i < path.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(Base64.getEncoder().encodeToString(path.get(i)));
-        }
-        return sb.append("]]").toString();
+        return "InclusionProof[index=" + leafIndex + ", size=" + treeSize + ", path=" + HashList.toString(path) + "]";
     }
 }

@@ -9,9 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every bound provider of a service type with its ranking and algorithms, for consumers whose need
@@ -30,8 +27,7 @@ public final class RankedServices<T> {
             Comparator.<Entry<?>>comparingInt(e -> -e.ranking()).thenComparingLong(Entry::serviceId);
 
     private final String description;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final BoundedWait wait = new BoundedWait();
     private volatile List<Entry<T>> entries = List.of();
 
     public RankedServices(String description) {
@@ -43,29 +39,22 @@ public final class RankedServices<T> {
         Entry<T> e = new Entry<>(service, ranking(properties.get("service.ranking")),
                 properties.get("service.id") instanceof Long id ? id : Long.MAX_VALUE,
                 algorithms(properties.get(CryptoServices.ALGORITHMS)));
-        lock.lock();
-        try {
+        wait.change(() -> {
             List<Entry<T>> next = new ArrayList<>(entries);
             next.removeIf(x -> x.service() == service);
             next.add(e);
             next.sort(BEST_FIRST);
             entries = List.copyOf(next);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The DS unbind method. */
     public void unbind(T service) {
-        lock.lock();
-        try {
+        wait.change(() -> {
             List<Entry<T>> next = new ArrayList<>(entries);
             next.removeIf(x -> x.service() == service);
             entries = List.copyOf(next);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The best provider serving {@code algorithmId}, or {@code null}. */
@@ -84,28 +73,7 @@ public final class RankedServices<T> {
      * @throws ProviderUnavailableException (retryable) if none comes
      */
     public T get(String algorithmId, Duration patience) throws ProviderUnavailableException {
-        T s = bestFor(algorithmId);
-        if (s != null) {
-            return s;
-        }
-        long deadline = System.nanoTime() + patience.toNanos();
-        lock.lock();
-        try {
-            while ((s = bestFor(algorithmId)) == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ProviderUnavailableException("no " + description + " for " + algorithmId
-                            + " is available (waited " + patience.toMillis() + " ms); install or start one, then retry");
-                }
-                changed.await(left, TimeUnit.NANOSECONDS);
-            }
-            return s;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while waiting for a " + description);
-        } finally {
-            lock.unlock();
-        }
+        return wait.await(() -> bestFor(algorithmId), patience, description + " for " + algorithmId);
     }
 
     private static int ranking(Object v) {

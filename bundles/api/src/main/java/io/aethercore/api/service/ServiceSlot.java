@@ -3,9 +3,6 @@ package io.aethercore.api.service;
 import io.aethercore.api.crypto.ProviderUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Holds the currently bound provider of a dynamic, greedy, optional reference, and lets callers wait
@@ -35,8 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ServiceSlot<T> {
 
     private final String description;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition bound = lock.newCondition();
+    private final BoundedWait wait = new BoundedWait();
     private volatile T current;
 
     /** @param description what the slot holds, for error messages ("BLAKE3 hash provider") */
@@ -47,25 +43,16 @@ public final class ServiceSlot<T> {
     /** Binds a provider (the DS bind method). Replaces the current one. */
     public void bind(T service) {
         Objects.requireNonNull(service, "service");
-        lock.lock();
-        try {
-            current = service;
-            bound.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wait.change(() -> current = service);
     }
 
     /** Unbinds a provider (the DS unbind method); ignored unless it is the current one. */
     public void unbind(T service) {
-        lock.lock();
-        try {
+        wait.change(() -> {
             if (current == service) {
                 current = null;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The current provider, or {@code null} if none is bound. */
@@ -80,28 +67,7 @@ public final class ServiceSlot<T> {
      *     interrupted while waiting (the interrupt flag is kept)
      */
     public T get(Duration patience) throws ProviderUnavailableException {
-        T s = current;
-        if (s != null) {
-            return s;
-        }
-        long deadline = System.nanoTime() + patience.toNanos();
-        lock.lock();
-        try {
-            while ((s = current) == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ProviderUnavailableException("no " + description + " is available (waited "
-                            + patience.toMillis() + " ms); install or start one, then retry");
-                }
-                bound.await(left, TimeUnit.NANOSECONDS);
-            }
-            return s;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while waiting for a " + description);
-        } finally {
-            lock.unlock();
-        }
+        return wait.await(() -> current, patience, description);
     }
 
     @Override
