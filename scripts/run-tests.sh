@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk17.sh
 
-# Debian packages used by tests: openssl (interop checks of exported keys).
-packages=(openssl)
+# Debian packages used by tests: openssl (interop checks of exported keys), softhsm2 and opensc
+# (the PKCS#11 custody is tested against a real SoftHSM2 token, cross-checked with pkcs11-tool).
+packages=(openssl softhsm2 opensc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,97 @@
+package io.aethercore.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.SignatureService;
+import io.aethercore.api.custody.CustodyKind;
+import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.api.custody.KeyHandle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * Issue 5, item 8: the PKCS#11 custody in our distribution, against a real SoftHSM2 token made for
+ * this test (token directory under target/, SOFTHSM2_CONF set by failsafe and inherited by Karaf).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HsmIT extends AetherCoreTestSupport {
+
+    static final String LABEL = "aether-itest";
+    static final String PIN = "4711-itest";
+
+    @Configuration
+    public Option[] config() throws Exception {
+        Path pinFile = initToken();
+        List<Option> options = new ArrayList<>(List.of(containerOptions(aethercoreDistribution(), "AetherCore")));
+        String cfg = "etc/io.aethercore.custody.pkcs11-itest.cfg";
+        options.add(editConfigurationFilePut(cfg, "token.label", LABEL));
+        options.add(editConfigurationFilePut(cfg, "pin.file", pinFile.toString()));
+        options.add(editConfigurationFilePut(cfg, "library", "/usr/lib/softhsm/libsofthsm2.so"));
+        return options.toArray(new Option[0]);
+    }
+
+    /** A fresh SoftHSM2 token at $SOFTHSM2_CONF, and a PIN file of mode 0600. Runs before the container starts. */
+    static Path initToken() throws IOException, InterruptedException {
+        String conf = System.getenv("SOFTHSM2_CONF");
+        if (conf == null) {
+            throw new AssertionError("SOFTHSM2_CONF is not set: run the integration tests through Maven");
+        }
+        Path confPath = Path.of(conf).toAbsolutePath();
+        Path tokens = confPath.getParent().resolve("tokens");
+        if (Files.exists(tokens)) {
+            try (var walk = Files.walk(tokens)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(tokens);
+        Files.writeString(confPath, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", LABEL,
+                "--so-pin", "87654321", "--pin", PIN).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("softhsm2-util failed (apt-get install softhsm2 opensc): " + out);
+        }
+        Path pin = confPath.getParent().resolve("pin");
+        Files.deleteIfExists(pin);
+        Files.createFile(pin, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(pin, PIN);
+        return pin;
+    }
+
+    @Test
+    public void hsmCustodySignsInsideKaraf() throws Exception {
+        KeyCustody hsm = waitForService(KeyCustody.class, "(aethercore.custody.kind=hsm)", 60_000);
+        assertEquals(CustodyKind.HSM, hsm.kind());
+        assertEquals("pkcs11:" + LABEL, hsm.name());
+        SignatureService verifier = waitForService(SignatureService.class, "(aethercore.provider=bouncycastle)", 30_000);
+        byte[] message = "signed inside the token".getBytes(StandardCharsets.UTF_8);
+        for (KeyAlgorithm alg : List.of(KeyAlgorithm.ED25519, KeyAlgorithm.ECDSA_P256)) {
+            KeyHandle key = hsm.generate(alg, "itest-" + alg.name().toLowerCase(java.util.Locale.ROOT));
+            verifier.verify(key.publicKey(), message, hsm.sign(key, message));
+        }
+
+        String keys = executeCommand("aether:hsm-keys");
+        assertTrue(keys, keys.contains("itest-ed25519") && keys.contains("itest-ecdsa_p256"));
+        String tokens = executeCommand("aether:hsm-tokens");
+        assertTrue(tokens, tokens.contains(LABEL));
+        String providers = executeCommand("aether:crypto-providers");
+        assertTrue(providers, providers.contains("pkcs11:" + LABEL));
+    }
+}
