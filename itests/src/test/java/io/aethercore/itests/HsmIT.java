@@ -9,6 +9,8 @@ import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.CustodyKind;
 import io.aethercore.api.custody.KeyCustody;
 import io.aethercore.api.custody.KeyHandle;
+import io.aethercore.api.custody.NodeKey;
+import io.aethercore.api.merkle.MerkleLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,5 +95,44 @@ public class HsmIT extends AetherCoreTestSupport {
         assertTrue(tokens, tokens.contains(LABEL));
         String providers = executeCommand("aether:crypto-providers");
         assertTrue(providers, providers.contains("pkcs11:" + LABEL));
+    }
+
+    /** Issue 5, item 5: the node signing key moves between HSM and software custody at runtime, recorded. */
+    @Test
+    public void nodeKeyPolicyMovesBetweenHsmAndSoftwareAndRecordsIt() throws Exception {
+        waitForService(KeyCustody.class, "(aethercore.custody.kind=hsm)", 60_000);
+        NodeKey nodeKey = waitForService(NodeKey.class, null, 30_000);
+        SignatureService verifier = waitForService(SignatureService.class, "(aethercore.provider=bouncycastle)", 30_000);
+        byte[] message = "node statement".getBytes(StandardCharsets.UTF_8);
+        waitUntil("the node key lives in the HSM (ranked above software)", 30_000,
+                () -> nodeKey.handle().kind() == CustodyKind.HSM);
+        verifier.verify(nodeKey.handle().publicKey(), message, nodeKey.sign(message));
+
+        executeCommand("config:property-set -p io.aethercore.node.key custody software");
+        waitUntil("the node key moved to software", 30_000, () -> nodeKey.handle().kind() == CustodyKind.SOFTWARE);
+        verifier.verify(nodeKey.handle().publicKey(), message, nodeKey.sign(message));
+
+        executeCommand("config:property-set -p io.aethercore.node.key custody ''");
+        waitUntil("the node key is back in the HSM", 30_000, () -> nodeKey.handle().kind() == CustodyKind.HSM);
+
+        MerkleLog log = waitForService(MerkleLog.class, "(aethercore.merkle.name=default)", 30_000);
+        try {
+            waitUntil("three key changes recorded", 30_000, () -> countChanges(log) >= 3);
+        } finally {
+            for (long i = 0; i < log.size(); i++) {
+                System.out.println("default log entry " + i + ": " + new String(log.entry(i), StandardCharsets.UTF_8));
+            }
+            executeCommand("log:display | grep -i 'node signing'");
+        }
+    }
+
+    private static int countChanges(MerkleLog log) throws Exception {
+        int n = 0;
+        for (long i = 0; i < log.size(); i++) {
+            if (new String(log.entry(i), StandardCharsets.UTF_8).contains("\"event\":\"node-key-change\"")) {
+                n++;
+            }
+        }
+        return n;
     }
 }
