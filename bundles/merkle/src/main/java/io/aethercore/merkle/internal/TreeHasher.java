@@ -13,7 +13,6 @@ final class TreeHasher {
     private final HashService service;
     private final Hasher hasher;
     private final byte[] node = new byte[65];
-    private byte[] leaf = new byte[257];
 
     TreeHasher(HashService service, HashAlgorithm algorithm) {
         this.service = service;
@@ -26,19 +25,11 @@ final class TreeHasher {
     }
 
     byte[] leaf(byte[] data) {
-        int n = data.length + 1;
-        if (n > leaf.length) {
-            if (n <= 64 * 1024) {
-                leaf = new byte[n];
-            } else {
-                hasher.update(new byte[] {0}, 0, 1);
-                hasher.update(data, 0, data.length);
-                return hasher.digest();
-            }
-        }
-        leaf[0] = 0;
-        System.arraycopy(data, 0, leaf, 1, data.length);
-        hasher.update(leaf, 0, n);
+        // one exact-size array per leaf: native providers copy whole arrays across JNI, so handing
+        // them a sub-range of a larger buffer costs more than the allocation
+        byte[] in = new byte[data.length + 1];
+        System.arraycopy(data, 0, in, 1, data.length);
+        hasher.update(in, 0, in.length);
         return hasher.digest();
     }
 

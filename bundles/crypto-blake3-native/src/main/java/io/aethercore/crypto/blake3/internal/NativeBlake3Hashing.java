@@ -145,14 +145,22 @@ public final class NativeBlake3Hashing implements HashService {
             if (offset == 0 && length == data.length && length <= DIRECT_MAX) {
                 Blake3Jni.blake3_hasher_update(pointer, data, length);
             } else {
-                if (scratch == null) {
-                    scratch = new byte[SLICE];
-                }
+                // the binding copies the *whole* array it is given in and out of native memory, so
+                // every array handed over is exactly as long as the bytes to hash
                 int end = offset + length;
                 for (int pos = offset; pos < end; pos += SLICE) {
                     int n = Math.min(SLICE, end - pos);
-                    System.arraycopy(data, pos, scratch, 0, n);
-                    Blake3Jni.blake3_hasher_update(pointer, scratch, n);
+                    byte[] slice;
+                    if (n == SLICE) {
+                        if (scratch == null) {
+                            scratch = new byte[SLICE];
+                        }
+                        slice = scratch;
+                        System.arraycopy(data, pos, slice, 0, n);
+                    } else {
+                        slice = java.util.Arrays.copyOfRange(data, pos, pos + n);
+                    }
+                    Blake3Jni.blake3_hasher_update(pointer, slice, n);
                 }
             }
             java.lang.ref.Reference.reachabilityFence(this);
