@@ -17,7 +17,7 @@
 #                         run (about a minute), reused afterwards (delete the directory to rebuild)
 #     LEAVES="1000000 10000000"  sizes of the cached logs (the last is used for start-up and crash)
 #     CRASH_ROUNDS=5  KILL_AFTER_MS=1000  CRASH_THREADS=64
-#     MERKLE_FULL_VERIFY=0  skip the reopen without a commit mark (full verification, ~1 min at 10 M)
+#     MERKLE_FULL_VERIFY=0  skip the reopen without a commit mark (full verification, ~45 s at 10 M)
 #     TPUT_WARMUP=1  TPUT_SECONDS=4  TPUT_CONFIGS="pipeline:65536:2 threads:64:2 ..."  (see MerkleThroughput)
 #     ONLY="startup jmh-append jmh-durable jmh-proof jmh-naive throughput crash"  phases to run (this
 #                     is all of them, in order); the others' results from earlier runs are reused
