@@ -49,6 +49,17 @@ public interface HashService {
     }
 
     /**
+     * Validates a BLAKE3 key for {@link #newBlake3Keyed(byte[])}; for providers.
+     *
+     * @throws IllegalArgumentException unless it is 32 bytes
+     */
+    static void checkBlake3Key(byte[] key) {
+        if (key == null || key.length != BLAKE3_KEY_LENGTH) {
+            throw new IllegalArgumentException("BLAKE3 keyed hashing needs a 32-byte key");
+        }
+    }
+
+    /**
      * Validates a BLAKE3 derive-key context. Contexts are encoded as UTF-8. Every provider must
      * produce the same key for the same context, and the BLAKE3 C API (used by native providers)
      * takes a NUL-terminated string, so contexts must be non-empty, contain no U+0000 and no

@@ -53,9 +53,7 @@ public final class BcHashing implements HashService {
 
     @Override
     public Hasher newBlake3Keyed(byte[] key) {
-        if (key == null || key.length != BLAKE3_KEY_LENGTH) {
-            throw new IllegalArgumentException("BLAKE3 keyed hashing needs a 32-byte key");
-        }
+        HashService.checkBlake3Key(key);
         return new BcHasher(HashAlgorithm.BLAKE3, blake3(Blake3Parameters.key(key)));
     }
 

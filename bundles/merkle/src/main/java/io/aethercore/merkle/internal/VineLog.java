@@ -70,7 +70,6 @@ public final class VineLog implements MerkleLog, AutoCloseable {
     private final byte[][] scratch = new byte[65][];
     private TreeHasher appendHasher;
     private volatile byte[] cachedRoot;
-    private volatile long cachedRootSize = -1;
 
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Condition commitWork = commitLock.newCondition();
@@ -369,7 +368,6 @@ public final class VineLog implements MerkleLog, AutoCloseable {
                 TreeHasher h = appendHasher != null ? appendHasher : freshHasher();
                 appendHasher = h;
                 r = frontier.root(h);
-                cachedRootSize = frontier.size();
                 cachedRoot = r;
             }
             return r.clone();

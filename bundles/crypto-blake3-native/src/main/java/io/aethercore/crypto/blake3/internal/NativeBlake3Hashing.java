@@ -68,9 +68,7 @@ public final class NativeBlake3Hashing implements HashService {
 
     @Override
     public Hasher newBlake3Keyed(byte[] key) {
-        if (key == null || key.length != BLAKE3_KEY_LENGTH) {
-            throw new IllegalArgumentException("BLAKE3 keyed hashing needs a 32-byte key");
-        }
+        HashService.checkBlake3Key(key);
         return new NativeHasher(Mode.KEYED, key.clone(), null);
     }
 
