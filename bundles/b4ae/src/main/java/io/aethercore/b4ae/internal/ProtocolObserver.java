@@ -1,0 +1,44 @@
+package io.aethercore.b4ae.internal;
+
+/**
+ * What the protocol engine reports as it runs: the seam between the B4AE core (handshakes, cookies,
+ * sessions, records) and what watches it (Prometheus metrics, audit). Every method has a no-op default so
+ * an observer implements only what it counts. Called on protocol threads: implementations must be cheap,
+ * thread-safe and must never throw or block.
+ *
+ * <p>{@code mode} is {@code "A"} or {@code "B"}; {@code reason} is a short stable token (for example
+ * {@code "mac1"}, {@code "replay"}, {@code "unknown-peer"}, {@code "signature"}, {@code "timeout"}) usable
+ * as a metric label, never free text from the network.
+ */
+public interface ProtocolObserver {
+
+    ProtocolObserver NONE = new ProtocolObserver() { };
+
+    default void handshakeStarted(String mode, boolean initiator) { }
+
+    default void handshakeCompleted(String mode, boolean initiator, long durationNanos) { }
+
+    default void handshakeFailed(String mode, boolean initiator, String reason) { }
+
+    /** The responder answered a first message with a cookie reply instead of doing public-key work. */
+    default void cookieChallengeSent() { }
+
+    /** A message carried a mac2 that did not match the current or previous cookie secret. */
+    default void invalidCookie() { }
+
+    /** A datagram was dropped before any public-key work (bad mac1, replayed first message, limits). */
+    default void dosAttemptBlocked(String reason) { }
+
+    default void sessionOpened(String mode) { }
+
+    default void sessionClosed(String mode) { }
+
+    /** One encrypted record left the node; {@code dummy} records are cover traffic. */
+    default void recordSent(int wireBytes, boolean dummy) { }
+
+    /** One record was authenticated and decrypted; dummies are then dropped silently. */
+    default void recordReceived(int wireBytes, boolean dummy) { }
+
+    /** A datagram was rejected after parsing began (bad tag, replay window, unknown session, limits). */
+    default void datagramDropped(String reason) { }
+}
