@@ -1,0 +1,20 @@
+package io.aethercore.api.attestation;
+
+import io.aethercore.api.crypto.RawPublicKey;
+
+/**
+ * The attestation key: a restricted ECC P-256 signing key that signs only structures the TPM itself
+ * made (quotes), never outside data that could pass for one.
+ *
+ * @param kind who holds it
+ * @param publicKey the P-256 public key ({@link RawPublicKey#toPem()} gives the PEM the playbook prints)
+ * @param tpmPublic its TPMT_PUBLIC: a verifier parses it ({@link TpmStructures#parsePublic}) to check that
+ *     the key is restricted, signs, and is fixed to the TPM, and computes its name from it
+ */
+public record AttestationKey(AttestationKind kind, RawPublicKey publicKey, byte[] tpmPublic) {
+
+    /** The TPM name (nameAlg || H(TPMT_PUBLIC)) that credential activation binds to. */
+    public byte[] name() {
+        return TpmStructures.name(tpmPublic);
+    }
+}

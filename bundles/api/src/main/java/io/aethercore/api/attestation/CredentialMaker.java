@@ -1,0 +1,100 @@
+package io.aethercore.api.attestation;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.spec.MGF1ParameterSpec;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The verifier's half of credential activation (TPM2_MakeCredential done in software, TPM 2.0 Part 1,
+ * 24 "Credential Protection"): a secret that only the TPM holding the endorsement key can recover, and
+ * only for an object with the given name. A pure function; no TPM is needed to make a challenge.
+ *
+ * <p>Supported endorsement keys: RSA 2048 with AES-128-CFB and SHA-256 (the TCG EK template L-1). The
+ * seed is encrypted with RSA-OAEP (SHA-256, label "IDENTITY"); the credential is protected with keys
+ * from KDFa (SP 800-108 counter mode, HMAC-SHA-256).
+ */
+public final class CredentialMaker {
+
+    private CredentialMaker() {}
+
+    /**
+     * @param ekPublic the endorsement key's TPMT_PUBLIC
+     * @param objectName name of the key that must be in the same TPM (the attestation key's {@link AttestationKey#name()})
+     * @param secret the secret to hand over, 1 to 32 bytes
+     */
+    public static CredentialChallenge make(byte[] ekPublic, byte[] objectName, byte[] secret, SecureRandom random) {
+        TpmStructures.PublicArea ek = TpmStructures.parsePublic(ekPublic);
+        if (ek.type() != TpmStructures.ALG_RSA || ek.nameAlg() != TpmStructures.ALG_SHA256) {
+            throw new IllegalArgumentException("credential making supports RSA endorsement keys with SHA-256 names"
+                    + " (TCG template L-1); this EK is of type " + ek.type());
+        }
+        if (ek.symmetric() != TpmStructures.ALG_AES || !ek.has(TpmStructures.ATTR_RESTRICTED | TpmStructures.ATTR_DECRYPT)) {
+            throw new IllegalArgumentException("the endorsement key must be a restricted AES-protected decryption key");
+        }
+        if (secret.length < 1 || secret.length > 32) {
+            throw new IllegalArgumentException("the secret must be 1 to 32 bytes");
+        }
+        try {
+            byte[] seed = new byte[32];
+            random.nextBytes(seed);
+            Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
+            oaep.init(Cipher.ENCRYPT_MODE, ek.rsa(), new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
+                    new PSource.PSpecified("IDENTITY\0".getBytes(StandardCharsets.US_ASCII))), random);
+            byte[] encryptedSeed = oaep.doFinal(seed);
+
+            byte[] symKey = kdfa(seed, "STORAGE", objectName, new byte[0], 128);
+            byte[] plain = new byte[2 + secret.length];
+            plain[0] = (byte) (secret.length >> 8);
+            plain[1] = (byte) secret.length;
+            System.arraycopy(secret, 0, plain, 2, secret.length);
+            Cipher cfb = Cipher.getInstance("AES/CFB/NoPadding");
+            cfb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(symKey, "AES"), new IvParameterSpec(new byte[16]));
+            byte[] encIdentity = cfb.doFinal(plain);
+
+            byte[] hmacKey = kdfa(seed, "INTEGRITY", new byte[0], new byte[0], 256);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hmacKey, "HmacSHA256"));
+            mac.update(encIdentity);
+            byte[] integrity = mac.doFinal(objectName);
+
+            ByteArrayOutputStream blob = new ByteArrayOutputStream();
+            TpmStructures.u16(blob, integrity.length);
+            blob.writeBytes(integrity);
+            blob.writeBytes(encIdentity);
+            return new CredentialChallenge(blob.toByteArray(), encryptedSeed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK crypto for credential making failed: " + e, e);
+        }
+    }
+
+    /** KDFa with HMAC-SHA-256 (TPM 2.0 Part 1, 11.4.10.2). */
+    static byte[] kdfa(byte[] key, String label, byte[] contextU, byte[] contextV, int bits) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        int bytes = (bits + 7) / 8;
+        byte[] out = new byte[bytes];
+        byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
+        int done = 0;
+        for (int counter = 1; done < bytes; counter++) {
+            mac.update(new byte[] {(byte) (counter >> 24), (byte) (counter >> 16), (byte) (counter >> 8), (byte) counter});
+            mac.update(labelBytes);
+            mac.update((byte) 0);
+            mac.update(contextU);
+            mac.update(contextV);
+            mac.update(new byte[] {(byte) (bits >> 24), (byte) (bits >> 16), (byte) (bits >> 8), (byte) bits});
+            byte[] block = mac.doFinal();
+            int n = Math.min(block.length, bytes - done);
+            System.arraycopy(block, 0, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+}

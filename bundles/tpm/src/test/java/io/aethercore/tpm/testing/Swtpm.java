@@ -1,0 +1,190 @@
+package io.aethercore.tpm.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real TPM 2.0 simulator (swtpm) for tests and benchmarks: started on free ports with its own
+ * absolute state directory, stopped cleanly with {@code swtpm_ioctl -s} (or killed). Several run side by
+ * side. Needs the Debian packages swtpm, swtpm-tools (and tpm2-tools for the interop tests).
+ */
+public final class Swtpm implements AutoCloseable {
+
+    private final Path stateDir;
+    private final int port;
+    private final int ctrlPort;
+    private final boolean ownsDir;
+    private long pid = -1;
+
+    private Swtpm(Path stateDir, int port, int ctrlPort, boolean ownsDir) {
+        this.stateDir = stateDir.toAbsolutePath();
+        this.port = port;
+        this.ctrlPort = ctrlPort;
+        this.ownsDir = ownsDir;
+    }
+
+    /** Starts a fresh simulator on free ports in a new temporary state directory. */
+    public static Swtpm start() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("swtpm-");
+        Swtpm s = new Swtpm(dir, freePort(), freePort(), true);
+        s.launch();
+        return s;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int ctrlPort() {
+        return ctrlPort;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** The tpm2-tools TCTI string for this simulator. */
+    public String tcti() {
+        return "swtpm:host=127.0.0.1,port=" + port;
+    }
+
+    /** {@code host:port}, the form our configuration takes. */
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Starts the simulator again on the same ports and state (after {@link #kill()} or {@link #stop()}). */
+    public void launch() throws IOException, InterruptedException {
+        Path pidFile = stateDir.resolve("swtpm.pid");
+        Files.deleteIfExists(pidFile);
+        List<String> cmd = List.of("swtpm", "socket", "--tpm2",
+                "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                "--ctrl", "type=tcp,port=" + ctrlPort + ",bindaddr=127.0.0.1",
+                "--tpmstate", "dir=" + stateDir, "--flags", "not-need-init,startup-clear",
+                "--pid", "file=" + pidFile, "--daemon");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String out = "";
+        while (true) {
+            Process p;
+            try {
+                p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new IOException("cannot run swtpm (apt-get install swtpm swtpm-tools tpm2-tools): " + e.getMessage(), e);
+            }
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                break;
+            }
+            // the port of a killed instance may still be in use for a moment
+            if (System.nanoTime() > deadline) {
+                throw new IOException("swtpm did not start on port " + port + ": " + out);
+            }
+            Thread.sleep(100);
+        }
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("swtpm wrote no pid file: " + out);
+            }
+            Thread.sleep(10);
+        }
+        pid = Long.parseLong(Files.readString(pidFile).trim());
+        while (!accepts(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("swtpm does not accept connections on port " + port);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Kills the simulator at once (SIGKILL), as a crash would. */
+    public void kill() throws InterruptedException {
+        if (pid > 0) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            waitGone();
+        }
+    }
+
+    /** Stops it cleanly (swtpm_ioctl -s saves the state), or kills it when that fails. */
+    public void stop() throws InterruptedException {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("swtpm_ioctl", "--tcp", "127.0.0.1:" + ctrlPort, "-s").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // fall through to kill
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        kill();
+    }
+
+    private void waitGone() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        pid = -1;
+    }
+
+    /**
+     * Runs a tpm2-tools command against this simulator; returns its output or throws with it.
+     *
+     * @param args the command and its arguments, e.g. {@code tpm2_pcrread sha256:0}
+     */
+    public String tpm2(Path workDir, String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(args))).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("TPM2TOOLS_TCTI", tcti());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", args) + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + "): " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        stop();
+        if (ownsDir) {
+            try (Stream<Path> walk = Files.walk(stateDir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
