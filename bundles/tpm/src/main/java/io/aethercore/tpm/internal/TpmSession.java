@@ -594,6 +594,16 @@ public final class TpmSession implements AutoCloseable {
         });
     }
 
+    /** Drops the connection without flushing anything, as a crashed process would (tests of the leftover flush). */
+    void abandon() {
+        lock.lock();
+        try {
+            disconnect();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         lock.lock();

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real TPM 2.0 simulator (swtpm) for tests and benchmarks: started on free ports with its own
+ * A real TPM 2.0 simulator (swtpm) for tests and benchmarks: started on free ports (command port N,
+ * control port N + 1, as the tpm2-tools swtpm TCTI expects) with its own
  * absolute state directory, stopped cleanly with {@code swtpm_ioctl -s} (or killed). Several run side by
  * side. Needs the Debian packages swtpm, swtpm-tools (and tpm2-tools for the interop tests).
  */
@@ -36,7 +37,8 @@ public final class Swtpm implements AutoCloseable {
     /** Starts a fresh simulator on free ports in a new temporary state directory. */
     public static Swtpm start() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("swtpm-");
-        Swtpm s = new Swtpm(dir, freePort(), freePort(), true);
+        int port = freePortPair();
+        Swtpm s = new Swtpm(dir, port, port + 1, true);
         s.launch();
         return s;
     }
@@ -178,6 +180,26 @@ public final class Swtpm implements AutoCloseable {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** A free port whose next port is free too: the tpm2-tools swtpm TCTI uses port + 1 for control. */
+    public static int freePortPair() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket a = new ServerSocket(0)) {
+                int p = a.getLocalPort();
+                if (p >= 65535) {
+                    continue;
+                }
+                try (ServerSocket b = new ServerSocket(p + 1)) {
+                    return p;
+                } catch (IOException taken) {
+                    // try another
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no two adjacent free ports");
     }
 
     public static int freePort() {
