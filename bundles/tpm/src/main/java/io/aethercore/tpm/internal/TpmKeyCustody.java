@@ -135,7 +135,7 @@ public final class TpmKeyCustody implements KeyCustody {
 
     @Override
     public byte[] sign(KeyHandle key, byte[] message) throws KeyCustodyException {
-        Entry e = read(key.label());
+        Entry e = mine(key) ? read(key.label()) : null;
         if (e == null || !e.handle.publicKey().equals(key.publicKey())) {
             throw new KeyNotFoundException(name, key.label());
         }
@@ -144,8 +144,8 @@ public final class TpmKeyCustody implements KeyCustody {
 
     @Override
     public void delete(KeyHandle key) throws KeyCustodyException {
-        Entry e = read(key.label());
-        if (e == null) {
+        Entry e = mine(key) ? read(key.label()) : null;
+        if (e == null || !e.handle.publicKey().equals(key.publicKey())) {
             throw new KeyNotFoundException(name, key.label());
         }
         try {
@@ -158,6 +158,10 @@ public final class TpmKeyCustody implements KeyCustody {
         } catch (AttestationException ignored) {
             // not loaded or TPM away: nothing references the key any more
         }
+    }
+
+    private boolean mine(KeyHandle key) {
+        return name.equals(key.custody());
     }
 
     private Path file(String label) {
