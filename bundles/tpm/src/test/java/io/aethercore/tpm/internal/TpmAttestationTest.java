@@ -18,7 +18,7 @@ import io.aethercore.api.attestation.QuoteVerification.Result;
 import io.aethercore.api.attestation.QuoteVerifier;
 import io.aethercore.api.attestation.TpmInfo;
 import io.aethercore.api.attestation.TpmStructures;
-import io.aethercore.tpm.testing.SwtpmExtension;
+import io.aethercore.testing.swtpm.SwtpmExtension;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumSet;

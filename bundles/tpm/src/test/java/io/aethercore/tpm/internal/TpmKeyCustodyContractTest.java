@@ -11,7 +11,7 @@ import io.aethercore.api.custody.KeyCustodyException;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.crypto.internal.BcSignatures;
 import io.aethercore.tck.KeyCustodyContract;
-import io.aethercore.tpm.testing.SwtpmExtension;
+import io.aethercore.testing.swtpm.SwtpmExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.aethercore.tpm.testing;
+package io.aethercore.testing.swtpm;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

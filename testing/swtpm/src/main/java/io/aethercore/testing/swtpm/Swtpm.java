@@ -1,4 +1,4 @@
-package io.aethercore.tpm.testing;
+package io.aethercore.testing.swtpm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,6 +40,19 @@ public final class Swtpm implements AutoCloseable {
         int port = freePortPair();
         Swtpm s = new Swtpm(dir, port, port + 1, true);
         s.launch();
+        return s;
+    }
+
+    /**
+     * A handle on a simulator another process started ({@link #start()} in the Pax Exam driver, used
+     * inside the container): same state directory and ports, pid from the pid file.
+     */
+    public static Swtpm attach(Path stateDir, int port, int ctrlPort) throws IOException {
+        Swtpm s = new Swtpm(stateDir, port, ctrlPort, false);
+        Path pidFile = s.stateDir.resolve("swtpm.pid");
+        if (Files.exists(pidFile)) {
+            s.pid = Long.parseLong(Files.readString(pidFile).trim());
+        }
         return s;
     }
 
