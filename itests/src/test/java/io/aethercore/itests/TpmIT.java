@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
@@ -32,8 +33,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -68,17 +67,11 @@ public class TpmIT extends AetherCoreTestSupport {
         options.add(editConfigurationFilePut("etc/io.aethercore.tpm.cfg", "simulator", swtpm.address()));
         options.add(editConfigurationFilePut("etc/io.aethercore.tpm.cfg", "retry.seconds", "1"));
         // for the test inside the container: where the simulator is, to stop and restart it
+        options.add(mavenBundle("io.aethercore", "aethercore-testing-swtpm", VERSION));
         options.add(systemProperty("aethercore.itest.swtpm.dir").value(swtpm.stateDir().toString()));
         options.add(systemProperty("aethercore.itest.swtpm.port").value(Integer.toString(swtpm.port())));
         options.add(systemProperty("aethercore.itest.swtpm.ctrl").value(Integer.toString(swtpm.ctrlPort())));
         return options.toArray(new Option[0]);
-    }
-
-    @Override
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        probe.addTest(Swtpm.class);
-        return super.probe(probe);
     }
 
     private static Swtpm swtpm() throws Exception {
@@ -93,7 +86,8 @@ public class TpmIT extends AetherCoreTestSupport {
             return null;
         }
         try {
-            return bundleContext.getService(ref).kind();
+            Attestation a = bundleContext.getService(ref);
+            return a == null ? null : a.kind(); // null: unregistered between the two calls (a swap in progress)
         } finally {
             bundleContext.ungetService(ref);
         }
