@@ -28,17 +28,15 @@ java -Daethercore.bench.swtpm=127.0.0.1:$port -jar target/benchmarks.jar TpmBenc
 export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
 cd "$work"
 q() { "$@" >/dev/null 2>&1; }
-q tpm2_flushcontext -t
-q tpm2_createek -c ek.ctx -G rsa -u ek.pub
-q tpm2_createak -C ek.ctx -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pem -f pem
-q tpm2_evictcontrol -C o -c ak.ctx 0x81000010
-q tpm2_flushcontext -t; q tpm2_flushcontext -s
-q tpm2_createprimary -C o -g sha256 -G ecc256 -c prim.ctx
-q tpm2_create -C prim.ctx -G ecc256:ecdsa-sha256 -u key.pub -r key.priv
-q tpm2_flushcontext -t
-q tpm2_load -C prim.ctx -u key.pub -r key.priv -c key.ctx
-q tpm2_evictcontrol -C o -c key.ctx 0x81000011
-q tpm2_flushcontext -t
+f() { q "$@"; q tpm2_flushcontext -t; q tpm2_flushcontext -s; }   # no resource manager: flush after every step
+f true
+f tpm2_createek -c ek.ctx -G rsa -u ek.pub
+f tpm2_createak -C ek.ctx -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pem -f pem
+f tpm2_evictcontrol -C o -c ak.ctx 0x81000010
+f tpm2_createprimary -C o -g sha256 -G ecc256 -c prim.ctx
+f tpm2_create -C prim.ctx -G ecc256:ecdsa-sha256 -u key.pub -r key.priv
+f tpm2_load -C prim.ctx -u key.pub -r key.priv -c key.ctx
+f tpm2_evictcontrol -C o -c key.ctx 0x81000011
 head -c 64 /dev/zero > msg
 tpm2_sign -c 0x81000011 -g sha256 -o sig msg
 
