@@ -26,6 +26,7 @@ public final class Swtpm implements AutoCloseable {
     private final int ctrlPort;
     private final boolean ownsDir;
     private long pid = -1;
+    private Path extraDir;
 
     private Swtpm(Path stateDir, int port, int ctrlPort, boolean ownsDir) {
         this.stateDir = stateDir.toAbsolutePath();
@@ -41,6 +42,41 @@ public final class Swtpm implements AutoCloseable {
         Swtpm s = new Swtpm(dir, port, port + 1, true);
         s.launch();
         return s;
+    }
+
+    /**
+     * Starts a simulator manufactured like a real TPM: {@code swtpm_setup --create-ek-cert} first writes
+     * endorsement keys and their certificates (RSA at NV index 0x01C00002, ECC at 0x01C00016), signed by
+     * a local CA of its own in the state directory (not the system-wide swtpm-localca), and activates
+     * the SHA-256 PCR bank only.
+     */
+    public static Swtpm startManufactured() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("swtpm-");
+        Path ca = Files.createDirectories(dir.resolve("localca"));
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("localca.conf"), "statedir = " + ca + "\nsigningkey = " + ca.resolve("signkey.pem")
+                + "\nissuercert = " + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
+        Files.writeString(dir.resolve("localca.options"), "--platform-manufacturer AetherCore\n--platform-version 1\n"
+                + "--platform-model swtpm\n");
+        Files.writeString(dir.resolve("setup.conf"), "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = "
+                + dir.resolve("localca.conf") + "\ncreate_certs_tool_options = " + dir.resolve("localca.options")
+                + "\nactive_pcr_banks = sha256\n");
+        Process p = new ProcessBuilder("swtpm_setup", "--tpm2", "--tpmstate", state.toString(), "--create-ek-cert",
+                "--config", dir.resolve("setup.conf").toString(), "--overwrite").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("swtpm_setup --create-ek-cert failed (apt-get install swtpm-tools): " + out);
+        }
+        int port = freePortPair();
+        Swtpm s = new Swtpm(state, port, port + 1, true);
+        s.extraDir = dir;
+        s.launch();
+        return s;
+    }
+
+    /** The local CA certificate that signed the EK certificates of a {@link #startManufactured()} simulator. */
+    public Path localCaCertificate() {
+        return extraDir == null ? null : extraDir.resolve("localca").resolve("issuercert.pem");
     }
 
     /**
@@ -189,7 +225,7 @@ public final class Swtpm implements AutoCloseable {
     public void close() throws InterruptedException, IOException {
         stop();
         if (ownsDir) {
-            try (Stream<Path> walk = Files.walk(stateDir)) {
+            try (Stream<Path> walk = Files.walk(extraDir != null ? extraDir : stateDir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
