@@ -52,5 +52,18 @@ per "tpm2_getrandom 8" tpm2_getrandom 8
 per "tpm2_quote sha256:0,1,2,7" tpm2_quote -c 0x81000010 -l sha256:0,1,2,7 -q 00112233445566778899 -m q.msg -s q.sig
 per "tpm2_sign (P-256)" tpm2_sign -c 0x81000011 -g sha256 -o sig msg
 per "tpm2_verifysignature" tpm2_verifysignature -c 0x81000011 -g sha256 -m msg -s sig
+# one TPM command per process, no tool logic: raw commands through tpm2_send (password session for the
+# persistent keys); send(X) - send(GetRandom) is the TPM time of X as tpm2-tools see it, beside our
+# JMH quoteCommand / sign / getRandom
+printf '\x80\x01\x00\x00\x00\x0c\x00\x00\x01\x7b\x00\x08' > getrandom.bin
+{ printf '\x80\x02\x00\x00\x00\x49\x00\x00\x01\x5d\x81\x00\x00\x11\x00\x00\x00\x09\x40\x00\x00\x09\x00\x00\x00\x00\x00\x00\x20'
+  head -c 32 /dev/zero; printf '\x00\x18\x00\x0b\x80\x24\x40\x00\x00\x07\x00\x00'; } > sign.bin
+{ printf '\x80\x02\x00\x00\x00\x33\x00\x00\x01\x58\x81\x00\x00\x10\x00\x00\x00\x09\x40\x00\x00\x09\x00\x00\x00\x00\x00\x00\x0a'
+  head -c 10 /dev/zero; printf '\x00\x10\x00\x00\x00\x01\x00\x0b\x03\x87\x00\x00'; } > quote.bin
+send() { tpm2_send < "$1" > resp.bin && [ "$(xxd -s 6 -l 4 -p resp.bin)" = 00000000 ]; }
+send sign.bin || send sign.bin   # the first ECDSA use after start-up may answer TPM_RC_RETRY (self-test)
+per "tpm2_send GetRandom" send getrandom.bin
+per "tpm2_send Quote" send quote.bin
+per "tpm2_send Sign" send sign.bin
 left=$(tpm2_getcap handles-transient | grep -c 0x80 || true)
 echo "transient handles left in the TPM after the tpm2-tools runs: $left"

@@ -117,6 +117,20 @@ public class TpmBench {
         return attestation.quote(nonce, PcrSelection.PLAYBOOK);
     }
 
+    /** The TPM2_Quote command alone (the per-command comparison with tpm2_send). */
+    @Benchmark
+    public byte[] quoteCommand() throws Exception {
+        tpmOps.incrementAndGet();
+        return session.quoteCommand(nonce, PcrSelection.PLAYBOOK);
+    }
+
+    /** TPM2_GetRandom(8): the cost of one trivial command through the session (transport + TSS.Java). */
+    @Benchmark
+    public byte[] getRandom() throws Exception {
+        tpmOps.incrementAndGet();
+        return session.call("GetRandom", t -> t.GetRandom(8));
+    }
+
     /** TPM2_Sign (ECDSA P-256, SHA-256 hashed in Java) with a custody key kept loaded. */
     @Benchmark
     public byte[] sign() throws Exception {

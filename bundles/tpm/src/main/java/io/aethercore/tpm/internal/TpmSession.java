@@ -132,12 +132,15 @@ public final class TpmSession implements AutoCloseable {
 
     /** What the session tried at connect, for the log: "/dev/tpmrm0: does not exist; ...". */
     @FunctionalInterface
-    interface TpmCall<T> {
+    public interface TpmCall<T> {
         T run(Tpm tpm) throws AttestationException;
     }
 
-    /** Runs {@code call} under the lock, connecting first if needed; maps transport and TPM failures. */
-    <T> T call(String what, TpmCall<T> call) throws AttestationException {
+    /**
+     * Runs {@code call} under the lock, connecting first if needed; maps transport and TPM failures.
+     * Internal (tests, benchmarks); the package is not exported.
+     */
+    public <T> T call(String what, TpmCall<T> call) throws AttestationException {
         lock.lock();
         try {
             ensureConnected();
@@ -394,6 +397,15 @@ public final class TpmSession implements AutoCloseable {
                     return q;
                 }
             }
+        });
+    }
+
+    /** The TPM2_Quote command alone, without the PCR read of {@link #quote} (benchmarks: one command). */
+    public byte[] quoteCommand(byte[] nonce, PcrSelection selection) throws AttestationException {
+        return call("Quote", t -> {
+            t.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(),
+                    new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(selection.bank().algId()), selection.bitmap())});
+            return lastResponse;
         });
     }
 
