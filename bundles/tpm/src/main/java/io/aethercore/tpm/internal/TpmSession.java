@@ -104,6 +104,8 @@ public final class TpmSession implements AutoCloseable {
     private byte[] lastResponse;
     private final LinkedHashMap<String, TPM_HANDLE> keyCache = new LinkedHashMap<>(8, 0.75f, true);
     private long reconnects;
+    /** After {@link #close()} the session never connects again (a stale service must not take the TPM). */
+    private boolean closed;
 
     public TpmSession(List<TpmEndpoint> endpoints, int timeoutMillis, int keyCacheSize) {
         if (endpoints.isEmpty()) {
@@ -143,6 +145,10 @@ public final class TpmSession implements AutoCloseable {
     public <T> T call(String what, TpmCall<T> call) throws AttestationException {
         lock.lock();
         try {
+            if (closed) {
+                throw new AttestationException(Failure.UNAVAILABLE, what + " failed: this TPM session was closed"
+                        + " (the TPM service was withdrawn or reconfigured); use the current service");
+            }
             ensureConnected();
             try {
                 return call.run(tpm);
@@ -633,10 +639,9 @@ public final class TpmSession implements AutoCloseable {
                 }
             }
             disconnect();
+            closed = true;
         } finally {
             lock.unlock();
         }
     }
-
-
 }

@@ -70,6 +70,7 @@ class TpmAttestationTest {
             session.close();
             assertEquals(ak.publicKey(), new TpmAttestation(other).attestationKey().publicKey(), "re-created deterministically");
         }
+        connect(); // the other tests go on with a fresh session
     }
 
     @Test
