@@ -75,6 +75,29 @@ public final class CredentialMaker {
         }
     }
 
+    /**
+     * A challenge for an attestation key as a verifier should make it: the key's public area must
+     * describe a restricted signing key fixed to its TPM ({@code restricted}, {@code sign}, {@code
+     * fixedTPM}, {@code fixedParent}, {@code sensitiveDataOrigin}), else a TPM could activate the
+     * credential for a key that signs anything or that left the TPM; the name is computed here from
+     * the public area, never taken from the node.
+     *
+     * @throws IllegalArgumentException naming the attribute that is missing
+     */
+    public static CredentialChallenge makeForAttestationKey(byte[] ekPublic, byte[] akPublic, byte[] secret,
+            SecureRandom random) {
+        TpmStructures.PublicArea ak = TpmStructures.parsePublic(akPublic);
+        String[] names = {"restricted", "sign", "fixedTPM", "fixedParent", "sensitiveDataOrigin"};
+        int[] bits = {TpmStructures.ATTR_RESTRICTED, TpmStructures.ATTR_SIGN, TpmStructures.ATTR_FIXED_TPM,
+            TpmStructures.ATTR_FIXED_PARENT, TpmStructures.ATTR_SENSITIVE_DATA_ORIGIN};
+        for (int i = 0; i < bits.length; i++) {
+            if (!ak.has(bits[i])) {
+                throw new IllegalArgumentException("not an attestation key: its public area lacks '" + names[i] + "'");
+            }
+        }
+        return make(ekPublic, ak.name(), secret, random);
+    }
+
     /** KDFa with HMAC-SHA-256 (TPM 2.0 Part 1, 11.4.10.2). */
     static byte[] kdfa(byte[] key, String label, byte[] contextU, byte[] contextV, int bits) throws GeneralSecurityException {
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -145,8 +145,14 @@ class TpmAttestationTest {
         AttestationKey ak = attestation.attestationKey();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        CredentialChallenge c = CredentialMaker.make(ek.tpmPublic(), ak.name(), secret, new SecureRandom());
+        CredentialChallenge c = CredentialMaker.makeForAttestationKey(ek.tpmPublic(), ak.tpmPublic(), secret, new SecureRandom());
         assertArrayEquals(secret, attestation.activateCredential(c));
+
+        // a software attestation key is not fixed to a TPM: a verifier refuses to challenge it at all
+        IllegalArgumentException notTpm = assertThrows(IllegalArgumentException.class, () -> CredentialMaker
+                .makeForAttestationKey(ek.tpmPublic(), new SoftwareAttestation().attestationKey().tpmPublic(), secret,
+                        new SecureRandom()));
+        assertTrue(notTpm.getMessage().contains("fixedTPM"), notTpm.getMessage());
 
         // made for another key's name: the TPM refuses
         byte[] otherName = ak.name().clone();
