@@ -36,6 +36,9 @@ public final class TpmHealthCheck {
         }
     }
 
+    /** The playbook's prerequisite: "TPM 2.0: Firmware version >= 1.38" (the specification revision, TPM_PT_REVISION). */
+    static final int MIN_SPEC_REVISION = 138;
+
     private TpmHealthCheck() {}
 
     /**
@@ -62,6 +65,10 @@ public final class TpmHealthCheck {
         } else {
             out.println("[INFO] TPM 2.0 detected: Manufacturer=" + info.manufacturerDisplay() + ", Firmware=" + info.firmware()
                     + " (" + info.device() + ")");
+            if (info.specRevision() > 0 && info.specRevision() < MIN_SPEC_REVISION) {
+                out.println("[WARN] TPM 2.0 specification revision " + info.specRevisionDisplay()
+                        + " is below 1.38, the playbook's prerequisite: update TPM firmware");
+            }
         }
         out.println("[INFO] Generating AIK...");
         AttestationKey ak;

@@ -56,6 +56,7 @@ class TpmAttestationTest {
         assertEquals("IBM", info.manufacturer(), "swtpm (libtpms) reports IBM");
         assertTrue(info.firmwareVersion1() != 0, info.toString());
         assertTrue(info.device().contains(Integer.toString(SWTPM.get().port())), info.device());
+        assertTrue(info.specRevision() >= TpmHealthCheck.MIN_SPEC_REVISION, "swtpm implements revision " + info.specRevisionDisplay());
     }
 
     @Test
