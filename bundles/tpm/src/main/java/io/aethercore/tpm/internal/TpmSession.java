@@ -132,7 +132,7 @@ public final class TpmSession implements AutoCloseable {
         return reconnects;
     }
 
-    /** What the session tried at connect, for the log: "/dev/tpmrm0: does not exist; ...". */
+    /** Commands sent to the TPM as one operation, under the session lock. */
     @FunctionalInterface
     public interface TpmCall<T> {
         T run(Tpm tpm) throws AttestationException;
@@ -585,6 +585,13 @@ public final class TpmSession implements AutoCloseable {
     }
 
     byte[] activateCredential(CredentialChallenge c) throws AttestationException {
+        // parse the (remote, hostile) challenge before touching the TPM: malformed bytes are the caller's error
+        TPMS_ID_OBJECT blob = new TPMS_ID_OBJECT(c.integrityHmac(), c.encIdentity());
+        byte[] encryptedSecret = c.encryptedSecret();
+        if (encryptedSecret == null || encryptedSecret.length == 0 || encryptedSecret.length > 512) {
+            throw new io.aethercore.api.attestation.MalformedTpmDataException(
+                    "encrypted secret of " + (encryptedSecret == null ? 0 : encryptedSecret.length) + " bytes (1 to 512)");
+        }
         return call("ActivateCredential", t -> {
             Ek ek = loadEk(t);
             TPM_HANDLE session = null;
@@ -597,8 +604,7 @@ public final class TpmSession implements AutoCloseable {
                 t.PolicySecret(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), session, new byte[0], new byte[0], new byte[0], 0);
                 t._withSessions(TPM_HANDLE.pwSession(new byte[0]), session);
                 try {
-                    return t.ActivateCredential(ak, ek.handle(), new TPMS_ID_OBJECT(c.integrityHmac(), c.encIdentity()),
-                            c.encryptedSecret());
+                    return t.ActivateCredential(ak, ek.handle(), blob, encryptedSecret);
                 } catch (TpmException e) {
                     throw new AttestationException(Failure.TPM_ERROR, "ActivateCredential refused the credential ("
                             + e.ResponseCode + "): it was not made for this TPM's endorsement key and attestation key", e);

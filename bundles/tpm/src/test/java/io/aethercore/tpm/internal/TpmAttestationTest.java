@@ -155,6 +155,15 @@ class TpmAttestationTest {
                         new SecureRandom()));
         assertTrue(notTpm.getMessage().contains("fixedTPM"), notTpm.getMessage());
 
+        // hostile challenge bytes are refused before the TPM sees them, and the connection stays
+        long reconnects = session.reconnects();
+        assertThrows(io.aethercore.api.attestation.MalformedTpmDataException.class,
+                () -> attestation.activateCredential(new CredentialChallenge(new byte[] {(byte) 0xFF, (byte) 0xFF, 1}, new byte[256])));
+        assertThrows(io.aethercore.api.attestation.MalformedTpmDataException.class,
+                () -> attestation.activateCredential(new CredentialChallenge(c.credentialBlob(), new byte[0])));
+        assertArrayEquals(secret, attestation.activateCredential(c));
+        assertEquals(reconnects, session.reconnects());
+
         // made for another key's name: the TPM refuses
         byte[] otherName = ak.name().clone();
         otherName[5] ^= 1;
