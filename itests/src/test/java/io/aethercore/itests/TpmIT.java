@@ -20,6 +20,7 @@ import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.CustodyKind;
 import io.aethercore.api.custody.KeyCustody;
 import io.aethercore.api.custody.KeyHandle;
+import io.aethercore.api.custody.NodeKey;
 import io.aethercore.testing.swtpm.Swtpm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -123,6 +124,17 @@ public class TpmIT extends AetherCoreTestSupport {
         verifier.verify(key.publicKey(), message, custody.sign(key, message));
         String providers = executeCommand("aether:crypto-providers");
         assertTrue(providers, providers.contains("tpm"));
+
+        // the node signing key moves into the TPM when the policy asks for an algorithm the TPM has
+        NodeKey nodeKey = waitForService(NodeKey.class, null, 30_000);
+        executeCommand("config:property-set -p io.aethercore.node.key algorithm ECDSA-P256-SHA256");
+        try {
+            waitUntil("the node key lives in the TPM", 30_000, () -> nodeKey.handle().kind() == CustodyKind.TPM);
+            verifier.verify(nodeKey.handle().publicKey(), message, nodeKey.sign(message));
+        } finally {
+            executeCommand("config:property-set -p io.aethercore.node.key algorithm Ed25519");
+        }
+        waitUntil("the Ed25519 node key is back in software", 30_000, () -> nodeKey.handle().kind() == CustodyKind.SOFTWARE);
     }
 
     @Test
