@@ -38,8 +38,16 @@ public interface Attestation {
      */
     Quote quote(byte[] nonce, PcrSelection selection) throws AttestationException;
 
-    /** The endorsement key (public part, and certificate when the TPM holds one); empty without a TPM. */
+    /**
+     * The RSA 2048 endorsement key (public part, and certificate when the TPM holds one); empty without
+     * a TPM.
+     */
     Optional<EndorsementKey> endorsementKey() throws AttestationException;
+
+    /** The endorsement key of the given TCG default template; empty without a TPM. */
+    default Optional<EndorsementKey> endorsementKey(EndorsementKey.Algorithm algorithm) throws AttestationException {
+        return algorithm == EndorsementKey.Algorithm.RSA_2048 ? endorsementKey() : Optional.empty();
+    }
 
     /**
      * TPM2_ActivateCredential: recovers the secret of a challenge made with {@link CredentialMaker}

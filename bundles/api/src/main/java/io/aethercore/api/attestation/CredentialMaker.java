@@ -1,6 +1,18 @@
 package io.aethercore.api.attestation;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import javax.crypto.KeyAgreement;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -17,9 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  * 24 "Credential Protection"): a secret that only the TPM holding the endorsement key can recover, and
  * only for an object with the given name. A pure function; no TPM is needed to make a challenge.
  *
- * <p>Supported endorsement keys: RSA 2048 with AES-128-CFB and SHA-256 (the TCG EK template L-1). The
- * seed is encrypted with RSA-OAEP (SHA-256, label "IDENTITY"); the credential is protected with keys
- * from KDFa (SP 800-108 counter mode, HMAC-SHA-256).
+ * <p>Supported endorsement keys: RSA 2048 and ECC NIST P-256 with AES-128-CFB and SHA-256 (the TCG EK
+ * templates L-1 and L-2). The seed is encrypted with RSA-OAEP (SHA-256, label "IDENTITY"), or agreed by
+ * one-pass ECDH with KDFe; the credential is protected with keys from KDFa (SP 800-108 counter mode,
+ * HMAC-SHA-256).
  */
 public final class CredentialMaker {
 
@@ -32,25 +45,50 @@ public final class CredentialMaker {
      */
     public static CredentialChallenge make(byte[] ekPublic, byte[] objectName, byte[] secret, SecureRandom random) {
         TpmStructures.PublicArea ek = TpmStructures.parsePublic(ekPublic);
-        if (ek.type() != TpmStructures.ALG_RSA || ek.nameAlg() != TpmStructures.ALG_SHA256) {
-            throw new IllegalArgumentException("credential making supports RSA endorsement keys with SHA-256 names"
-                    + " (TCG template L-1); this EK is of type " + ek.type());
-        }
-        if (ek.symmetric() != TpmStructures.ALG_AES || !ek.has(TpmStructures.ATTR_RESTRICTED | TpmStructures.ATTR_DECRYPT)) {
-            throw new IllegalArgumentException("the endorsement key must be a restricted AES-protected decryption key");
+        if (ek.nameAlg() != TpmStructures.ALG_SHA256 || ek.symmetric() != TpmStructures.ALG_AES
+                || !ek.has(TpmStructures.ATTR_RESTRICTED | TpmStructures.ATTR_DECRYPT)) {
+            throw new IllegalArgumentException("the endorsement key must be a restricted AES-protected decryption key"
+                    + " with SHA-256 names (TCG templates L-1, L-2)");
         }
         if (secret.length < 1 || secret.length > 32) {
             throw new IllegalArgumentException("the secret must be 1 to 32 bytes");
         }
         try {
-            byte[] seed = new byte[32];
-            random.nextBytes(seed);
-            Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
-            oaep.init(Cipher.ENCRYPT_MODE, ek.rsa(), new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
-                    new PSource.PSpecified("IDENTITY\0".getBytes(StandardCharsets.US_ASCII))), random);
-            byte[] encryptedSeed = oaep.doFinal(seed);
+            byte[] seed;
+            byte[] encryptedSeed;
+            if (ek.type() == TpmStructures.ALG_RSA) {
+                seed = new byte[32];
+                random.nextBytes(seed);
+                Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
+                oaep.init(Cipher.ENCRYPT_MODE, ek.rsa(), new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
+                        new PSource.PSpecified(IDENTITY)), random);
+                encryptedSeed = oaep.doFinal(seed);
+            } else if (ek.type() == TpmStructures.ALG_ECC && ek.curveOrKeyBits() == TpmStructures.ECC_NIST_P256) {
+                // one-pass ECDH (TPM 2.0 Part 1, C.6.4): ephemeral key, Z = x of d_e * Q_ek, seed = KDFe(Z, "IDENTITY", x_e, x_ek)
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"), random);
+                KeyPair eph = g.generateKeyPair();
+                PublicKey ekKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(ek.eccP256().toSpki()));
+                KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+                ka.init(eph.getPrivate());
+                ka.doPhase(ekKey, true);
+                byte[] z = ka.generateSecret();
+                ECPoint w = ((ECPublicKey) eph.getPublic()).getW();
+                byte[] ex = fixed32(w.getAffineX());
+                byte[] ey = fixed32(w.getAffineY());
+                seed = kdfe(z, ex, Arrays.copyOfRange(ek.unique(), 0, 32), 256);
+                ByteArrayOutputStream point = new ByteArrayOutputStream();
+                TpmStructures.u16(point, 32);
+                point.writeBytes(ex);
+                TpmStructures.u16(point, 32);
+                point.writeBytes(ey);
+                encryptedSeed = point.toByteArray();
+            } else {
+                throw new IllegalArgumentException("credential making supports RSA and ECC NIST P-256 endorsement keys");
+            }
 
-            byte[] symKey = kdfa(seed, "STORAGE", objectName, new byte[0], 128);
+            int symBits = ek.symmetricBits() == 0 ? 128 : ek.symmetricBits();
+            byte[] symKey = kdfa(seed, "STORAGE", objectName, new byte[0], symBits);
             byte[] plain = new byte[2 + secret.length];
             plain[0] = (byte) (secret.length >> 8);
             plain[1] = (byte) secret.length;
@@ -69,10 +107,40 @@ public final class CredentialMaker {
             TpmStructures.u16(blob, integrity.length);
             blob.writeBytes(integrity);
             blob.writeBytes(encIdentity);
-            return new CredentialChallenge(blob.toByteArray(), encryptedSeed);
+            return new CredentialChallenge(blob.toByteArray(), encryptedSeed, ek.name());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK crypto for credential making failed: " + e, e);
         }
+    }
+
+    private static final byte[] IDENTITY = "IDENTITY\0".getBytes(StandardCharsets.US_ASCII);
+
+    /** KDFe with SHA-256, one or more blocks (TPM 2.0 Part 1, 11.4.10.3; the label keeps its terminating 0). */
+    static byte[] kdfe(byte[] z, byte[] partyU, byte[] partyV, int bits) throws GeneralSecurityException {
+        int bytes = bits / 8;
+        byte[] out = new byte[bytes];
+        int done = 0;
+        for (int counter = 1; done < bytes; counter++) {
+            MessageDigest h = MessageDigest.getInstance("SHA-256");
+            h.update(new byte[] {(byte) (counter >> 24), (byte) (counter >> 16), (byte) (counter >> 8), (byte) counter});
+            h.update(z);
+            h.update(IDENTITY);
+            h.update(partyU);
+            h.update(partyV);
+            byte[] block = h.digest();
+            int n = Math.min(block.length, bytes - done);
+            System.arraycopy(block, 0, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    private static byte[] fixed32(BigInteger v) {
+        byte[] b = v.toByteArray();
+        byte[] out = new byte[32];
+        int n = Math.min(32, b.length);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
     }
 
     /**

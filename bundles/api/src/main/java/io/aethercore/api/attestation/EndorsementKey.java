@@ -11,6 +11,12 @@ import java.util.Optional;
  */
 public record EndorsementKey(byte[] tpmPublic, Optional<byte[]> certificate) {
 
+    /** The TCG default EK templates: L-1 (RSA 2048) and L-2 (ECC NIST P-256). */
+    public enum Algorithm {
+        RSA_2048,
+        ECC_P256
+    }
+
     public TpmStructures.PublicArea publicArea() {
         return TpmStructures.parsePublic(tpmPublic);
     }

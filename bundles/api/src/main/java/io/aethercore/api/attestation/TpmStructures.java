@@ -74,7 +74,7 @@ public final class TpmStructures {
      * @param unique RSA modulus, or ECC x followed by y (each 32 bytes for P-256)
      */
     public record PublicArea(byte[] encoded, int type, int nameAlg, int attributes, byte[] authPolicy, int symmetric,
-            int scheme, int schemeHash, int curveOrKeyBits, long exponent, byte[] unique) {
+            int symmetricBits, int scheme, int schemeHash, int curveOrKeyBits, long exponent, byte[] unique) {
 
         public boolean has(int attribute) {
             return (attributes & attribute) == attribute;
@@ -210,8 +210,9 @@ public final class TpmStructures {
         int attrs = r.u32("objectAttributes");
         byte[] policy = r.sized("authPolicy", 64);
         int sym = r.u16("symmetric.algorithm");
+        int symBits = 0;
         if (sym != ALG_NULL) {
-            r.u16("symmetric.keyBits");
+            symBits = r.u16("symmetric.keyBits");
             r.u16("symmetric.mode");
         }
         int scheme = r.u16("scheme");
@@ -244,7 +245,8 @@ public final class TpmStructures {
             throw new MalformedTpmDataException(String.format("public area of type 0x%04x (only RSA and ECC)", type));
         }
         r.end();
-        return new PublicArea(tpmtPublic.clone(), type, nameAlg, attrs, policy, sym, scheme, schemeHash, curveOrBits, exponent, unique);
+        return new PublicArea(tpmtPublic.clone(), type, nameAlg, attrs, policy, sym, symBits, scheme, schemeHash, curveOrBits,
+                exponent, unique);
     }
 
     /** The TPM name of an object: nameAlg (2 octets) || H(TPMT_PUBLIC). SHA-256 and SHA-1 name algorithms. */

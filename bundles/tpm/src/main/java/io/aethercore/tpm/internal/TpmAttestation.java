@@ -55,6 +55,11 @@ public final class TpmAttestation implements Attestation {
     }
 
     @Override
+    public Optional<EndorsementKey> endorsementKey(EndorsementKey.Algorithm algorithm) throws AttestationException {
+        return session.endorsementKey(algorithm);
+    }
+
+    @Override
     public byte[] activateCredential(CredentialChallenge challenge) throws AttestationException {
         return session.activateCredential(challenge);
     }

@@ -81,9 +81,9 @@ public final class TpmSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TpmSession.class);
 
     static final int HT_TRANSIENT = 0x80000000, HT_LOADED_SESSION = 0x02000000, HT_SAVED_SESSION = 0x03000000;
-    static final int EK_PERSISTENT = 0x81010001;
-    /** TCG EK Credential Profile: NV index of the RSA 2048 EK certificate. */
-    static final int EK_CERT_RSA_NV = 0x01C00002;
+    /** TCG EK Credential Profile / Provisioning Guidance: persistent handles and certificate NV indices. */
+    static final int EK_PERSISTENT = 0x81010001, EK_ECC_PERSISTENT = 0x81010002;
+    static final int EK_CERT_RSA_NV = 0x01C00002, EK_CERT_ECC_NV = 0x01C0000A;
     /** PolicySecret(TPM_RH_ENDORSEMENT): the authPolicy of the TCG default EK templates. */
     static final byte[] EK_POLICY = HexFormat.of().parseHex("837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa");
     /** Distinguishes our attestation key's template from every other primary key. */
@@ -320,6 +320,17 @@ public final class TpmSession implements AutoCloseable {
                 new TPMS_ECC_POINT(unique, new byte[0]));
     }
 
+    /** TCG EK Credential Profile template L-2: ECC NIST P-256, AES-128-CFB, PolicySecret(endorsement), 32+32 zero bytes unique. */
+    static TPMT_PUBLIC eccEkTemplate() {
+        return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
+                new TPMA_OBJECT(ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_ADMIN_WITH_POLICY
+                        | ATTR_RESTRICTED | ATTR_DECRYPT),
+                EK_POLICY,
+                new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(),
+                        TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
+                new TPMS_ECC_POINT(new byte[32], new byte[32]));
+    }
+
     /** TCG EK Credential Profile template L-1: RSA 2048, AES-128-CFB, PolicySecret(endorsement), 256 zero bytes unique. */
     static TPMT_PUBLIC ekTemplate() {
         return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
@@ -510,12 +521,17 @@ public final class TpmSession implements AutoCloseable {
         }
     }
 
-    /** The endorsement key: persistent at 0x81010001 when provisioned, else re-created from the template. */
+    /** The RSA endorsement key: persistent at 0x81010001 when provisioned, else re-created from the template. */
     Optional<EndorsementKey> endorsementKey() throws AttestationException {
+        return endorsementKey(EndorsementKey.Algorithm.RSA_2048);
+    }
+
+    Optional<EndorsementKey> endorsementKey(EndorsementKey.Algorithm algorithm) throws AttestationException {
         return call("reading the endorsement key", t -> {
-            Ek ek = loadEk(t);
+            Ek ek = loadEk(t, algorithm);
             try {
-                return Optional.of(new EndorsementKey(ek.publicArea, readEkCertificate(t)));
+                return Optional.of(new EndorsementKey(ek.publicArea, readEkCertificate(t,
+                        algorithm == EndorsementKey.Algorithm.RSA_2048 ? EK_CERT_RSA_NV : EK_CERT_ECC_NV)));
             } finally {
                 ek.release(t);
             }
@@ -530,19 +546,20 @@ public final class TpmSession implements AutoCloseable {
         }
     }
 
-    private static Ek loadEk(Tpm t) {
-        ReadPublicResponse p = t._allowErrors().ReadPublic(TPM_HANDLE.from(EK_PERSISTENT));
+    private static Ek loadEk(Tpm t, EndorsementKey.Algorithm algorithm) {
+        boolean rsa = algorithm == EndorsementKey.Algorithm.RSA_2048;
+        ReadPublicResponse p = t._allowErrors().ReadPublic(TPM_HANDLE.from(rsa ? EK_PERSISTENT : EK_ECC_PERSISTENT));
         if (t._lastCommandSucceeded() && p != null && p.outPublic != null && p.outPublic.nameAlg == TPM_ALG_ID.SHA256
-                && p.outPublic.parameters instanceof TPMS_RSA_PARMS) {
-            return new Ek(TPM_HANDLE.from(EK_PERSISTENT), p.outPublic.toBytes(), false);
+                && (rsa ? p.outPublic.parameters instanceof TPMS_RSA_PARMS : p.outPublic.parameters instanceof TPMS_ECC_PARMS)) {
+            return new Ek(TPM_HANDLE.from(rsa ? EK_PERSISTENT : EK_ECC_PERSISTENT), p.outPublic.toBytes(), false);
         }
         CreatePrimaryResponse r = t.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
-                ekTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]);
+                rsa ? ekTemplate() : eccEkTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]);
         return new Ek(r.handle, r.outPublic.toBytes(), true);
     }
 
-    private static Optional<byte[]> readEkCertificate(Tpm t) {
-        TPM_HANDLE index = TPM_HANDLE.from(EK_CERT_RSA_NV);
+    private static Optional<byte[]> readEkCertificate(Tpm t, int nvIndex) {
+        TPM_HANDLE index = TPM_HANDLE.from(nvIndex);
         NV_ReadPublicResponse pub = t._allowErrors().NV_ReadPublic(index);
         if (!t._lastCommandSucceeded() || pub == null || pub.nvPublic == null) {
             return Optional.empty();
@@ -557,6 +574,9 @@ public final class TpmSession implements AutoCloseable {
             byte[] chunk = t._allowErrors().NV_Read(index, index, n, off);
             if (!t._lastCommandSucceeded() || chunk == null) {
                 chunk = t.NV_Read(TPM_HANDLE.from(TPM_RH.OWNER), index, n, off);
+            }
+            if (chunk.length != n) {
+                throw new IllegalStateException("EK certificate NV read returned " + chunk.length + " bytes, asked " + n);
             }
             System.arraycopy(chunk, 0, cert, off, n);
         }
@@ -592,8 +612,18 @@ public final class TpmSession implements AutoCloseable {
             throw new io.aethercore.api.attestation.MalformedTpmDataException(
                     "encrypted secret of " + (encryptedSecret == null ? 0 : encryptedSecret.length) + " bytes (1 to 512)");
         }
+        byte[] wanted = c.endorsementKeyName();
         return call("ActivateCredential", t -> {
-            Ek ek = loadEk(t);
+            Ek ek = loadEk(t, EndorsementKey.Algorithm.RSA_2048);
+            if (wanted != null && !Arrays.equals(wanted, name(ek.publicArea()))) {
+                ek.release(t);
+                ek = loadEk(t, EndorsementKey.Algorithm.ECC_P256);
+                if (!Arrays.equals(wanted, name(ek.publicArea()))) {
+                    ek.release(t);
+                    throw new AttestationException(Failure.TPM_ERROR, "ActivateCredential: the credential was made for"
+                            + " an endorsement key this TPM does not have (neither its RSA 2048 nor its ECC P-256 EK)");
+                }
+            }
             TPM_HANDLE session = null;
             try {
                 byte[] nonceCaller = new byte[32];

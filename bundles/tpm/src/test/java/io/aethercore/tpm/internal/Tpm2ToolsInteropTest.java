@@ -133,4 +133,40 @@ class Tpm2ToolsInteropTest {
             assertArrayEquals(secret, a.activateCredential(mine));
         }
     }
+
+    @Test
+    void tpm2MakecredentialForTheEccEkActivatesInOurSession() throws Exception {
+        Swtpm swtpm = SWTPM.get();
+        EndorsementKey ek;
+        AttestationKey ak;
+        try (TpmSession s = TpmSession.simulator(swtpm.host(), swtpm.port())) {
+            TpmAttestation a = new TpmAttestation(s);
+            ek = a.endorsementKey(EndorsementKey.Algorithm.ECC_P256).orElseThrow();
+            ak = a.attestationKey();
+        }
+        ByteArrayOutputStream pub = new ByteArrayOutputStream();
+        pub.write(ek.tpmPublic().length >> 8);
+        pub.write(ek.tpmPublic().length);
+        pub.writeBytes(ek.tpmPublic());
+        Files.write(dir.resolve("ekecc.pub"), pub.toByteArray());
+        byte[] secret = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+        Files.write(dir.resolve("secret"), secret);
+        swtpm.tpm2(dir, "tpm2_makecredential", "-T", "none", "-u", "ekecc.pub", "-s", "secret",
+                "-n", HexFormat.of().formatHex(ak.name()), "-o", "cred.out");
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("cred.out")));
+        b.getInt();
+        b.getInt();
+        byte[] blob = new byte[b.getShort() & 0xFFFF];
+        b.get(blob);
+        byte[] encSecret = new byte[b.getShort() & 0xFFFF];
+        b.get(encSecret);
+        try (TpmSession s = TpmSession.simulator(swtpm.host(), swtpm.port())) {
+            TpmAttestation a = new TpmAttestation(s);
+            assertArrayEquals(secret, a.activateCredential(new CredentialChallenge(blob, encSecret, ek.publicArea().name())));
+            // ours for the same EK: same shape as tpm2-tools' (ephemeral point as the encrypted secret)
+            CredentialChallenge mine = CredentialMaker.make(ek.tpmPublic(), ak.name(), secret, new SecureRandom());
+            assertEquals(encSecret.length, mine.encryptedSecret().length);
+            assertArrayEquals(secret, a.activateCredential(mine));
+        }
+    }
 }

@@ -173,6 +173,23 @@ class TpmAttestationTest {
     }
 
     @Test
+    void eccEndorsementKeyActivatesToo() throws Exception {
+        EndorsementKey ecc = attestation.endorsementKey(EndorsementKey.Algorithm.ECC_P256).orElseThrow();
+        assertEquals(TpmStructures.ALG_ECC, ecc.publicArea().type());
+        AttestationKey ak = attestation.attestationKey();
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        CredentialChallenge c = CredentialMaker.makeForAttestationKey(ecc.tpmPublic(), ak.tpmPublic(), secret, new SecureRandom());
+        assertEquals(68, c.encryptedSecret().length, "the ephemeral point: two sized 32-byte coordinates");
+        assertArrayEquals(secret, attestation.activateCredential(c));
+
+        // made for an EK this TPM does not have
+        CredentialChallenge foreign = new CredentialChallenge(c.credentialBlob(), c.encryptedSecret(), new byte[34]);
+        AttestationException e = assertThrows(AttestationException.class, () -> attestation.activateCredential(foreign));
+        assertTrue(e.getMessage().contains("endorsement key this TPM does not have"), e.getMessage());
+    }
+
+    @Test
     void softwareQuotesVerifyButSayTheyAreSoftware() throws Exception {
         SoftwareAttestation sw = new SoftwareAttestation();
         byte[] nonce = LEDGER.issue();
