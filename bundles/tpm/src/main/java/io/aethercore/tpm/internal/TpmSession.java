@@ -228,6 +228,18 @@ public final class TpmSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one command with TSS.Java's own error printing off (it writes "TPM ERROR" to standard output,
+     * which is the operator's console in Karaf); a TPM error code still becomes a {@link TpmException}.
+     */
+    static <R> R quiet(Tpm t, java.util.function.Function<Tpm, R> command) {
+        R r = command.apply(t._allowErrors());
+        if (!t._lastCommandSucceeded()) {
+            throw new TpmException(t._getLastResponseCode());
+        }
+        return r;
+    }
+
     /** Flushes every transient object and session in the TPM; returns how many. */
     private int flushLeftovers() {
         int n = 0;
@@ -244,7 +256,8 @@ public final class TpmSession implements AutoCloseable {
         List<Integer> out = new ArrayList<>();
         int from = type;
         while (true) {
-            GetCapabilityResponse r = tpm.GetCapability(TPM_CAP.HANDLES, from, 64);
+            int start = from;
+            GetCapabilityResponse r = quiet(tpm, x -> x.GetCapability(TPM_CAP.HANDLES, start, 64));
             TPML_HANDLE list = (TPML_HANDLE) r.capabilityData;
             for (TPM_HANDLE h : list.handle) {
                 if ((h.handle & 0xFF000000) == (type & 0xFF000000)) {
@@ -275,7 +288,7 @@ public final class TpmSession implements AutoCloseable {
 
     private TpmInfo readInfo(TpmEndpoint e) {
         Map<Integer, Integer> props = new java.util.HashMap<>();
-        GetCapabilityResponse r = tpm.GetCapability(TPM_CAP.TPM_PROPERTIES, 0x100, 64);
+        GetCapabilityResponse r = quiet(tpm, x -> x.GetCapability(TPM_CAP.TPM_PROPERTIES, 0x100, 64));
         for (TPMS_TAGGED_PROPERTY p : ((TPML_TAGGED_TPM_PROPERTY) r.capabilityData).tpmProperty) {
             props.put(p.property.toInt(), p.value);
         }
@@ -342,8 +355,8 @@ public final class TpmSession implements AutoCloseable {
     }
 
     private void loadAttestationKey() {
-        CreatePrimaryResponse r = tpm.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
-                akTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]);
+        CreatePrimaryResponse r = quiet(tpm, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
+                akTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]));
         byte[] pub = r.outPublic.toBytes();
         if (!Arrays.equals(name(pub), r.name)) {
             tpm._allowErrors().FlushContext(r.handle);
@@ -375,7 +388,7 @@ public final class TpmSession implements AutoCloseable {
         TPM_ALG_ID alg = TPM_ALG_ID.fromInt(selection.bank().algId());
         while (!remaining.isEmpty()) {
             PcrSelection ask = PcrSelection.of(selection.bank(), remaining.stream().mapToInt(Integer::intValue).toArray());
-            PCR_ReadResponse r = t.PCR_Read(new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(alg, ask.bitmap())});
+            PCR_ReadResponse r = quiet(t, x -> x.PCR_Read(new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(alg, ask.bitmap())}));
             if (r.pcrSelectionOut.length == 0 || r.pcrValues.length == 0) {
                 throw new IllegalStateException("the TPM has no " + selection.bank().id() + " values for PCRs " + remaining);
             }
@@ -407,7 +420,7 @@ public final class TpmSession implements AutoCloseable {
             TPMS_PCR_SELECTION[] sel = {new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(selection.bank().algId()), selection.bitmap())};
             for (int attempt = 0; ; attempt++) {
                 PcrValues values = readPcrsLocked(t, selection);
-                t.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(), sel);
+                quiet(t, x -> x.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(), sel));
                 RawQuote q = splitQuoteResponse(lastResponse, values);
                 // a PCR extended between the read and the quote: read again (rare; bounded)
                 if (MessageDigest.isEqual(parseAttest(q.attest()).pcrDigest(), values.digest("SHA-256")) || attempt >= 3) {
@@ -420,8 +433,8 @@ public final class TpmSession implements AutoCloseable {
     /** The TPM2_Quote command alone, without the PCR read of {@link #quote} (benchmarks: one command). */
     public byte[] quoteCommand(byte[] nonce, PcrSelection selection) throws AttestationException {
         return call("Quote", t -> {
-            t.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(),
-                    new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(selection.bank().algId()), selection.bitmap())});
+            quiet(t, x -> x.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(),
+                    new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(selection.bank().algId()), selection.bitmap())}));
             return lastResponse;
         });
     }
@@ -451,8 +464,8 @@ public final class TpmSession implements AutoCloseable {
     /** Loads (or finds in the cache) the signing key of this unique value; returns its TPMT_PUBLIC. */
     byte[] signingKeyPublic(byte[] unique) throws AttestationException {
         return call("creating a TPM signing key", t -> {
-            CreatePrimaryResponse r = t.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(),
-                    signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0]);
+            CreatePrimaryResponse r = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(),
+                    signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0]));
             cache(HexFormat.of().formatHex(unique), r.handle);
             return r.outPublic.toBytes();
         });
@@ -470,11 +483,13 @@ public final class TpmSession implements AutoCloseable {
             String id = HexFormat.of().formatHex(unique);
             TPM_HANDLE h = keyCache.get(id);
             if (h == null) {
-                h = t.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(), signingKeyTemplate(unique),
-                        new byte[0], new TPMS_PCR_SELECTION[0]).handle;
+                h = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(),
+                        signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0])).handle;
                 cache(id, h);
             }
-            TPMU_SIGNATURE s = t.Sign(h, digest, new TPMS_SIG_SCHEME_ECDSA(TPM_ALG_ID.SHA256), TPMT_TK_HASHCHECK.nullTicket());
+            TPM_HANDLE key = h;
+            TPMU_SIGNATURE s = quiet(t, x -> x.Sign(key, digest, new TPMS_SIG_SCHEME_ECDSA(TPM_ALG_ID.SHA256),
+                    TPMT_TK_HASHCHECK.nullTicket()));
             TPMS_SIGNATURE_ECDSA e = (TPMS_SIGNATURE_ECDSA) s;
             return parseEcdsaSignature(encode(e)).p1363();
         });
@@ -553,8 +568,8 @@ public final class TpmSession implements AutoCloseable {
                 && (rsa ? p.outPublic.parameters instanceof TPMS_RSA_PARMS : p.outPublic.parameters instanceof TPMS_ECC_PARMS)) {
             return new Ek(TPM_HANDLE.from(rsa ? EK_PERSISTENT : EK_ECC_PERSISTENT), p.outPublic.toBytes(), false);
         }
-        CreatePrimaryResponse r = t.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
-                rsa ? ekTemplate() : eccEkTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]);
+        CreatePrimaryResponse r = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
+                rsa ? ekTemplate() : eccEkTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]));
         return new Ek(r.handle, r.outPublic.toBytes(), true);
     }
 
@@ -573,7 +588,8 @@ public final class TpmSession implements AutoCloseable {
             int n = Math.min(512, size - off);
             byte[] chunk = t._allowErrors().NV_Read(index, index, n, off);
             if (!t._lastCommandSucceeded() || chunk == null) {
-                chunk = t.NV_Read(TPM_HANDLE.from(TPM_RH.OWNER), index, n, off);
+                int offset = off;
+                chunk = quiet(t, x -> x.NV_Read(TPM_HANDLE.from(TPM_RH.OWNER), index, n, offset));
             }
             if (chunk.length != n) {
                 throw new IllegalStateException("EK certificate NV read returned " + chunk.length + " bytes, asked " + n);
@@ -628,13 +644,15 @@ public final class TpmSession implements AutoCloseable {
             try {
                 byte[] nonceCaller = new byte[32];
                 new SecureRandom().nextBytes(nonceCaller);
-                StartAuthSessionResponse s = t.StartAuthSession(TPM_HANDLE.NULL, TPM_HANDLE.NULL, nonceCaller, new byte[0],
-                        TPM_SE.POLICY, new TPMT_SYM_DEF(), TPM_ALG_ID.SHA256);
+                StartAuthSessionResponse s = quiet(t, x -> x.StartAuthSession(TPM_HANDLE.NULL, TPM_HANDLE.NULL, nonceCaller,
+                        new byte[0], TPM_SE.POLICY, new TPMT_SYM_DEF(), TPM_ALG_ID.SHA256));
                 session = s.handle;
-                t.PolicySecret(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), session, new byte[0], new byte[0], new byte[0], 0);
+                TPM_HANDLE policy = session;
+                quiet(t, x -> x.PolicySecret(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), policy, new byte[0], new byte[0], new byte[0], 0));
                 t._withSessions(TPM_HANDLE.pwSession(new byte[0]), session);
                 try {
-                    return t.ActivateCredential(ak, ek.handle(), blob, encryptedSecret);
+                    TPM_HANDLE ekHandle = ek.handle();
+                    return quiet(t, x -> x.ActivateCredential(ak, ekHandle, blob, encryptedSecret));
                 } catch (TpmException e) {
                     throw new AttestationException(Failure.TPM_ERROR, "ActivateCredential refused the credential ("
                             + e.ResponseCode + "): it was not made for this TPM's endorsement key and attestation key", e);
