@@ -122,6 +122,12 @@ public class TpmIT extends AetherCoreTestSupport {
         byte[] message = "signed inside the TPM".getBytes(StandardCharsets.UTF_8);
         SignatureService verifier = waitForService(SignatureService.class, "(aethercore.provider=bouncycastle)", 30_000);
         verifier.verify(key.publicKey(), message, custody.sign(key, message));
+        String made = executeCommand("aether:tpm-keys -g itest-console");
+        assertTrue(made, made.contains("generated ECDSA P-256 key 'itest-console' inside the TPM"));
+        String listed = executeCommand("aether:tpm-keys");
+        assertTrue(listed, listed.contains("itest-node") && listed.contains("itest-console"));
+        String pem = executeCommand("aether:tpm-keys -p itest-node");
+        assertEquals(key.publicKey().toPem().trim(), pem.trim());
         String providers = executeCommand("aether:crypto-providers");
         assertTrue(providers, providers.contains("tpm"));
 
