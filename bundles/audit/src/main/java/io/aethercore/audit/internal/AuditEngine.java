@@ -68,7 +68,7 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
     public record Settings(Path directory, String origin, long segmentBytes, int maxBatch, int maxQueued,
             long publishIntervalSeconds) {
         public Settings {
-            if (maxBatch < 1 || maxQueued < maxBatch || segmentBytes < 4096) {
+            if (maxBatch < 1 || maxQueued < maxBatch || segmentBytes < 512) {
                 throw new IllegalArgumentException("bad audit engine settings");
             }
         }
@@ -579,8 +579,9 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             }
             publishedSize = last;
         }
-        if (committedSize > last || latest == null) {
-            SignedCheckpoint cp = committedSize > last ? publishCheckpoint() : sign(committedSize, currentKey());
+        if (committedSize > Math.max(last, 0) || latest == null) {
+            SignedCheckpoint cp = committedSize > Math.max(last, 0) ? publishCheckpoint()
+                    : sign(committedSize, currentKey());
             latest = latest == null ? cp : latest;
         }
     }
