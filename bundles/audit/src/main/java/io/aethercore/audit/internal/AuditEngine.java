@@ -678,78 +678,8 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
                     List.of("record " + idx + " was dropped by retention; only its leaf hash remains"));
         }
         SignedCheckpoint cp = latest;
-        return verifyRecord(idx, stored, cp, (i, size) -> log.inclusionProof(i, size), keys, verifier, hasher,
+        return RecordVerifier.verify(idx, stored, cp, (i, size) -> log.inclusionProof(i, size), keys, verifier, hasher,
                 failures);
-    }
-
-    /** Proofs from wherever they come (the node's Merkle log, an export). */
-    @FunctionalInterface
-    public interface ProofSource {
-        InclusionProof proof(long index, long size) throws Exception;
-    }
-
-    /** Verifies one stored record: signature, then inclusion in a checkpoint signed by a known key. */
-    public static AuditVerification verifyRecord(long index, byte[] stored, SignedCheckpoint cp, ProofSource proofs,
-            KeyRegistry keys, SignatureService verifier, MerkleHasher hasher, List<String> failures) {
-        AuditRecord r;
-        try {
-            r = RecordCodec.parse(index, stored);
-        } catch (IllegalArgumentException e) {
-            return new AuditVerification("?", index, false, false, -1, List.of("record " + index + " is malformed: "
-                    + e.getMessage()));
-        }
-        boolean sigOk = false;
-        RawPublicKey key = keys.get(r.keyId());
-        if (key == null) {
-            failures.add("Signature not checked: signing key " + r.keyId() + " is unknown");
-        } else {
-            try {
-                verifier.verify(key, RecordCodec.signedPart(stored), r.signature());
-                sigOk = true;
-            } catch (CryptoException | IllegalArgumentException e) {
-                failures.add("Signature invalid: the record was changed or not signed by key " + r.keyId());
-            }
-        }
-        boolean proofOk = false;
-        long cpSize = -1;
-        if (cp == null) {
-            failures.add("Merkle proof not checked: no signed checkpoint yet");
-        } else {
-            cpSize = cp.checkpoint().size();
-            boolean cpSigned = false;
-            for (RawPublicKey k : keys.all()) {
-                for (SignedCheckpoint.Signature s : cp.signatures()) {
-                    try {
-                        if (SignedCheckpoint.keyId(s.keyName(), k) == s.keyId()) {
-                            cp.verify(s.keyName(), k, verifier);
-                            cpSigned = true;
-                        }
-                    } catch (InvalidProofException | IllegalArgumentException e) {
-                        // next
-                    }
-                }
-            }
-            if (!cpSigned) {
-                failures.add("Checkpoint signature invalid: the checkpoint of size " + cpSize
-                        + " carries no valid signature by a known key");
-            } else if (index >= cpSize) {
-                failures.add("Merkle proof not checked: record " + index + " is newer than the checkpoint of size "
-                        + cpSize);
-            } else {
-                try {
-                    InclusionProof proof = proofs.proof(index, cpSize);
-                    MerkleProofs.verifyInclusion(hasher, hasher.leafHash(Hashers.recordDigest(hasher, stored)), proof,
-                            cp.checkpoint().root());
-                    proofOk = true;
-                } catch (InvalidProofException e) {
-                    failures.add("Merkle proof failed: " + e.getMessage() + " (record " + index
-                            + " is not the one the signed checkpoint of size " + cpSize + " covers)");
-                } catch (Exception e) {
-                    failures.add("Merkle proof not available: " + e.getMessage());
-                }
-            }
-        }
-        return new AuditVerification(r.eventId(), index, sigOk, proofOk, cpSize, failures);
     }
 
     @Override
@@ -816,6 +746,34 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             return new PruneReport(cutoff, upTo - from, upTo, freed);
         } catch (IOException | MerkleLogException e) {
             throw new AuditException("retention failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    /** File written by {@link #export} beside the records: how to read them. */
+    public static final String EXPORT_INFO = "audit-export.properties";
+
+    /**
+     * Exports what an auditor needs to verify off the node: the records up to a checkpoint published
+     * now, every published checkpoint, the latest one alone, and the signers' public keys.
+     *
+     * @return the published checkpoint the export ends at
+     */
+    public SignedCheckpoint export(Path out) throws AuditException {
+        SignedCheckpoint cp = publishCheckpoint();
+        try {
+            store.exportTo(out, cp.checkpoint().size());
+            java.nio.file.Files.copy(settings.directory().resolve(CheckpointStore.LOG), out.resolve(CheckpointStore.LOG),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.writeString(out.resolve(CheckpointStore.LATEST), cp.toNote());
+            java.nio.file.Files.createDirectories(out.resolve("keys"));
+            for (RawPublicKey k : keys.all()) {
+                java.nio.file.Files.writeString(out.resolve("keys").resolve(k.fingerprint() + ".pem"), k.toPem());
+            }
+            java.nio.file.Files.writeString(out.resolve(EXPORT_INFO), "hash.algorithm=" + log.algorithm().id()
+                    + "\norigin=" + settings.origin() + "\nsize=" + cp.checkpoint().size() + "\n");
+            return cp;
+        } catch (IOException e) {
+            throw new AuditException("export to " + out + " failed: " + e.getMessage(), e, false);
         }
     }
 

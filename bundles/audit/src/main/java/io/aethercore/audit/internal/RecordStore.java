@@ -381,6 +381,41 @@ public final class RecordStore implements AutoCloseable {
         return freed;
     }
 
+    /**
+     * Copies the records {@code 0 .. upTo-1} (segments and the pruned digests) into {@code out}; the
+     * active segment is cut at the frame boundary of {@code upTo}.
+     */
+    public void exportTo(Path out, long upTo) throws IOException {
+        Files.createDirectories(out);
+        List<Segment> copy;
+        long cut;
+        synchronized (this) {
+            if (upTo > size) {
+                throw new IllegalArgumentException("only " + size + " records are stored");
+            }
+            copy = new ArrayList<>(segments.values());
+            cut = upTo < size && upTo >= prunedCount ? offsets[Math.toIntExact(upTo - prunedCount)] : -1;
+            Path pruned = dir.resolve(PRUNED);
+            if (Files.exists(pruned)) {
+                Files.copy(pruned, out.resolve(PRUNED), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (Segment seg : copy) {
+            if (seg.first >= upTo) {
+                continue;
+            }
+            boolean partial = seg.first + seg.count > upTo;
+            long length = partial ? cut : seg.bytes;
+            try (FileChannel dst = FileChannel.open(out.resolve(seg.path.getFileName()), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                long done = 0;
+                while (done < length) {
+                    done += seg.channel.transferTo(done, length - done, dst);
+                }
+            }
+        }
+    }
+
     private void fsyncDir() {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
