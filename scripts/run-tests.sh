@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages used by tests: openssl (interop checks of exported keys), softhsm2 and opensc
 # (the PKCS#11 custody is tested against a real SoftHSM2 token, cross-checked with pkcs11-tool).
-packages=(openssl softhsm2 opensc)
+packages=(openssl softhsm2 opensc rsyslog)  # rsyslog: the audit syslog sink test starts its own rsyslogd
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

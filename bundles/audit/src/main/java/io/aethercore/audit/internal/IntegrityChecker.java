@@ -206,7 +206,7 @@ public final class IntegrityChecker {
             st.bad(stored, "the Merkle log holds " + merkle.size() + " leaves but only " + stored
                     + " records are stored (records truncated or deleted at the end)");
         }
-        tree.finish();
+        tree.finish(stop);
         return new IntegrityReport(stored, cps.size(), st.firstBad, st.problems);
     }
 
@@ -311,11 +311,14 @@ public final class IntegrityChecker {
             }
         }
 
-        void finish() {
+        void finish(boolean stoppedAtDamage) {
             if (next < cps.size()) {
                 long size = cps.get(cps.size() - 1).checkpoint().size();
-                st.bad(n, "a signed checkpoint of size " + size + " covers records up to " + (size - 1) + " but only "
-                        + n + " are stored (records truncated or deleted)");
+                st.bad(n, stoppedAtDamage
+                        ? "records from index " + n + " on were not read past the damaged frame; signed checkpoints up to"
+                                + " size " + size + " could not be compared"
+                        : "a signed checkpoint of size " + size + " covers records up to " + (size - 1) + " but only "
+                                + n + " are stored (records truncated or deleted)");
             }
         }
     }
