@@ -61,8 +61,12 @@ class CrashTest {
                         assertTrue(v.ok(), context + ": " + v.summary());
                     }
                 }
-                IntegrityReport rep = f.engine.checkIntegrity();
-                assertTrue(rep.ok(), context + ": " + rep.summary());
+                // the full check re-verifies every signature of the growing log: every trial at first, then
+                // every tenth and the last, so that 100 trials stay within minutes
+                if (trial < 5 || trial % 10 == 9 || trial == trials - 1) {
+                    IntegrityReport rep = f.engine.checkIntegrity();
+                    assertTrue(rep.ok(), context + ": " + rep.summary());
+                }
                 long maxAck = acks.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
                 maxLost = Math.max(maxLost, f.engine.size() - 1 - maxAck);
             }
