@@ -135,6 +135,8 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
     private volatile long committedSize;
     private volatile SignedCheckpoint latest;
     private volatile long publishedSize = -1;
+    /** Acknowledgement of the newest committed batch; batches are acknowledged in order. */
+    private volatile CompletableFuture<?> lastAck = CompletableFuture.completedFuture(null);
 
     private AuditEngine(Settings settings, MerkleLog log, NodeKey nodeKey, SignatureService verifier, RecordStore store,
             KeyRegistry keys) {
@@ -445,7 +447,8 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
         for (Pending p : batch) {
             leaves.add(log.appendAsync(p.digest));
         }
-        leaves.get(leaves.size() - 1).whenCompleteAsync((idx, err) -> acknowledge(batch, first, leaves), acknowledger);
+        lastAck = leaves.get(leaves.size() - 1).whenCompleteAsync((idx, err) -> acknowledge(batch, first, leaves),
+                acknowledger);
     }
 
     private void acknowledge(List<Pending> batch, long first, List<CompletableFuture<Long>> leaves) {
@@ -820,8 +823,11 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
         }
         try {
             committer.join(10_000);
+            lastAck.get(10, TimeUnit.SECONDS); // every committed batch answered before the acknowledger stops
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Audit log: the last batch was not acknowledged at close: {}", e.toString());
         }
         acknowledger.shutdown();
         try {
