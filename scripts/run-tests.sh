@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # (the PKCS#11 custody is tested against a real SoftHSM2 token, cross-checked with pkcs11-tool).
 # swtpm, swtpm-tools and tpm2-tools: the TPM bundle is tested against real TPM 2.0 simulators and
 # cross-checked with tpm2-tools (tpm2_checkquote, tpm2_quote, tpm2_makecredential).
-packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools)
+# rsyslog: the audit syslog sink test starts its own rsyslogd.
+packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,410 @@
+package io.aethercore.audit.internal;
+
+import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.audit.AuditSink;
+import io.aethercore.api.crypto.ProviderUnavailableException;
+import io.aethercore.api.crypto.RawPublicKey;
+import io.aethercore.api.crypto.SignatureService;
+import io.aethercore.api.crypto.SignatureVerificationException;
+import io.aethercore.api.crypto.MalformedKeyException;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.custody.CustodyUnavailableException;
+import io.aethercore.api.custody.KeyCustodyException;
+import io.aethercore.api.custody.KeyHandle;
+import io.aethercore.api.custody.NodeKey;
+import io.aethercore.api.merkle.MerkleLog;
+import io.aethercore.api.service.RankedServices;
+import io.aethercore.api.service.ServiceSlot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's audit log (PID {@value #PID}, keys as the playbook's {@code audit.conf}). Registrar
+ * pattern: the {@link AuditLog} service is registered only once the Merkle log, the node key and a
+ * signature verifier are there and the log opened (recovering after a crash); it is unregistered and
+ * closed when the Merkle log goes away, and reopened when it is back.
+ *
+ * <p>The dedicated Merkle log ({@code merkle.log}, default {@code audit}) is created on first start as
+ * a factory configuration of {@code io.aethercore.merkle.log} stored at {@code merkle_tree_path}, with
+ * group commit and no extra window: the audit committer batches already.
+ */
+@Component(immediate = true, configurationPid = AuditLogComponent.PID)
+@Designate(ocd = AuditLogComponent.Config.class)
+public final class AuditLogComponent {
+
+    public static final String PID = "io.aethercore.audit";
+    static final String MERKLE_PID = "io.aethercore.merkle.log";
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLogComponent.class);
+    static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    @ObjectClassDefinition(name = "AetherCore audit log",
+            description = "Signed, Merkle-anchored audit records (the playbook's audit.conf).")
+    public @interface Config {
+        @AttributeDefinition(name = "enabled")
+        boolean enabled() default true;
+
+        @AttributeDefinition(name = "log_path", description = "Directory of the audit records, checkpoints and"
+                + " signer keys. Empty: ${karaf.data}/aethercore/audit/records.")
+        String log__path() default "";
+
+        @AttributeDefinition(name = "merkle_tree_path", description = "Directory of the audit Merkle log (used when"
+                + " the log is first created). Empty: ${karaf.data}/aethercore/audit/merkle.")
+        String merkle__tree__path() default "";
+
+        @AttributeDefinition(name = "root_publish_interval_s", description = "Seconds between published signed"
+                + " checkpoints (checkpoint file and sinks); a checkpoint is published only if the log grew.")
+        long root__publish__interval__s() default 300;
+
+        @AttributeDefinition(name = "retention.days", description = "Records older than this may be dropped by"
+                + " aether:audit-prune (their leaf hashes stay). 2555 days: 7 years (NIST 800-171).")
+        int retention_days() default 2555;
+
+        @AttributeDefinition(name = "merkle.log", description = "Name of the dedicated Merkle log.")
+        String merkle_log() default "audit";
+
+        @AttributeDefinition(name = "hash.algorithm", description = "Of the Merkle log, when it is created: BLAKE3 or SHA-256.")
+        String hash_algorithm() default "BLAKE3";
+
+        @AttributeDefinition(name = "origin", description = "Checkpoint origin and signer name. Empty:"
+                + " aethercore/<karaf.name>/audit.")
+        String origin() default "";
+
+        @AttributeDefinition(name = "segment.bytes", description = "Size at which a record segment file is sealed.")
+        long segment_bytes() default 64L << 20;
+
+        @AttributeDefinition(name = "identity.key.file", description = "Key of hash_identities for sinks. Empty:"
+                + " ${karaf.etc}/aethercore/audit-identity.key (created, mode 0600).")
+        String identity_key_file() default "";
+
+        @AttributeDefinition(name = "console.audit", description = "Record every state-changing aether:* command.")
+        boolean console_audit() default true;
+
+        @AttributeDefinition(name = "console.readonly", description = "aether:* commands that change nothing and"
+                + " are not recorded (every other aether:* command is).")
+        String[] console_readonly() default {"audit-log", "audit-verify", "audit-check", "audit-status",
+            "audit-export", "crypto-providers", "hash", "vine-status", "vine-prove", "hsm-tokens", "hsm-keys",
+            "list-nodes", "mesh-status", "tpm-test", "bench", "dashboard-metrics", "b4ae-status", "b4ae-metrics",
+            "tpm-status", "tpm-pcrs", "tpm-keys"};
+    }
+
+    private final BundleContext context;
+    private final Config config;
+    private final ConfigurationAdmin configAdmin;
+    private final List<MerkleLog> logs = new ArrayList<>();              // guarded by this
+    private final ServiceSlot<NodeKey> nodeKey = new ServiceSlot<>("node signing key (aethercore-crypto)");
+    private final RankedServices<SignatureService> verifiers = new RankedServices<>("signature verifier");
+    private final List<Object[]> sinks = new ArrayList<>();               // [AuditSink, Map] guarded by this
+    private AuditEngine engine;                                           // guarded by this
+    private ServiceRegistration<AuditLog> registration;                   // guarded by this
+    private boolean active;                                               // guarded by this
+    private UnaryOperator<String> identityHasher;                         // guarded by this
+
+    @Activate
+    public AuditLogComponent(BundleContext context, Config config, @Reference ConfigurationAdmin configAdmin) {
+        this.context = context;
+        this.config = config;
+        this.configAdmin = configAdmin;
+        synchronized (this) {
+            active = config.enabled();
+        }
+        if (!config.enabled()) {
+            LOG.info("Audit log disabled by configuration ({} enabled = false)", PID);
+            return;
+        }
+        ensureMerkleLog();
+        tryOpen();
+    }
+
+    static Path dataDir(String configured, String leaf) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        return Path.of(System.getProperty("karaf.data", "data"), "aethercore", "audit", leaf);
+    }
+
+    String origin() {
+        return config.origin().isBlank() ? "aethercore/" + System.getProperty("karaf.name", "node") + "/audit"
+                : config.origin().trim();
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** Creates the dedicated Merkle log's configuration if there is none. */
+    private void ensureMerkleLog() {
+        String name = config.merkle_log().trim();
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
+                    + MERKLE_PID + ")(name=" + name + "))");
+            if (found != null && found.length > 0) {
+                return;
+            }
+            Configuration c = configAdmin.getFactoryConfiguration(MERKLE_PID, name, "?");
+            Dictionary<String, Object> p = new Hashtable<>();
+            p.put("name", name);
+            p.put("hash.algorithm", config.hash_algorithm());
+            p.put("storage.dir", dataDir(config.merkle__tree__path(), "merkle").toString());
+            p.put("durability", "GROUP");
+            p.put("group.commit.ms", 0L);
+            p.put("origin", origin() + "/merkle");
+            c.update(p);
+            LOG.info("Audit log: created Merkle log '{}' in {}", name, p.get("storage.dir"));
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("Audit log: cannot create the configuration of Merkle log '{}': {}", name, e.getMessage());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindLog(MerkleLog log) {
+        synchronized (this) {
+            logs.add(log);
+        }
+        tryOpen();
+    }
+
+    void unbindLog(MerkleLog log) {
+        boolean ours;
+        synchronized (this) {
+            logs.remove(log);
+            ours = engine != null && engine.merkleLog() == log;
+        }
+        if (ours) {
+            LOG.info("Audit log: Merkle log '{}' went away; the audit log closes until it is back", log.name());
+            closeEngine();
+            tryOpen();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNodeKey(NodeKey key) {
+        nodeKey.bind(key);
+        tryOpen();
+    }
+
+    void unbindNodeKey(NodeKey key) {
+        nodeKey.unbind(key);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVerifier(SignatureService s, Map<String, Object> props) {
+        verifiers.bind(s, props);
+        tryOpen();
+    }
+
+    void unbindVerifier(SignatureService s) {
+        verifiers.unbind(s);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSink(AuditSink sink, Map<String, Object> props) {
+        AuditEngine e;
+        synchronized (this) {
+            sinks.add(new Object[] {sink, props});
+            e = engine;
+        }
+        if (e != null) {
+            addSink(e, sink, props);
+        }
+    }
+
+    void unbindSink(AuditSink sink) {
+        AuditEngine e;
+        synchronized (this) {
+            sinks.removeIf(s -> s[0] == sink);
+            e = engine;
+        }
+        if (e != null) {
+            e.sinkHub().remove(sink);
+        }
+    }
+
+    private void addSink(AuditEngine e, AuditSink sink, Map<String, Object> props) {
+        String name = String.valueOf(props.getOrDefault(AuditSink.NAME, props.getOrDefault("name",
+                props.getOrDefault("component.name", sink.getClass().getSimpleName()))));
+        int capacity = intProp(props.getOrDefault(AuditSink.QUEUE_CAPACITY, props.get("queue.capacity")),
+                SinkHub.DEFAULT_CAPACITY);
+        boolean hash = Boolean.parseBoolean(String.valueOf(props.getOrDefault(AuditSink.HASH_IDENTITIES,
+                props.getOrDefault("hash_identities", "false"))));
+        UnaryOperator<String> h = null;
+        if (hash) {
+            h = identityHasher();
+            if (h == null) {
+                LOG.error("Audit sink '{}' wants hashed identities but the key is unavailable; the sink is not added", name);
+                return;
+            }
+        }
+        e.sinkHub().add(sink, name, capacity, h);
+    }
+
+    private synchronized UnaryOperator<String> identityHasher() {
+        if (identityHasher == null) {
+            Path file = config.identity_key_file().isBlank()
+                    ? Path.of(System.getProperty("karaf.etc", "etc"), "aethercore", "audit-identity.key")
+                    : Path.of(config.identity_key_file().trim());
+            try {
+                identityHasher = IdentityHasher.fromFile(file);
+            } catch (IOException | RuntimeException ex) {
+                LOG.error("Audit log: identity hashing key {}: {}", file, ex.getMessage());
+            }
+        }
+        return identityHasher;
+    }
+
+    static int intProp(Object v, int def) {
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return v == null ? def : Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    /** A node key that follows the bound NodeKey service (waits briefly across a swap). */
+    private final NodeKey followingKey = new NodeKey() {
+        private NodeKey current() throws KeyCustodyException {
+            try {
+                return nodeKey.get(PATIENCE);
+            } catch (ProviderUnavailableException e) {
+                throw new CustodyUnavailableException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public KeyHandle handle() throws KeyCustodyException {
+            return current().handle();
+        }
+
+        @Override
+        public byte[] sign(byte[] message) throws KeyCustodyException {
+            return current().sign(message);
+        }
+    };
+
+    /** A verifier that uses the best provider of each key's algorithm at the moment of the call. */
+    private final SignatureService followingVerifier = new SignatureService() {
+        @Override
+        public String provider() {
+            return "best-ranked";
+        }
+
+        @Override
+        public Set<KeyAlgorithm> algorithms() {
+            return Set.of(KeyAlgorithm.ED25519, KeyAlgorithm.ECDSA_P256, KeyAlgorithm.ML_DSA_87);
+        }
+
+        @Override
+        public void verify(RawPublicKey key, byte[] message, byte[] signature)
+                throws SignatureVerificationException, MalformedKeyException {
+            SignatureService s;
+            try {
+                s = verifiers.get(key.algorithm().id(), PATIENCE);
+            } catch (ProviderUnavailableException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            s.verify(key, message, signature);
+        }
+    };
+
+    private void tryOpen() {
+        synchronized (this) {
+            if (!active || engine != null) {
+                return;
+            }
+            MerkleLog log = logs.stream().filter(l -> l.name().equals(config.merkle_log().trim())).findFirst().orElse(null);
+            if (log == null) {
+                LOG.info("Audit log waits for Merkle log '{}' (feature aethercore-merkle)", config.merkle_log());
+                return;
+            }
+            if (nodeKey.getNow() == null) {
+                LOG.info("Audit log waits for the node signing key (feature aethercore-crypto)");
+                return;
+            }
+            if (verifiers.bestFor(KeyAlgorithm.ED25519.id()) == null) {
+                LOG.info("Audit log waits for a signature verifier (feature aethercore-crypto)");
+                return;
+            }
+            Path dir = dataDir(config.log__path(), "records");
+            AuditEngine.Settings s = new AuditEngine.Settings(dir, origin(), config.segment_bytes(), 8192, 65_536,
+                    config.root__publish__interval__s());
+            try {
+                engine = AuditEngine.open(s, log, followingKey, followingVerifier);
+            } catch (Exception e) {
+                LOG.error("Audit log is not available: {}", e.getMessage());
+                return;
+            }
+            for (Object[] sink : sinks) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> props = (Map<String, Object>) sink[1];
+                addSink(engine, (AuditSink) sink[0], props);
+            }
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(Constants.SERVICE_DESCRIPTION, "AetherCore audit log");
+            props.put("aethercore.audit.retention.days", config.retention_days());
+            registration = context.registerService(AuditLog.class, engine, props);
+            LOG.info("Audit log ready in {} with {} records{}", dir, engine.size(),
+                    engine.failure() == null ? "" : " (NOT RECORDING: " + engine.failure() + ")");
+        }
+    }
+
+    private void closeEngine() {
+        AuditEngine e;
+        ServiceRegistration<AuditLog> r;
+        synchronized (this) {
+            e = engine;
+            r = registration;
+            engine = null;
+            registration = null;
+        }
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered with the stopping bundle
+            }
+        }
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (this) {
+            active = false;
+        }
+        closeEngine();
+    }
+}

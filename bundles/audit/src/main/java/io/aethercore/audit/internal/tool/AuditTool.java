@@ -1,0 +1,258 @@
+package io.aethercore.audit.internal.tool;
+
+import io.aethercore.api.audit.AuditRecord;
+import io.aethercore.api.audit.AuditVerification;
+import io.aethercore.api.audit.IntegrityReport;
+import io.aethercore.api.crypto.HashAlgorithm;
+import io.aethercore.api.crypto.MalformedKeyException;
+import io.aethercore.api.crypto.RawPublicKey;
+import io.aethercore.api.merkle.InclusionProof;
+import io.aethercore.api.merkle.InvalidProofException;
+import io.aethercore.api.merkle.MerkleHasher;
+import io.aethercore.api.merkle.SignedCheckpoint;
+import io.aethercore.audit.internal.CheckpointStore;
+import io.aethercore.audit.internal.Hashers;
+import io.aethercore.audit.internal.IntegrityChecker;
+import io.aethercore.audit.internal.JdkSignatures;
+import io.aethercore.audit.internal.KeyRegistry;
+import io.aethercore.audit.internal.RecordCodec;
+import io.aethercore.audit.internal.RecordStore;
+import io.aethercore.audit.internal.RecordVerifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The auditor's tool, off the node: needs only exported records, the checkpoint(s) and the node's
+ * public key, and the JDK plus this jar (BLAKE3 from BouncyCastle inside the verifier jar).
+ *
+ * <pre>
+ * check  --dir DIR --key node.pem [--key ...] [--keys-dir DIR] [--hash BLAKE3|SHA-256] [--live]
+ * verify --dir DIR --key node.pem --event-id ID [--hash ...]
+ * </pre>
+ *
+ * Exit status: 0 all verified, 1 verification failed (tampering or a bad signature), 2 bad usage or
+ * unreadable input.
+ */
+public final class AuditTool {
+
+    private AuditTool() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static final class Args {
+        String command;
+        Path dir;
+        List<Path> keys = new ArrayList<>();
+        Path keysDir;
+        String eventId;
+        String hash;
+        boolean live;
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        Args a;
+        try {
+            a = parse(argv);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println("usage: check --dir DIR (--key PEM | --keys-dir DIR)... [--hash BLAKE3|SHA-256] [--live]");
+            err.println("       verify --dir DIR (--key PEM | --keys-dir DIR)... --event-id ID [--hash BLAKE3|SHA-256]");
+            return 2;
+        }
+        try {
+            List<RawPublicKey> keys = new ArrayList<>();
+            for (Path k : a.keys) {
+                keys.add(RawPublicKey.fromPem(Files.readString(k, StandardCharsets.US_ASCII)));
+            }
+            if (a.keysDir != null) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(a.keysDir, "*.pem")) {
+                    for (Path k : ds) {
+                        keys.add(RawPublicKey.fromPem(Files.readString(k, StandardCharsets.US_ASCII)));
+                    }
+                }
+            }
+            if (keys.isEmpty()) {
+                err.println("no public key given (--key node.pem): the check needs the node's public key");
+                return 2;
+            }
+            KeyRegistry registry = KeyRegistry.of(keys);
+            MerkleHasher hasher = Hashers.standalone(HashAlgorithm.fromId(a.hash != null ? a.hash : exportedHash(a.dir)));
+            if (a.command.equals("check")) {
+                IntegrityReport r = new IntegrityChecker(hasher, new JdkSignatures(), registry)
+                        .check(a.dir, a.dir.resolve(CheckpointStore.LOG), a.live ? liveLimit(a.dir) : -1, null);
+                out.println(r.summary());
+                r.problems().forEach(p -> out.println("  " + p));
+                return r.ok() ? 0 : 1;
+            }
+            return verify(a, hasher, registry, out);
+        } catch (IOException | MalformedKeyException | IllegalArgumentException e) {
+            err.println("cannot verify: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static Args parse(String[] argv) {
+        if (argv.length == 0 || !(argv[0].equals("check") || argv[0].equals("verify"))) {
+            throw new IllegalArgumentException("first argument must be check or verify");
+        }
+        Args a = new Args();
+        a.command = argv[0];
+        for (int i = 1; i < argv.length; i++) {
+            String o = argv[i];
+            if (o.equals("--live")) {
+                a.live = true;
+                continue;
+            }
+            if (i + 1 >= argv.length) {
+                throw new IllegalArgumentException(o + " needs a value");
+            }
+            String v = argv[++i];
+            switch (o) {
+                case "--dir" -> a.dir = Path.of(v);
+                case "--key" -> a.keys.add(Path.of(v));
+                case "--keys-dir" -> a.keysDir = Path.of(v);
+                case "--event-id" -> a.eventId = v;
+                case "--hash" -> a.hash = v;
+                default -> throw new IllegalArgumentException("unknown option " + o);
+            }
+        }
+        if (a.dir == null) {
+            throw new IllegalArgumentException("--dir is required");
+        }
+        if (a.command.equals("verify") && a.eventId == null) {
+            throw new IllegalArgumentException("verify needs --event-id");
+        }
+        return a;
+    }
+
+    private static String exportedHash(Path dir) throws IOException {
+        Path info = dir.resolve("audit-export.properties");
+        if (!Files.exists(info)) {
+            return "BLAKE3";
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(info)) {
+            p.load(in);
+        }
+        return p.getProperty("hash.algorithm", "BLAKE3");
+    }
+
+    /** On a live node: check up to the last published checkpoint (later records may be mid-write). */
+    private static long liveLimit(Path dir) throws IOException {
+        long max = 0;
+        for (CheckpointStore.Entry e : CheckpointStore.readLog(dir.resolve(CheckpointStore.LOG))) {
+            if (e.checkpoint() != null) {
+                max = Math.max(max, e.checkpoint().checkpoint().size());
+            }
+        }
+        return max;
+    }
+
+    private static int verify(Args a, MerkleHasher hasher, KeyRegistry keys, PrintStream out) throws IOException {
+        SignedCheckpoint cp;
+        try {
+            cp = SignedCheckpoint.parse(Files.readAllBytes(a.dir.resolve(CheckpointStore.LATEST)));
+        } catch (InvalidProofException e) {
+            out.println("[FAILURE] " + CheckpointStore.LATEST + ": " + e.getMessage());
+            return 1;
+        }
+        long size = cp.checkpoint().size();
+        List<byte[]> leaves = new ArrayList<>();
+        Path pruned = a.dir.resolve("pruned.digests");
+        if (Files.exists(pruned)) {
+            byte[] d = Files.readAllBytes(pruned);
+            for (int i = 0; i + 32 <= d.length; i += 32) {
+                leaves.add(hasher.leafHash(Arrays.copyOfRange(d, i, i + 32)));
+            }
+        }
+        long found = -1;
+        byte[] foundBytes = null;
+        List<Path> segs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(a.dir, "records-*.seg")) {
+            ds.forEach(segs::add);
+        }
+        segs.sort(null);
+        for (Path seg : segs) {
+            byte[] all = Files.readAllBytes(seg);
+            int pos = 0;
+            while (pos + RecordStore.HEADER <= all.length && leaves.size() < size) {
+                java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(all, pos, RecordStore.HEADER);
+                int len = h.getInt();
+                h.getInt();
+                long idx = h.getLong();
+                if (len < 0 || pos + RecordStore.HEADER + (long) len > all.length) {
+                    out.println("[FAILURE] record " + leaves.size() + " in " + seg.getFileName() + " is truncated;"
+                            + " run check for details");
+                    return 1;
+                }
+                byte[] data = Arrays.copyOfRange(all, pos + RecordStore.HEADER, pos + RecordStore.HEADER + len);
+                pos += RecordStore.HEADER + len;
+                if (idx < leaves.size()) {
+                    continue; // pruned region of a straddling segment
+                }
+                try {
+                    AuditRecord r = RecordCodec.parse(idx, data);
+                    if (r.eventId().equals(a.eventId)) {
+                        found = leaves.size();
+                        foundBytes = data;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // reported by check; the proof below fails if it matters
+                }
+                leaves.add(hasher.leafHash(Hashers.recordDigest(hasher, data)));
+            }
+        }
+        if (found < 0) {
+            out.println("[FAILURE] event " + a.eventId + " is not among the " + leaves.size() + " exported records");
+            return 1;
+        }
+        if (leaves.size() < size) {
+            out.println("[FAILURE] the checkpoint covers " + size + " records but only " + leaves.size() + " are exported");
+            return 1;
+        }
+        List<byte[]> path = new ArrayList<>();
+        auditPath(hasher, leaves.subList(0, (int) size), (int) found, path);
+        InclusionProof proof = new InclusionProof(found, size, path);
+        AuditVerification v = RecordVerifier.verify(found, foundBytes, cp, (i, s) -> proof, keys, new JdkSignatures(),
+                hasher, new ArrayList<>());
+        out.println(v.summary());
+        return v.ok() ? 0 : 1;
+    }
+
+    /** RFC 6962 PATH(m, D[n]), from the leaves. */
+    static byte[] auditPath(MerkleHasher h, List<byte[]> leaves, int m, List<byte[]> path) {
+        int n = leaves.size();
+        if (n == 1) {
+            return leaves.get(0);
+        }
+        int k = Integer.highestOneBit(n - 1);
+        if (m < k) {
+            byte[] left = auditPath(h, leaves.subList(0, k), m, path);
+            byte[] right = root(h, leaves.subList(k, n));
+            path.add(right);
+            return h.nodeHash(left, right);
+        }
+        byte[] left = root(h, leaves.subList(0, k));
+        byte[] right = auditPath(h, leaves.subList(k, n), m - k, path);
+        path.add(left);
+        return h.nodeHash(left, right);
+    }
+
+    static byte[] root(MerkleHasher h, List<byte[]> leaves) {
+        if (leaves.size() == 1) {
+            return leaves.get(0);
+        }
+        int k = Integer.highestOneBit(leaves.size() - 1);
+        return h.nodeHash(root(h, leaves.subList(0, k)), root(h, leaves.subList(k, leaves.size())));
+    }
+}

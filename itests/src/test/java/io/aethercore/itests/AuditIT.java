@@ -1,0 +1,132 @@
+package io.aethercore.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.aethercore.api.audit.AuditEvent;
+import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.audit.AuditReceipt;
+import io.aethercore.api.audit.AuditRecord;
+import io.aethercore.api.audit.AuditSink;
+import io.aethercore.api.merkle.MerkleLog;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** The audit log in our distribution, driven through the console as an operator would (playbook phase 5). */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AuditIT extends AetherCoreTestSupport {
+
+    static final Pattern PLAYBOOK_JSON = Pattern.compile("\\{\\n  \"event_id\": \"([0-9a-f-]{36})\",\\n"
+            + "  \"timestamp_ns\": (\\d+),\\n  \"operator_id\": \"([^\"]*)\",\\n  \"action\": \"([^\"]*)\",\\n"
+            + "  \"target\": \"([^\"]*)\",\\n  \"signature\": \"([0-9a-f]{128})\",\\n"
+            + "  \"merkle_proof\": \\[((\"[0-9a-f]{64}\"(, )?)*)\\]\\n\\}");
+
+    @Configuration
+    public Option[] config() {
+        return containerOptions(aethercoreDistribution(), "AetherCore");
+    }
+
+    AuditLog audit() throws Exception {
+        return waitForService(AuditLog.class, null, 60_000);
+    }
+
+    /** Playbook 5.2: config-update, then audit-log --last 1 prints the record, audit-verify verifies it. */
+    @Test
+    public void configUpdateIsAuditedAndVerifies() throws Exception {
+        AuditLog audit = audit();
+        waitForService(MerkleLog.class, "(aethercore.merkle.name=audit)", 30_000);
+        String update = executeCommand("aether:config-update --key mesh.quorum_size --value 5");
+        assertTrue(update, update.contains("io.aethercore.mesh quorum_size = 5"));
+        ConfigurationAdmin ca = bundleContext.getService(bundleContext.getServiceReference(ConfigurationAdmin.class));
+        assertEquals("5", ca.getConfiguration("io.aethercore.mesh", "?").getProperties().get("quorum_size"));
+
+        String json = executeCommand("aether:audit-log --last 1");
+        Matcher m = PLAYBOOK_JSON.matcher(json.trim());
+        assertTrue("not the playbook's JSON:\n" + json, m.matches());
+        assertEquals("karaf", m.group(3));
+        assertEquals("ConfigUpdate", m.group(4));
+        assertEquals("mesh.quorum_size=5", m.group(5));
+        long ts = Long.parseLong(m.group(2));
+        assertTrue(Math.abs(ts / 1_000_000 - System.currentTimeMillis()) < 60_000);
+        String id = m.group(1);
+
+        String verify = executeCommand("aether:audit-verify --event-id " + id);
+        assertEquals("[SUCCESS] Signature valid, Merkle proof verified", verify.trim());
+        AuditRecord r = audit.get(id).orElseThrow();
+        assertEquals("io.aethercore.mesh", r.details().get("pid"));
+        assertEquals("(unset)", r.details().get("old_value"));
+
+        String bad = executeCommandExpectingFailure("aether:audit-verify --event-id 00000000-0000-0000-0000-000000000000");
+        assertTrue(bad, bad.contains("[FAILURE]") && bad.contains("not found"));
+        String check = executeCommand("aether:audit-check");
+        assertTrue(check, check.startsWith("[SUCCESS]"));
+    }
+
+    /** State-changing commands of other bundles are recorded with the console user; read-only ones are not. */
+    @Test
+    public void consoleCommandsAreAuditedAutomatically() throws Exception {
+        AuditLog audit = audit();
+        long before = audit.size();
+        executeCommand("aether:vine-status");
+        executeCommand("aether:hash hello");
+        assertEquals("read-only commands are not recorded", before, audit.size());
+
+        executeCommand("aether:vine-append --log default \"audited entry\"");
+        waitUntil("the command is recorded", 10_000, () -> audit.size() == before + 1);
+        AuditRecord r = audit.last(1).get(0);
+        assertEquals("karaf", r.operatorId());
+        assertEquals("ConsoleCommand", r.action());
+        assertEquals("aether:vine-append --log default audited entry", r.target());
+        assertEquals("success", r.details().get("outcome"));
+        assertTrue(audit.verify(r.eventId()).ok());
+
+        executeCommandExpectingFailure("aether:vine-append --log no-such-log x");
+        waitUntil("the failed command is recorded", 10_000, () -> audit.size() == before + 2);
+        assertEquals("failure", audit.last(1).get(0).details().get("outcome"));
+    }
+
+    /** Sinks are whiteboard services: one added at runtime receives records, removed it receives no more. */
+    @Test
+    public void sinksComeAndGoAtRuntime() throws Exception {
+        AuditLog audit = audit();
+        List<AuditRecord> got = new CopyOnWriteArrayList<>();
+        AuditSink sink = got::add;
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(AuditSink.NAME, "itest");
+        ServiceRegistration<AuditSink> reg = bundleContext.registerService(AuditSink.class, sink, props);
+        waitUntil("the sink is bound", 10_000, () -> audit.sinks().stream().anyMatch(s -> s.name().equals("itest")));
+        AuditReceipt r = audit.record(AuditEvent.of("itest", "SinkTest", "one"));
+        waitUntil("the sink got the record", 10_000, () -> got.stream().anyMatch(x -> x.eventId().equals(r.eventId())));
+        String status = executeCommand("aether:audit-status");
+        assertTrue(status, status.contains("itest"));
+        reg.unregister();
+        waitUntil("the sink is gone", 10_000, () -> audit.sinks().stream().noneMatch(s -> s.name().equals("itest")));
+        int count = got.size();
+        audit.record(AuditEvent.of("itest", "SinkTest", "two"));
+        Thread.sleep(300);
+        assertEquals(count, got.size());
+        assertFalse(audit.sinks().stream().anyMatch(s -> s.name().equals("itest")));
+    }
+
+    String executeCommandExpectingFailure(String command) throws Exception {
+        try {
+            return executeCommand(command);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+}
