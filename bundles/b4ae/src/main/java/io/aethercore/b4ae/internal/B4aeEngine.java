@@ -123,9 +123,13 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     /** A completed Mode B initiator handshake keeps FINISH a while, to answer NACKs and a repeated RESP. */
     private record Finished(int respIndex, InetSocketAddress address, byte[][] datagrams, long untilNanos) {}
 
-    /** Unconfirmed Mode A responder keys: usable once the first record under them arrives. */
-    private record Unconfirmed(Keypair keypair, String peer, String fingerprint, InetSocketAddress address,
-                               long startedNanos) {}
+    /**
+     * Keys waiting for key confirmation (§5.4): a Mode A responder's until the initiator's first record, a
+     * Mode B initiator's until the responder's first record (the responder sends a KEEPALIVE once FINISH
+     * verified). {@code init} is the initiator's pending connect, null on the responder.
+     */
+    private record Unconfirmed(Keypair keypair, String peer, String fingerprint, Mode mode, InetSocketAddress address,
+                               long startedNanos, long expiresNanos, PendingInit init) {}
 
     private final Settings settings;
     private final StaticKeys keys;
@@ -397,7 +401,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             p.attempts++;
             p.resp = null;
             byte[] mac1Key = CookieGuard.mac1Key(s, peerStatic);
-            p.datagrams = fragment(s, Wire.T_INIT, mode, index, 0, hs.body, mac1Key, null);
+            p.datagrams = fragment(s, Wire.T_INIT, mode, index, 0, hs.body, mac1Key);
             p.mac1s = new byte[p.datagrams.length][];
             reMac2(s, p);
             inits.put(index, p);
@@ -414,7 +418,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             byte[] d = p.datagrams[i];
             int len = d.length;
             p.mac1s[i] = Bytes.slice(d, len - 32, 16);
-            byte[] mac2 = fresh ? s.mac(p.cookie, d, 0, len - 16) : new byte[16];
+            byte[] mac2 = fresh ? s.mac(CookieGuard.mac2Key(s, p.cookie), d, 0, len - 16) : new byte[16];
             System.arraycopy(mac2, 0, d, len - 16, 16);
         }
     }
@@ -430,8 +434,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     }
 
     /** Splits a handshake body into fragments with mac1 (and zero mac2), §3.1. */
-    private byte[][] fragment(Suite s, int type, Mode mode, int sender, int receiver, byte[] body, byte[] mac1Key,
-                              byte[] cookie) {
+    private byte[][] fragment(Suite s, int type, Mode mode, int sender, int receiver, byte[] body, byte[] mac1Key) {
         int chunk = settings.maxDatagram - Wire.HS_OVERHEAD;
         int count = (body.length + chunk - 1) / chunk;
         if (count > Wire.MAX_FRAGMENTS) {
@@ -454,10 +457,6 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             System.arraycopy(body, off, d, Wire.HS_HEADER, len);
             byte[] mac1 = s.mac(mac1Key, d, 0, d.length - 32);
             System.arraycopy(mac1, 0, d, d.length - 32, 16);
-            if (cookie != null) {
-                byte[] mac2 = s.mac(cookie, d, 0, d.length - 16);
-                System.arraycopy(mac2, 0, d, d.length - 16, 16);
-            }
             out[i] = d;
         }
         return out;
@@ -651,10 +650,11 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         }
         guard.bloom.add(digest);
         byte[] mac1Key = CookieGuard.mac1RespKey(s, Bytes.slice(body, 8, 32));
-        byte[][] datagrams = fragment(s, Wire.T_RESP, r.mode, index, r.initiatorIndex, r.resp, mac1Key, null);
+        byte[][] datagrams = fragment(s, Wire.T_RESP, r.mode, index, r.initiatorIndex, r.resp, mac1Key);
         if (r.mode == Mode.A) {
             Keypair kp = new Keypair(s, r.keys, index, r.initiatorIndex, false, System.nanoTime(), keyLimit());
-            unconfirmed.put(index, new Unconfirmed(kp, r.peer, r.peerKey.fingerprint(), from, start));
+            unconfirmed.put(index, new Unconfirmed(kp, r.peer, r.peerKey.fingerprint(), Mode.A, from, start,
+                    System.nanoTime() + 10_000_000_000L, null));
             sendAll(from, datagrams, -1);
         } else {
             resps.put(index, new PendingResp(r, from, datagrams, System.nanoTime()));
@@ -755,7 +755,12 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         Handshakes.Initiator hs = p.hs;
         Handshakes.Initiator.Done done;
         try {
-            done = hs.onResponse(s, keys, body);
+            try {
+                done = hs.onResponse(s, keys, body);
+            } catch (RuntimeException e) {
+                LOG.warn("RESP from {} failed on an internal error", from, e);
+                throw new HandshakeException("internal", String.valueOf(e));
+            }
         } catch (HandshakeException e) {
             observer.handshakeFailed(hs.mode.label(), true, e.reason());
             boolean permanent = switch (e.reason()) {
@@ -779,16 +784,22 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         Keypair kp = new Keypair(s, done.keys(), hs.index, respIndex, true, System.nanoTime(), keyLimit());
         if (done.finish() != null) {
             byte[][] fin = fragment(s, Wire.T_FINISH, hs.mode, hs.index, respIndex, done.finish(),
-                    CookieGuard.mac1Key(s, hs.peerStatic), null);
+                    CookieGuard.mac1Key(s, hs.peerStatic));
             finished.put(hs.index, new Finished(respIndex, p.address, fin, System.nanoTime() + 10_000_000_000L));
             sendAll(p.address, fin, -1);
         }
         RawPublicKey peerKey = hs.mode == Mode.A ? hs.peerStatic : hs.peerSig;
+        if (hs.mode == Mode.B) {
+            // the responder has not yet accepted FINISH: wait for its first record (§5.4)
+            kp.confirmed = false;
+            long wait = (long) settings.handshakeRetryMs * (settings.handshakeAttempts + 1) * 1_000_000L;
+            unconfirmed.put(hs.index, new Unconfirmed(kp, p.peer, peerKey.fingerprint(), Mode.B, p.address,
+                    p.startedNanos, System.nanoTime() + wait, p));
+            return;
+        }
         B4aeSession session = install(kp, p.peer, peerKey.fingerprint(), hs.mode, true, p.address);
         observer.handshakeCompleted(hs.mode.label(), true, System.nanoTime() - p.startedNanos);
-        if (hs.mode == Mode.A) {
-            sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the responder
-        }
+        sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the responder
         p.future.complete(session);
     }
 
@@ -848,7 +859,8 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         }
         Keypair kp = new Keypair(s, pr.r.keys, pr.r.index, pr.r.initiatorIndex, false, System.nanoTime(), keyLimit());
         kp.confirmed = true;
-        install(kp, pr.r.peer, pr.r.peerKey.fingerprint(), pr.r.mode, false, from);
+        B4aeSession session = install(kp, pr.r.peer, pr.r.peerKey.fingerprint(), pr.r.mode, false, from);
+        sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the initiator
         observer.handshakeCompleted(pr.r.mode.label(), false, System.nanoTime() - pr.startedNanos);
     }
 
@@ -923,10 +935,14 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             return;
         }
         if (u != null && unconfirmed.remove(index, u)) {
-            // §5.4: the first authenticated record confirms the responder's Mode A keys
+            // §5.4: the first authenticated record from the peer confirms these keys
             kp.confirmed = true;
-            install(kp, u.peer(), u.fingerprint(), Mode.A, false, from);
-            observer.handshakeCompleted("A", false, System.nanoTime() - u.startedNanos());
+            boolean initiator = u.init() != null;
+            B4aeSession session = install(kp, u.peer(), u.fingerprint(), u.mode(), initiator, from);
+            observer.handshakeCompleted(u.mode().label(), initiator, System.nanoTime() - u.startedNanos());
+            if (initiator) {
+                u.init().future.complete(session);
+            }
         }
         B4aeSession s = kp.link;
         if (s == null) {
@@ -1135,11 +1151,24 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         long retry = settings.handshakeRetryMs * 1_000_000L;
         // initiator: new INIT after the retry time, fail after the attempts
         for (PendingInit p : List.copyOf(inits.values())) {
+            try {
+                tickInit(p, now, retry);
+            } catch (RuntimeException e) {
+                LOG.warn("Handshake with '{}' failed on an internal error", p.peer, e);
+                inits.values().remove(p);
+                p.future.completeExceptionally(new B4aeException("internal", "handshake failed: " + e));
+            }
+        }
+        tickRest(now, retry);
+    }
+
+    private void tickInit(PendingInit p, long now, long retry) {
+        {
             boolean resend = false;
             boolean fail = false;
             synchronized (p) {
                 if (p.done) {
-                    continue;
+                    return;
                 }
                 if (p.resp != null && now - p.resp.lastNanos > settings.fragmentNackMs * 1_000_000L && p.resp.nacks < 3) {
                     p.resp.nacks++;
@@ -1170,6 +1199,9 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
                 }
             }
         }
+    }
+
+    private void tickRest(long now, long retry) {
         // responder: resend RESP while FINISH is missing, NACK partial FINISH, expire
         for (Map.Entry<Integer, PendingResp> e : List.copyOf(resps.entrySet())) {
             PendingResp pr = e.getValue();
@@ -1196,13 +1228,17 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             }
         }
         finished.entrySet().removeIf(e -> now > e.getValue().untilNanos());
-        unconfirmed.entrySet().removeIf(e -> {
-            boolean old = now - e.getValue().startedNanos() > 10_000_000_000L;
-            if (old) {
-                observer.handshakeFailed("A", false, "unconfirmed");
+        for (Map.Entry<Integer, Unconfirmed> e : List.copyOf(unconfirmed.entrySet())) {
+            Unconfirmed u = e.getValue();
+            if (now - u.expiresNanos() > 0 && unconfirmed.remove(e.getKey(), u)) {
+                observer.handshakeFailed(u.mode().label(), u.init() != null, "unconfirmed");
+                if (u.init() != null) {
+                    u.init().future.completeExceptionally(new B4aeException("unconfirmed", "'" + u.peer()
+                            + "' never confirmed the Mode B session: it refused this node's FINISH (is this node's"
+                            + " ML-DSA-87 key pinned there?) or the path dropped it"));
+                }
             }
-            return old;
-        });
+        }
         // INIT reassembly: NACK idle partials, expire after 3 s
         synchronized (lock) {
             for (Map.Entry<PartialKey, Partial> e : List.copyOf(initPartials.entrySet())) {

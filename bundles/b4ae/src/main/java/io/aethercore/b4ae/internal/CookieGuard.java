@@ -82,6 +82,11 @@ final class CookieGuard {
         return s.h(L_MAC1_RESP, initiatorEphemeral);
     }
 
+    /** mac2 is keyed with H(cookie): keyed BLAKE3 takes 32-byte keys, the cookie is 16 bytes (§3.1). */
+    static byte[] mac2Key(Suite s, byte[] cookie) {
+        return s.h(cookie);
+    }
+
     static byte[] cookieKey(Suite s, RawPublicKey responderStatic) {
         return s.h(L_COOKIE, responderStatic.encoded());
     }
@@ -121,7 +126,7 @@ final class CookieGuard {
         for (byte[] base : prev == null ? new byte[][] {baseSecret} : new byte[][] {baseSecret, prev}) {
             for (long ep = e; ep >= e - 1; ep--) {
                 byte[] c = s.mac(epochSecret(s, base, ep), addr, 0, addr.length);
-                if (Bytes.equalsAt(s.mac(c, d, 0, len - 16), d, len - 16)) {
+                if (Bytes.equalsAt(s.mac(mac2Key(s, c), d, 0, len - 16), d, len - 16)) {
                     return true;
                 }
             }
