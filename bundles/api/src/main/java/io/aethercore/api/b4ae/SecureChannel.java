@@ -1,8 +1,11 @@
 package io.aethercore.api.b4ae;
 
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.RawPublicKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
@@ -16,6 +19,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface SecureChannel {
+
+    /** Service property: the node name of this channel ({@code default} for the node's main endpoint). */
+    String NODE = "aethercore.b4ae.node";
 
     /**
      * Opens a session to a configured peer (its address from the configuration or the trust store).
@@ -44,8 +50,14 @@ public interface SecureChannel {
     /** The modes this node accepts. */
     Set<Mode> supportedModes();
 
-    /** This node's X25519 static public key fingerprint (what peers pin for Mode A and mac1). */
-    String localX25519Fingerprint();
+    /**
+     * This node's long-term public key of {@code algorithm} (X25519: Mode A and the mac1/cookie keys;
+     * ML-DSA-87: Mode B): what peers pin in their {@link TrustStore}. Empty if the node has none.
+     */
+    Optional<RawPublicKey> localKey(KeyAlgorithm algorithm);
+
+    /** This node's name in {@code peers} entries and logs. */
+    String nodeName();
 
     /** Address the current transport listens on, or {@code null} without a transport. */
     InetSocketAddress localAddress();

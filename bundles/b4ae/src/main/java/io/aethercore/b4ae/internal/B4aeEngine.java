@@ -328,8 +328,23 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     }
 
     @Override
-    public String localX25519Fingerprint() {
-        return keys.x25519().fingerprint();
+    public java.util.Optional<RawPublicKey> localKey(KeyAlgorithm algorithm) {
+        return java.util.Optional.ofNullable(switch (algorithm) {
+            case X25519 -> keys.x25519();
+            case ML_DSA_87 -> keys.mldsa();
+            default -> null;
+        });
+    }
+
+    private volatile String nodeName = "default";
+
+    public void setNodeName(String name) {
+        this.nodeName = name;
+    }
+
+    @Override
+    public String nodeName() {
+        return nodeName;
     }
 
     @Override
