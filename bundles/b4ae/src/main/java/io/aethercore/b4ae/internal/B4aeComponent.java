@@ -38,88 +38,90 @@ public final class B4aeComponent {
     @ObjectClassDefinition(name = "AetherCore B4AE v2",
             description = "B4AE v2 secure channel: modes, peers, cookie challenge, rekeying, key rotation."
                     + " Names follow the B4AE deployment document's config.toml.")
+    /** Method names use a double underscore so that the property names keep the B4AE document's single ones
+     * ({@code listen__address()} is the property {@code listen_address}). */
     public @interface Config {
         @AttributeDefinition(name = "Node name", description = "This endpoint's name in logs and peers entries.")
         String name() default "default";
 
         @AttributeDefinition(name = "Listen address", description = "UDP host:port (network.listen_address).")
-        String listen_address() default "0.0.0.0:4000";
+        String listen__address() default "0.0.0.0:4000";
 
         @AttributeDefinition(name = "Supported modes", description = "mode_a, mode_b, or both. B4AE_AUTH_MODE overrides.")
-        String[] supported_modes() default {"mode_a", "mode_b"};
+        String[] supported__modes() default {"mode_a", "mode_b"};
 
         @AttributeDefinition(name = "Preferred mode")
-        String preferred_mode() default "mode_a";
+        String preferred__mode() default "mode_a";
 
         @AttributeDefinition(name = "Peers", description = "name=..;address=host:port;x25519=<base64|@pem>;"
                 + "mldsa87=<base64|@pem>;modes=mode_a,mode_b;valid_from=<ISO instant>")
         String[] peers() default {};
 
         @AttributeDefinition(name = "Bloom filter size", description = "Entries per replay filter (cookie_challenge.bloom_filter_size).")
-        int bloom_filter_size() default 1_000_000;
+        int bloom__filter__size() default 1_000_000;
 
         @AttributeDefinition(name = "Cookie expiry (s)", description = "Cookie epoch and replay window (cookie_challenge.expiry_seconds).")
-        int expiry_seconds() default 30;
+        int expiry__seconds() default 30;
 
         @AttributeDefinition(name = "Cookie secret", description = "64 hex digits. Prefer cookie_secret_file or the"
                 + " B4AE_COOKIE_SECRET variable; empty everywhere: generated at start.")
-        String cookie_secret() default "";
+        String cookie__secret() default "";
 
         @AttributeDefinition(name = "Cookie secret file", description = "File (mode 0600) holding the 64 hex digits.")
-        String cookie_secret_file() default "";
+        String cookie__secret__file() default "";
 
         @AttributeDefinition(name = "Always require a cookie", description = "Otherwise only under load.")
-        boolean cookie_always() default false;
+        boolean cookie__always() default false;
 
         @AttributeDefinition(name = "Under-load threshold", description = "INIT datagrams per second before cookies are required.")
-        int under_load_inits_per_second() default 50;
+        int under__load__inits__per__second() default 50;
 
         @AttributeDefinition(name = "Rekey after messages")
-        long rekey_after_messages() default 1L << 32;
+        long rekey__after__messages() default 1L << 32;
 
         @AttributeDefinition(name = "Rekey after seconds")
-        int rekey_after_seconds() default 120;
+        int rekey__after__seconds() default 120;
 
         @AttributeDefinition(name = "Reject keys after seconds")
-        int reject_after_seconds() default 180;
+        int reject__after__seconds() default 180;
 
         @AttributeDefinition(name = "Key rotation (days)", description = "Long-term key lifetime before rotation.")
-        int key_rotation_days() default 90;
+        int key__rotation__days() default 90;
 
         @AttributeDefinition(name = "Key overlap (days)", description = "How long a rotated-out key stays accepted.")
-        int key_overlap_days() default 7;
+        int key__overlap__days() default 7;
 
         @AttributeDefinition(name = "Max handshake datagram (bytes)")
-        int max_datagram_size() default 1200;
+        int max__datagram__size() default 1200;
 
         @AttributeDefinition(name = "Reassembly memory limit (bytes)")
-        int max_reassembly_bytes() default 4 << 20;
+        int max__reassembly__bytes() default 4 << 20;
 
         @AttributeDefinition(name = "Handshake retry (ms)")
-        int handshake_retry_ms() default 1000;
+        int handshake__retry__ms() default 1000;
 
         @AttributeDefinition(name = "Handshake attempts")
-        int handshake_attempts() default 5;
+        int handshake__attempts() default 5;
 
         @AttributeDefinition(name = "X25519 key label")
-        String identity_x25519_label() default "b4ae-x25519";
+        String identity__x25519__label() default "b4ae-x25519";
 
         @AttributeDefinition(name = "ML-DSA-87 key label")
-        String identity_mldsa87_label() default "b4ae-mldsa87";
+        String identity__mldsa87__label() default "b4ae-mldsa87";
 
         @AttributeDefinition(name = "X25519 custody", description = "Custody name; empty: the best one doing X25519.")
-        String x25519_custody() default "";
+        String x25519__custody() default "";
 
         @AttributeDefinition(name = "ML-DSA-87 custody", description = "Custody name; empty: the best one doing ML-DSA-87"
                 + " (an HSM when its token supports ML-DSA, else software).")
-        String mldsa87_custody() default "";
+        String mldsa87__custody() default "";
 
         @AttributeDefinition(name = "Transport", description = "Transport name (udp, ...); empty: the highest-ranked.")
         String transport() default "";
 
         @AttributeDefinition(name = "Trust on first use", description = "Pin unknown Mode A initiators on first contact."
                 + " Off by default: unknown keys are refused.")
-        boolean trust_on_first_use() default false;
+        boolean trust__on__first__use() default false;
     }
 
     private final ChannelHost host;
@@ -131,14 +133,14 @@ public final class B4aeComponent {
     }
 
     static ChannelHost.Settings settings(Config c, boolean ownTransport) {
-        return new ChannelHost.Settings(c.name(), c.listen_address(), ChannelHost.supported(c.supported_modes()),
-                Mode.fromId(c.preferred_mode()), ChannelHost.list(c.peers()), c.bloom_filter_size(), c.expiry_seconds(),
-                ChannelHost.cookieSecret(c.cookie_secret(), c.cookie_secret_file()), c.cookie_always(),
-                c.under_load_inits_per_second(), c.rekey_after_messages(), c.rekey_after_seconds(),
-                c.reject_after_seconds(), c.key_rotation_days(), c.key_overlap_days(), c.max_datagram_size(),
-                c.max_reassembly_bytes(), c.handshake_retry_ms(), c.handshake_attempts(), c.identity_x25519_label(),
-                c.identity_mldsa87_label(), c.x25519_custody().trim(), c.mldsa87_custody().trim(), c.transport().trim(),
-                c.trust_on_first_use(), ownTransport);
+        return new ChannelHost.Settings(c.name(), c.listen__address(), ChannelHost.supported(c.supported__modes()),
+                Mode.fromId(c.preferred__mode()), ChannelHost.list(c.peers()), c.bloom__filter__size(), c.expiry__seconds(),
+                ChannelHost.cookieSecret(c.cookie__secret(), c.cookie__secret__file()), c.cookie__always(),
+                c.under__load__inits__per__second(), c.rekey__after__messages(), c.rekey__after__seconds(),
+                c.reject__after__seconds(), c.key__rotation__days(), c.key__overlap__days(), c.max__datagram__size(),
+                c.max__reassembly__bytes(), c.handshake__retry__ms(), c.handshake__attempts(), c.identity__x25519__label(),
+                c.identity__mldsa87__label(), c.x25519__custody().trim(), c.mldsa87__custody().trim(), c.transport().trim(),
+                c.trust__on__first__use(), ownTransport);
     }
 
     @Modified

@@ -26,9 +26,9 @@ public final class UdpTransportComponent {
 
     /** The subset of the channel configuration this component reads. */
     public @interface Config {
-        String listen_address() default "0.0.0.0:4000";
+        String listen__address() default "0.0.0.0:4000";
 
-        int udp_service_ranking() default 10;
+        int udp__service__ranking() default 10;
     }
 
     private UdpTransport transport;
@@ -37,15 +37,15 @@ public final class UdpTransportComponent {
     @Activate
     public UdpTransportComponent(BundleContext context, Config config) {
         try {
-            transport = new UdpTransport(UdpTransport.parse(config.listen_address()));
+            transport = new UdpTransport(UdpTransport.parse(config.listen__address()));
         } catch (SocketException | IllegalArgumentException e) {
             LOG.error("B4AE UDP transport cannot bind {}: {}. Free the port or set listen_address in"
-                    + " etc/io.aethercore.b4ae.cfg", config.listen_address(), e.getMessage());
+                    + " etc/io.aethercore.b4ae.cfg", config.listen__address(), e.getMessage());
             return;
         }
         Dictionary<String, Object> p = new Hashtable<>();
         p.put(DatagramTransport.NAME, "udp");
-        p.put(Constants.SERVICE_RANKING, config.udp_service_ranking());
+        p.put(Constants.SERVICE_RANKING, config.udp__service__ranking());
         registration = context.registerService(DatagramTransport.class, transport, p);
         LOG.info("B4AE UDP transport listening on {}", transport.localAddress());
     }
