@@ -18,6 +18,7 @@ exec 9>/tmp/jmh.lock
 echo "waiting for /tmp/jmh.lock ..." >&2
 flock 9
 { date -u; uptime; nproc; } > "$OUT/load.txt"
+java -cp "$JAR" io.aethercore.benchmarks.B4aeHandshakeCpu | tee "$OUT/handshake-cpu.txt"
 java -jar "$JAR" 'B4aeHandshakeBench' -rf json -rff "$OUT/handshake.json" "$@" | tee "$OUT/handshake.txt"
 java -jar "$JAR" 'B4aeConnectBench' -rf json -rff "$OUT/connect.json" "$@" | tee "$OUT/connect.txt"
 java -cp "$JAR" io.aethercore.benchmarks.B4aeThroughput "${TPUT_SECONDS:-3}" "${TPUT_ROUNDS:-3}" 1024 16384 | tee "$OUT/throughput.txt"
@@ -26,5 +27,5 @@ flock -u 9
 echo
 echo "== B4AE summary ($(head -1 "$OUT/load.txt"))"
 grep -h "^Benchmark\|B4ae" "$OUT/handshake.txt" "$OUT/connect.txt" | grep -v "^#" || true
-grep "^RESULT" "$OUT/throughput.txt" || true
+grep -h "^RESULT\|^WIRE" "$OUT/handshake-cpu.txt" "$OUT/throughput.txt" || true
 cat "$OUT/load.txt"

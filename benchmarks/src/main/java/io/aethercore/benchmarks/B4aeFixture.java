@@ -22,8 +22,7 @@ import java.time.Instant;
 /** Two B4AE identities ("alice", "bob") on the BouncyCastle providers and a software custody, pinned to each other. */
 final class B4aeFixture implements AutoCloseable {
 
-    final Suite suite = new Suite(new BcHashing(), new BcKdf(), new BcAeads(), new BcKeyAgreement(), new BcKem(),
-            new BcSignatures());
+    final Suite suite;
     final Path dir;
     final StaticKeys alice;
     final StaticKeys bob;
@@ -31,6 +30,22 @@ final class B4aeFixture implements AutoCloseable {
     final PinnedTrustStore trustOfBob = new PinnedTrustStore(Duration.ofDays(90), Duration.ofDays(7));
 
     B4aeFixture() throws Exception {
+        this("bouncycastle");
+    }
+
+    /** @param hash {@code bouncycastle} or {@code native} (the BLAKE3 provider the distribution prefers) */
+    B4aeFixture(String hash) throws Exception {
+        io.aethercore.api.crypto.HashService h;
+        if (hash.equals("native")) {
+            h = io.aethercore.crypto.blake3.internal.NativeBlake3Hashing.create();
+            if (h == null) {
+                throw new IllegalStateException("native BLAKE3 unavailable: "
+                        + io.aethercore.crypto.blake3.internal.NativeBlake3Hashing.unavailableReason());
+            }
+        } else {
+            h = new BcHashing();
+        }
+        suite = new Suite(h, new BcKdf(), new BcAeads(), new BcKeyAgreement(), new BcKem(), new BcSignatures());
         dir = Files.createTempDirectory("aethercore-bench-b4ae-");
         SoftwareKeyCustody c = new SoftwareKeyCustody("bench", dir.resolve("keys"), null, new SecureRandom());
         alice = new CustodyStaticKeys(c, "alice-x25519", c, "alice-mldsa87");

@@ -32,6 +32,10 @@ public class B4aeHandshakeBench {
     @Param({"A", "B"})
     public String mode;
 
+    /** BLAKE3 provider for transcript hash, mac1, mac2 and cookies: BouncyCastle or the native one. */
+    @Param({"bouncycastle", "native"})
+    public String hash;
+
     private B4aeFixture fixture;
     private HandshakeLab lab;
     private Mode m;
@@ -40,7 +44,7 @@ public class B4aeHandshakeBench {
 
     @Setup
     public void setUp() throws Exception {
-        fixture = new B4aeFixture();
+        fixture = new B4aeFixture(hash);
         lab = new HandshakeLab(fixture.suite, fixture.alice, fixture.bob, fixture.trustOfAlice, fixture.trustOfBob);
         m = Mode.valueOf(mode);
         init = lab.init(m);

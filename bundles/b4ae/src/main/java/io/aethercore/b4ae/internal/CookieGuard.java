@@ -82,9 +82,12 @@ final class CookieGuard {
         return s.h(L_MAC1_RESP, initiatorEphemeral);
     }
 
-    /** mac2 is keyed with H(cookie): keyed BLAKE3 takes 32-byte keys, the cookie is 16 bytes (§3.1). */
+    /** mac2 is keyed with cookie || cookie: keyed BLAKE3 takes 32-byte keys, the cookie is 16 bytes (§3.1). */
     static byte[] mac2Key(Suite s, byte[] cookie) {
-        return s.h(cookie);
+        byte[] k = new byte[32];
+        System.arraycopy(cookie, 0, k, 0, 16);
+        System.arraycopy(cookie, 0, k, 16, 16);
+        return k;
     }
 
     static byte[] cookieKey(Suite s, RawPublicKey responderStatic) {
@@ -100,10 +103,27 @@ final class CookieGuard {
         return out;
     }
 
+    private record EpochSecret(byte[] base, long epoch, byte[] secret) {}
+
+    /** Small cache: the epoch secrets in use (current and previous epoch, current and previous base). */
+    private final EpochSecret[] epochCache = new EpochSecret[4];
+
     private byte[] epochSecret(Suite s, byte[] base, long epoch) {
+        synchronized (epochCache) {
+            for (EpochSecret c : epochCache) {
+                if (c != null && c.base() == base && c.epoch() == epoch) {
+                    return c.secret();
+                }
+            }
+        }
         byte[] e = new byte[8];
         Bytes.put64(e, 0, epoch);
-        return s.h(L_SECRET, base, e);
+        byte[] secret = s.h(L_SECRET, base, e);
+        synchronized (epochCache) {
+            int slot = (int) (Math.floorMod(epoch, 2) + (base == baseSecret ? 0 : 2));
+            epochCache[slot] = new EpochSecret(base, epoch, secret);
+        }
+        return secret;
     }
 
     private long epoch() {
@@ -112,7 +132,8 @@ final class CookieGuard {
 
     /** The cookie the responder hands to {@code source} now (§4.1). */
     byte[] cookie(Suite s, InetSocketAddress source) {
-        return s.mac(epochSecret(s, baseSecret, epoch()), addressBytes(source), 0, addressBytes(source).length);
+        byte[] addr = addressBytes(source);
+        return s.mac(epochSecret(s, baseSecret, epoch()), addr, 0, addr.length);
     }
 
     /** Whether mac2 of the datagram matches a cookie of the current or previous epoch and base secret. */
