@@ -27,5 +27,5 @@ flock -u 9
 echo
 echo "== B4AE summary ($(head -1 "$OUT/load.txt"))"
 grep -h "^Benchmark\|B4ae" "$OUT/handshake.txt" "$OUT/connect.txt" | grep -v "^#" || true
-grep -h "^RESULT\|^WIRE" "$OUT/handshake-cpu.txt" "$OUT/throughput.txt" || true
+grep -h "^RESULT\|^WIRE\|^CONNECT" "$OUT/handshake-cpu.txt" "$OUT/throughput.txt" || true
 cat "$OUT/load.txt"

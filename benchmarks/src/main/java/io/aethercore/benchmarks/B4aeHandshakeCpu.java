@@ -68,5 +68,61 @@ public final class B4aeHandshakeCpu {
         for (Mode m : Mode.values()) {
             System.out.printf("WIRE mode=%s datagram_bytes=%s%n", m, Arrays.toString(HandshakeLab.wireBytes(m)));
         }
+        connects();
+    }
+
+    /**
+     * connect() between two engines in this JVM over UDP loopback and in memory: wall time and the CPU time
+     * of the whole process per connect (all threads: both engines, transports, timers, GC), medians of batches.
+     */
+    static void connects() throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (String transport : new String[] {"udp", "memory"}) {
+            try (B4aeFixture f = new B4aeFixture()) {
+                io.aethercore.api.b4ae.DatagramTransport ta;
+                io.aethercore.api.b4ae.DatagramTransport tb;
+                if (transport.equals("udp")) {
+                    ta = new io.aethercore.b4ae.internal.UdpTransport(new java.net.InetSocketAddress("127.0.0.1", 0));
+                    tb = new io.aethercore.b4ae.internal.UdpTransport(new java.net.InetSocketAddress("127.0.0.1", 0));
+                } else {
+                    var net = new io.aethercore.b4ae.internal.InMemoryNetwork();
+                    ta = net.endpoint(new java.net.InetSocketAddress("10.0.0.1", 4000));
+                    tb = net.endpoint(new java.net.InetSocketAddress("10.0.0.2", 4000));
+                }
+                var e = f.engines(ta, tb);
+                for (Mode m : Mode.values()) {
+                    int per = m == Mode.A ? 50 : 15;
+                    for (int warm = 0; warm < 3; warm++) {
+                        for (int i = 0; i < per; i++) {
+                            e[0].connect("bob", m).close();
+                        }
+                    }
+                    double[] wall = new double[7];
+                    double[] cpu = new double[7];
+                    for (int b = 0; b < 7; b++) {
+                        long w0 = System.nanoTime();
+                        long c0 = os.getProcessCpuTime();
+                        for (int i = 0; i < per; i++) {
+                            e[0].connect("bob", m).close();
+                        }
+                        cpu[b] = (os.getProcessCpuTime() - c0) / (double) per;
+                        wall[b] = (System.nanoTime() - w0) / (double) per;
+                    }
+                    Arrays.sort(wall);
+                    Arrays.sort(cpu);
+                    System.out.printf("CONNECT transport=%s mode=%s wall_us=%.0f process_cpu_us=%.0f (min wall %.0f)%n",
+                            transport, m, wall[3] / 1e3, cpu[3] / 1e3, wall[0] / 1e3);
+                }
+                e[0].close();
+                e[1].close();
+                if (ta instanceof AutoCloseable c) {
+                    c.close();
+                }
+                if (tb instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
     }
 }
