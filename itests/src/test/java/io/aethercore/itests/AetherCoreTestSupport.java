@@ -74,7 +74,9 @@ public abstract class AetherCoreTestSupport {
                 logLevel(LogLevelOption.LogLevel.INFO),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()))));
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+                // B4AE listens on 4000/udp by default: containers take a free loopback port instead
+                editConfigurationFilePut("etc/io.aethercore.b4ae.cfg", "listen_address", "127.0.0.1:" + freePort())));
         String repo = System.getProperty("maven.repo.local");
         if (repo != null && !repo.isBlank()) {
             options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",

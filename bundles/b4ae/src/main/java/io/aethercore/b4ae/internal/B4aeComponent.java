@@ -1,0 +1,201 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.DatagramTransport;
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.crypto.AeadService;
+import io.aethercore.api.crypto.HashService;
+import io.aethercore.api.crypto.KdfService;
+import io.aethercore.api.crypto.KemService;
+import io.aethercore.api.crypto.KeyAgreementService;
+import io.aethercore.api.crypto.SignatureService;
+import io.aethercore.api.custody.KeyCustody;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The node's B4AE v2 endpoint ({@code etc/io.aethercore.b4ae.cfg}): publishes {@code SecureChannel} and
+ * {@code TrustStore}. Uses the highest-ranked {@link DatagramTransport} (the UDP transport on
+ * {@code listen_address} by default) and the platform's crypto services and key custodies.
+ */
+@Component(immediate = true, configurationPid = B4aeComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = B4aeComponent.Config.class)
+public final class B4aeComponent {
+
+    public static final String PID = "io.aethercore.b4ae";
+
+    @ObjectClassDefinition(name = "AetherCore B4AE v2",
+            description = "B4AE v2 secure channel: modes, peers, cookie challenge, rekeying, key rotation."
+                    + " Names follow the B4AE deployment document's config.toml.")
+    /** Method names use a double underscore so that the property names keep the B4AE document's single ones
+     * ({@code listen__address()} is the property {@code listen_address}). */
+    public @interface Config {
+        @AttributeDefinition(name = "Node name", description = "This endpoint's name in logs and peers entries.")
+        String name() default "default";
+
+        @AttributeDefinition(name = "Listen address", description = "UDP host:port (network.listen_address).")
+        String listen__address() default "0.0.0.0:4000";
+
+        @AttributeDefinition(name = "Supported modes", description = "mode_a, mode_b, or both. B4AE_AUTH_MODE overrides.")
+        String[] supported__modes() default {"mode_a", "mode_b"};
+
+        @AttributeDefinition(name = "Preferred mode")
+        String preferred__mode() default "mode_a";
+
+        @AttributeDefinition(name = "Peers", description = "name=..;address=host:port;x25519=<base64|@pem>;"
+                + "mldsa87=<base64|@pem>;modes=mode_a,mode_b;valid_from=<ISO instant>")
+        String[] peers() default {};
+
+        @AttributeDefinition(name = "Bloom filter size", description = "Entries per replay filter (cookie_challenge.bloom_filter_size).")
+        int bloom__filter__size() default 1_000_000;
+
+        @AttributeDefinition(name = "Cookie expiry (s)", description = "Cookie epoch and replay window (cookie_challenge.expiry_seconds).")
+        int expiry__seconds() default 30;
+
+        @AttributeDefinition(name = "Cookie secret", description = "64 hex digits. Prefer cookie_secret_file or the"
+                + " B4AE_COOKIE_SECRET variable; empty everywhere: generated at start.")
+        String cookie__secret() default "";
+
+        @AttributeDefinition(name = "Cookie secret file", description = "File (mode 0600) holding the 64 hex digits.")
+        String cookie__secret__file() default "";
+
+        @AttributeDefinition(name = "Always require a cookie", description = "Otherwise only under load.")
+        boolean cookie__always() default false;
+
+        @AttributeDefinition(name = "Under-load threshold", description = "INIT datagrams per second before cookies are required.")
+        int under__load__inits__per__second() default 50;
+
+        @AttributeDefinition(name = "Rekey after messages")
+        long rekey__after__messages() default 1L << 32;
+
+        @AttributeDefinition(name = "Rekey after seconds")
+        int rekey__after__seconds() default 120;
+
+        @AttributeDefinition(name = "Reject keys after seconds")
+        int reject__after__seconds() default 180;
+
+        @AttributeDefinition(name = "Key rotation (days)", description = "Long-term key lifetime before rotation.")
+        int key__rotation__days() default 90;
+
+        @AttributeDefinition(name = "Key overlap (days)", description = "How long a rotated-out key stays accepted.")
+        int key__overlap__days() default 7;
+
+        @AttributeDefinition(name = "Max handshake datagram (bytes)")
+        int max__datagram__size() default 1200;
+
+        @AttributeDefinition(name = "Reassembly memory limit (bytes)")
+        int max__reassembly__bytes() default 4 << 20;
+
+        @AttributeDefinition(name = "Handshake retry (ms)")
+        int handshake__retry__ms() default 1000;
+
+        @AttributeDefinition(name = "Handshake attempts")
+        int handshake__attempts() default 5;
+
+        @AttributeDefinition(name = "X25519 key label")
+        String identity__x25519__label() default "b4ae-x25519";
+
+        @AttributeDefinition(name = "ML-DSA-87 key label")
+        String identity__mldsa87__label() default "b4ae-mldsa87";
+
+        @AttributeDefinition(name = "X25519 custody", description = "Custody name; empty: the best one doing X25519.")
+        String x25519__custody() default "";
+
+        @AttributeDefinition(name = "ML-DSA-87 custody", description = "Custody name; empty: the best one doing ML-DSA-87"
+                + " (an HSM when its token supports ML-DSA, else software).")
+        String mldsa87__custody() default "";
+
+        @AttributeDefinition(name = "Transport", description = "Transport name (udp, ...); empty: the highest-ranked.")
+        String transport() default "";
+
+        @AttributeDefinition(name = "Trust on first use", description = "Pin unknown Mode A initiators on first contact."
+                + " Off by default: unknown keys are refused.")
+        boolean trust__on__first__use() default false;
+    }
+
+    private final ChannelHost host;
+
+    @Activate
+    public B4aeComponent(BundleContext context, Config config) {
+        this.host = new ChannelHost(context, settings(config, false));
+        host.activate();
+    }
+
+    static ChannelHost.Settings settings(Config c, boolean ownTransport) {
+        return new ChannelHost.Settings(c.name(), c.listen__address(), ChannelHost.supported(c.supported__modes()),
+                Mode.fromId(c.preferred__mode()), ChannelHost.list(c.peers()), c.bloom__filter__size(), c.expiry__seconds(),
+                ChannelHost.cookieSecret(c.cookie__secret(), c.cookie__secret__file()), c.cookie__always(),
+                c.under__load__inits__per__second(), c.rekey__after__messages(), c.rekey__after__seconds(),
+                c.reject__after__seconds(), c.key__rotation__days(), c.key__overlap__days(), c.max__datagram__size(),
+                c.max__reassembly__bytes(), c.handshake__retry__ms(), c.handshake__attempts(), c.identity__x25519__label(),
+                c.identity__mldsa87__label(), c.x25519__custody().trim(), c.mldsa87__custody().trim(), c.transport().trim(),
+                c.trust__on__first__use(), ownTransport);
+    }
+
+    @Modified
+    void modified(Config config) {
+        host.modified(settings(config, false));
+    }
+
+    @Deactivate
+    void deactivate() {
+        host.deactivate();
+    }
+
+    B4aeEngine engine() {
+        return host.engine();
+    }
+
+    // ---- references: all DYNAMIC + GREEDY + OPTIONAL/MULTIPLE (docs/platform.md)
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindHash(HashService s, Map<String, Object> p) { host.hashes.bind(s, p); host.cryptoChanged(); }
+    void unbindHash(HashService s) { host.hashes.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindKdf(KdfService s, Map<String, Object> p) { host.kdfs.bind(s, p); host.cryptoChanged(); }
+    void unbindKdf(KdfService s) { host.kdfs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindAead(AeadService s, Map<String, Object> p) { host.aeads.bind(s, p); host.cryptoChanged(); }
+    void unbindAead(AeadService s) { host.aeads.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.dhs.bind(s, p); host.cryptoChanged(); }
+    void unbindDh(KeyAgreementService s) { host.dhs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindKem(KemService s, Map<String, Object> p) { host.kems.bind(s, p); host.cryptoChanged(); }
+    void unbindKem(KemService s) { host.kems.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindSig(SignatureService s, Map<String, Object> p) { host.sigs.bind(s, p); host.cryptoChanged(); }
+    void unbindSig(SignatureService s) { host.sigs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindCustody(KeyCustody c, Map<String, Object> p) { host.bindCustody(c, p); }
+    void unbindCustody(KeyCustody c) { host.unbindCustody(c); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindTransport(DatagramTransport t, Map<String, Object> p) { host.bindTransport(t, p); }
+    void unbindTransport(DatagramTransport t) { host.unbindTransport(t); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindObserver(ProtocolObserver o) { host.bindObserver(o); }
+    void unbindObserver(ProtocolObserver o) { host.unbindObserver(o); }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindHooks(MetadataHooks h) { host.bindHooks(h); }
+    void unbindHooks(MetadataHooks h) { host.unbindHooks(h); }
+}

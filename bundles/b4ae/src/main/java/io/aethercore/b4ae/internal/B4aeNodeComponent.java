@@ -1,0 +1,83 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.crypto.AeadService;
+import io.aethercore.api.crypto.HashService;
+import io.aethercore.api.crypto.KdfService;
+import io.aethercore.api.crypto.KemService;
+import io.aethercore.api.crypto.KeyAgreementService;
+import io.aethercore.api.crypto.SignatureService;
+import io.aethercore.api.custody.KeyCustody;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * An additional B4AE endpoint per factory configuration ({@code etc/io.aethercore.b4ae.node-<name>.cfg}),
+ * with its own UDP socket on {@code listen_address} and its own key labels: a relay, a test peer, or a
+ * second identity. Same settings as {@link B4aeComponent}.
+ */
+@Component(immediate = true, configurationPid = B4aeNodeComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = B4aeComponent.Config.class, factory = true)
+public final class B4aeNodeComponent {
+
+    public static final String PID = "io.aethercore.b4ae.node";
+
+    private final ChannelHost host;
+
+    @Activate
+    public B4aeNodeComponent(BundleContext context, B4aeComponent.Config config) {
+        this.host = new ChannelHost(context, B4aeComponent.settings(config, true));
+        host.activate();
+    }
+
+    @Modified
+    void modified(B4aeComponent.Config config) {
+        host.modified(B4aeComponent.settings(config, true));
+    }
+
+    @Deactivate
+    void deactivate() {
+        host.deactivate();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindHash(HashService s, Map<String, Object> p) { host.hashes.bind(s, p); host.cryptoChanged(); }
+    void unbindHash(HashService s) { host.hashes.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindKdf(KdfService s, Map<String, Object> p) { host.kdfs.bind(s, p); host.cryptoChanged(); }
+    void unbindKdf(KdfService s) { host.kdfs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindAead(AeadService s, Map<String, Object> p) { host.aeads.bind(s, p); host.cryptoChanged(); }
+    void unbindAead(AeadService s) { host.aeads.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.dhs.bind(s, p); host.cryptoChanged(); }
+    void unbindDh(KeyAgreementService s) { host.dhs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindKem(KemService s, Map<String, Object> p) { host.kems.bind(s, p); host.cryptoChanged(); }
+    void unbindKem(KemService s) { host.kems.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindSig(SignatureService s, Map<String, Object> p) { host.sigs.bind(s, p); host.cryptoChanged(); }
+    void unbindSig(SignatureService s) { host.sigs.unbind(s); host.cryptoChanged(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindCustody(KeyCustody c, Map<String, Object> p) { host.bindCustody(c, p); }
+    void unbindCustody(KeyCustody c) { host.unbindCustody(c); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindObserver(ProtocolObserver o) { host.bindObserver(o); }
+    void unbindObserver(ProtocolObserver o) { host.unbindObserver(o); }
+}

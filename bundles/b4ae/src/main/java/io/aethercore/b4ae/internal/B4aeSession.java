@@ -1,0 +1,168 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.B4aeException;
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.Session;
+import io.aethercore.api.b4ae.SessionInfo;
+import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One session with one peer: the current and previous traffic keys, the inbox (§6). */
+final class B4aeSession implements Session {
+
+    final B4aeEngine engine;
+    final String peer;
+    final String peerFingerprint;
+    final Mode mode;
+    final boolean initiator;
+    final Instant opened;
+    final String id;
+    volatile InetSocketAddress address;
+    volatile Keypair current;
+    volatile Keypair previous;
+    volatile int generation;
+    volatile boolean rekeying;
+    private volatile boolean open = true;
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong received = new AtomicLong();
+
+    private final Object lock = new Object();
+    private final Deque<byte[]> inbox = new ArrayDeque<>();
+    private final Deque<CompletableFuture<byte[]>> waiters = new ArrayDeque<>();
+    private final int inboxLimit;
+
+    B4aeSession(B4aeEngine engine, String peer, String peerFingerprint, Mode mode, boolean initiator,
+                InetSocketAddress address, Keypair first, int inboxLimit) {
+        this.engine = engine;
+        this.peer = peer;
+        this.peerFingerprint = peerFingerprint;
+        this.mode = mode;
+        this.initiator = initiator;
+        this.address = address;
+        this.current = first;
+        this.generation = 1;
+        this.opened = Instant.now();
+        this.inboxLimit = inboxLimit;
+        this.id = Integer.toHexString(first.localIndex);
+        first.link = this;
+    }
+
+    @Override
+    public SessionInfo info() {
+        Keypair k = current;
+        return new SessionInfo(id, peer, peerFingerprint, mode, initiator, address, opened,
+                Duration.ofNanos(System.nanoTime() - k.createdNanos), generation, sent.get(), received.get(), open);
+    }
+
+    @Override
+    public void send(byte[] message) throws B4aeException {
+        if (!open) {
+            throw new B4aeException("closed", "session with " + peer + " is closed; connect again");
+        }
+        if (message == null || message.length > MAX_MESSAGE) {
+            throw new B4aeException("too-large", "message of " + (message == null ? "null" : message.length)
+                    + " bytes; at most " + MAX_MESSAGE);
+        }
+        engine.outbound().accept(new OutboundMessage(this, message.clone(), System.nanoTime()));
+    }
+
+    @Override
+    public CompletableFuture<Void> sendAsync(byte[] message) {
+        try {
+            send(message);
+            return CompletableFuture.completedFuture(null);
+        } catch (B4aeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public byte[] receive(Duration timeout) throws B4aeException, InterruptedException {
+        CompletableFuture<byte[]> f = receiveAsync();
+        try {
+            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (lock) {
+                if (!waiters.remove(f) && f.isDone() && !f.isCompletedExceptionally()) {
+                    return f.join();
+                }
+            }
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof B4aeException b) {
+                throw b;
+            }
+            throw new B4aeException("error", String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<byte[]> receiveAsync() {
+        synchronized (lock) {
+            byte[] m = inbox.poll();
+            if (m != null) {
+                return CompletableFuture.completedFuture(m);
+            }
+            if (!open) {
+                return CompletableFuture.failedFuture(new B4aeException("closed", "session with " + peer + " is closed"));
+            }
+            CompletableFuture<byte[]> f = new CompletableFuture<>();
+            waiters.add(f);
+            return f;
+        }
+    }
+
+    /** Delivers an authenticated message; false when the inbox is full (the message is dropped). */
+    boolean deliver(byte[] m) {
+        CompletableFuture<byte[]> w;
+        synchronized (lock) {
+            w = waiters.poll();
+            if (w == null) {
+                if (inbox.size() >= inboxLimit) {
+                    return false;
+                }
+                inbox.add(m);
+                return true;
+            }
+        }
+        w.complete(m);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            engine.closeSession(this, true);
+        }
+    }
+
+    /** Marks closed and fails waiting receivers; called by the engine. */
+    void markClosed() {
+        java.util.List<CompletableFuture<byte[]>> ws;
+        synchronized (lock) {
+            open = false;
+            ws = new java.util.ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (CompletableFuture<byte[]> w : ws) {
+            w.completeExceptionally(new B4aeException("closed", "session with " + peer + " was closed"));
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public String toString() {
+        return "B4AE session " + id + " with " + peer + " (mode " + mode + ")";
+    }
+}

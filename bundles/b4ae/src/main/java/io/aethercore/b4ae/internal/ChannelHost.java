@@ -1,0 +1,429 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.DatagramTransport;
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.SecureChannel;
+import io.aethercore.api.b4ae.TrustStore;
+import io.aethercore.api.crypto.AeadService;
+import io.aethercore.api.crypto.HashService;
+import io.aethercore.api.crypto.KdfService;
+import io.aethercore.api.crypto.KemService;
+import io.aethercore.api.crypto.KeyAgreementService;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.SignatureService;
+import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.api.service.RankedServices;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OSGi side of one B4AE endpoint, shared by {@link B4aeComponent} (the node's main endpoint) and
+ * {@link B4aeNodeComponent} (extra endpoints). Registrar pattern (docs/platform.md): the trust store is
+ * published at once; {@link SecureChannel} only once the crypto providers and a key custody are bound and
+ * the identity keys exist. Provider swaps hand the engine a new {@link Suite}; transport swaps re-attach it.
+ */
+final class ChannelHost {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelHost.class);
+
+    /** What the configuration says, in plain values (both components map their config here). */
+    record Settings(String name, String listenAddress, Set<Mode> supported, Mode preferred, List<String> peers,
+                    int bloomFilterSize, int expirySeconds, byte[] cookieSecret, boolean cookieAlways,
+                    int underLoadInitsPerSecond, long rekeyAfterMessages, int rekeyAfterSeconds,
+                    int rejectAfterSeconds, int keyRotationDays, int keyOverlapDays, int maxDatagramSize,
+                    int maxReassemblyBytes, int handshakeRetryMs, int handshakeAttempts, String x25519Label,
+                    String mldsaLabel, String x25519Custody, String mldsaCustody, String transport,
+                    boolean trustOnFirstUse, boolean ownTransport) {}
+
+    private final BundleContext context;
+    private volatile Settings settings;
+    private final PinnedTrustStore trust;
+    final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
+    final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
+    final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
+    final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
+    final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
+    final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
+    private final Map<KeyCustody, Map<String, Object>> custodies = new ConcurrentHashMap<>();
+    private final Map<DatagramTransport, Map<String, Object>> transports = new ConcurrentHashMap<>();
+    private final List<ProtocolObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile MetadataHooks hooks;
+    private B4aeEngine engine;                                     // guarded by this
+    private UdpTransport own;                                       // guarded by this
+    private ServiceRegistration<?> channelRegistration;            // guarded by this
+    private ServiceRegistration<?> trustRegistration;              // guarded by this
+    private boolean active;                                        // guarded by this
+
+    ChannelHost(BundleContext context, Settings settings) {
+        this.context = context;
+        this.settings = settings;
+        this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
+                Duration.ofDays(settings.keyOverlapDays()));
+        applyPeers(settings);
+    }
+
+    synchronized void activate() {
+        active = true;
+        if (context != null) {
+            Dictionary<String, Object> p = new Hashtable<>();
+            p.put(SecureChannel.NODE, settings.name());
+            trustRegistration = context.registerService(TrustStore.class, trust, p);
+        }
+        tryStart();
+    }
+
+    private void applyPeers(Settings s) {
+        for (String entry : s.peers()) {
+            if (entry == null || entry.isBlank()) {
+                continue;
+            }
+            try {
+                PeerSpec p = PeerSpec.parse(entry);
+                trust.pin(p.name(), p.x25519(), p.validFrom());
+                if (p.mldsa() != null) {
+                    trust.pin(p.name(), p.mldsa(), p.validFrom());
+                }
+                if (p.address() != null) {
+                    trust.setAddress(p.name(), p.address());
+                }
+                B4aeEngine e = engine;
+                if (e != null) {
+                    e.setPeerModes(p.name(), p.modes());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("B4AE peers entry ignored: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Configuration changed: secret, modes and peers apply at once; sessions stay. */
+    synchronized void modified(Settings s) {
+        Settings old = this.settings;
+        this.settings = s;
+        trust.setPolicy(Duration.ofDays(s.keyRotationDays()), Duration.ofDays(s.keyOverlapDays()));
+        applyPeers(s);
+        if (engine != null) {
+            engine.setSupported(s.supported());
+            engine.settings().preferred = s.preferred();
+            engine.settings().cookieAlways = s.cookieAlways();
+            if (!java.util.Arrays.equals(old.cookieSecret(), s.cookieSecret())) {
+                engine.setCookieSecret(s.cookieSecret()); // the old secret stays valid for 2 x expiry
+                LOG.info("B4AE cookie secret rotated; the previous one is honoured for {} s", 2 * s.expirySeconds());
+            }
+            selectTransport();
+        }
+    }
+
+    // ---------------------------------------------------------------- bindings
+
+    void bindCustody(KeyCustody c, Map<String, Object> props) {
+        custodies.put(c, props);
+        tryStart();
+    }
+
+    void unbindCustody(KeyCustody c) {
+        custodies.remove(c);
+    }
+
+    void bindTransport(DatagramTransport t, Map<String, Object> props) {
+        transports.put(t, props);
+        selectTransport();
+    }
+
+    void unbindTransport(DatagramTransport t) {
+        transports.remove(t);
+        selectTransport();
+    }
+
+    void bindObserver(ProtocolObserver o) {
+        observers.add(o);
+        applyObservers();
+    }
+
+    void unbindObserver(ProtocolObserver o) {
+        observers.remove(o);
+        applyObservers();
+    }
+
+    synchronized void bindHooks(MetadataHooks h) {
+        MetadataHooks old = hooks;
+        hooks = h;
+        if (engine != null) {
+            if (old != null) {
+                old.detach(engine);
+            }
+            applyHooks(engine, h);
+        }
+    }
+
+    synchronized void unbindHooks(MetadataHooks h) {
+        if (hooks == h) {
+            hooks = null;
+            if (engine != null) {
+                h.detach(engine);
+                applyHooks(engine, null);
+            }
+        }
+    }
+
+    private static void applyHooks(B4aeEngine e, MetadataHooks h) {
+        e.setPadding(h == null ? null : h.padding());
+        e.setOutbound(h == null ? null : h.attach(e));
+    }
+
+    private synchronized void applyObservers() {
+        if (engine != null) {
+            engine.setObserver(observers.isEmpty() ? ProtocolObserver.NONE
+                    : observers.size() == 1 ? observers.get(0) : new CompositeObserver(observers));
+        }
+    }
+
+    /** After any crypto binding change: start, or hand the running engine the best complete suite. */
+    synchronized void cryptoChanged() {
+        if (engine == null) {
+            tryStart();
+            return;
+        }
+        Suite s = suite();
+        if (s != null) {
+            engine.setSuite(s);
+        }
+    }
+
+    private Suite suite() {
+        HashService h = hashes.bestFor("BLAKE3");
+        KdfService k = kdfs.bestFor("HKDF-SHA256");
+        AeadService a = aeads.bestFor("ChaCha20-Poly1305");
+        KeyAgreementService d = dhs.bestFor("X25519");
+        if (h == null || k == null || a == null || d == null) {
+            return null;
+        }
+        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"));
+    }
+
+    private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {
+        KeyCustody best = null;
+        int bestRank = Integer.MIN_VALUE;
+        for (Map.Entry<KeyCustody, Map<String, Object>> e : custodies.entrySet()) {
+            KeyCustody c = e.getKey();
+            if (!c.algorithms().contains(alg) || (!wantedName.isEmpty() && !wantedName.equals(c.name()))) {
+                continue;
+            }
+            Object r = e.getValue().get(Constants.SERVICE_RANKING);
+            int rank = r instanceof Integer i ? i : 0;
+            if (best == null || rank > bestRank) {
+                best = c;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    private synchronized void tryStart() {
+        if (!active || engine != null) {
+            return;
+        }
+        Settings cfg = settings;
+        Suite s = suite();
+        if (s == null) {
+            LOG.info("B4AE '{}' waits for crypto providers (BLAKE3, HKDF-SHA256, ChaCha20-Poly1305, X25519):"
+                    + " feature:install aethercore-crypto", cfg.name());
+            return;
+        }
+        KeyCustody dhCustody = custodyFor(KeyAlgorithm.X25519, cfg.x25519Custody());
+        if (dhCustody == null) {
+            LOG.info("B4AE '{}' waits for a key custody that does X25519 ({})", cfg.name(),
+                    cfg.x25519Custody().isEmpty() ? "any" : cfg.x25519Custody());
+            return;
+        }
+        KeyCustody sigCustody = null;
+        if (cfg.supported().contains(Mode.B)) {
+            sigCustody = custodyFor(KeyAlgorithm.ML_DSA_87, cfg.mldsaCustody());
+            if (sigCustody == null) {
+                LOG.info("B4AE '{}' waits for a key custody that does ML-DSA-87 for Mode B", cfg.name());
+                return;
+            }
+            if (!sigCustody.kind().hardware()) {
+                LOG.info("B4AE '{}': the Mode B ML-DSA-87 key lives in custody '{}' ({}); no hardware custody"
+                        + " serving ML-DSA-87 is present (PKCS#11 tokens such as SoftHSM2 have no ML-DSA mechanism)",
+                        cfg.name(), sigCustody.name(), sigCustody.kind().id());
+            }
+        }
+        try {
+            CustodyStaticKeys keys = new CustodyStaticKeys(dhCustody, cfg.x25519Label(), sigCustody, cfg.mldsaLabel());
+            B4aeEngine.Settings es = new B4aeEngine.Settings();
+            es.supported = EnumSet.copyOf(cfg.supported());
+            es.preferred = cfg.preferred();
+            es.bloomFilterSize = cfg.bloomFilterSize();
+            es.expirySeconds = cfg.expirySeconds();
+            es.cookieSecret = cfg.cookieSecret();
+            es.cookieAlways = cfg.cookieAlways();
+            es.underLoadInitsPerSecond = cfg.underLoadInitsPerSecond();
+            es.rekeyAfterMessages = cfg.rekeyAfterMessages();
+            es.rekeyAfterSeconds = cfg.rekeyAfterSeconds();
+            es.rejectAfterSeconds = cfg.rejectAfterSeconds();
+            es.maxDatagram = cfg.maxDatagramSize();
+            es.maxReassemblyBytes = cfg.maxReassemblyBytes();
+            es.handshakeRetryMs = cfg.handshakeRetryMs();
+            es.handshakeAttempts = cfg.handshakeAttempts();
+            es.trustOnFirstUse = cfg.trustOnFirstUse();
+            B4aeEngine e = new B4aeEngine(s, keys, trust, es, new SecureRandom());
+            e.setNodeName(cfg.name());
+            engine = e;
+            applyPeers(cfg);
+            applyObservers();
+            if (hooks != null) {
+                applyHooks(e, hooks);
+            }
+            if (cfg.ownTransport()) {
+                own = new UdpTransport(UdpTransport.parse(cfg.listenAddress()));
+                e.setTransport(own);
+            } else {
+                selectTransport();
+            }
+            LOG.info("B4AE '{}' ready: modes {}, keys {}; transport {}; pin this node on peers with: {}", cfg.name(),
+                    e.supportedModes(), keys.describe(), e.transport(),
+                    PeerSpec.describe(cfg.name(), e.localAddress(), keys));
+            if (context != null) {
+                Dictionary<String, Object> p = new Hashtable<>();
+                p.put(SecureChannel.NODE, cfg.name());
+                channelRegistration = context.registerService(SecureChannel.class, e, p);
+            }
+        } catch (Exception ex) {
+            LOG.error("B4AE '{}' cannot start: {}", cfg.name(), ex.getMessage(), ex);
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+        }
+    }
+
+    /** Attaches the configured transport, else the highest-ranked one; detaches when none is left. */
+    private synchronized void selectTransport() {
+        B4aeEngine e = engine;
+        if (e == null || settings.ownTransport()) {
+            return;
+        }
+        String wanted = settings.transport();
+        DatagramTransport best = null;
+        int bestRank = Integer.MIN_VALUE;
+        for (Map.Entry<DatagramTransport, Map<String, Object>> t : transports.entrySet()) {
+            if (!wanted.isEmpty() && !wanted.equals(t.getKey().name())) {
+                continue;
+            }
+            Object r = t.getValue().get(Constants.SERVICE_RANKING);
+            int rank = r instanceof Integer i ? i : 0;
+            if (best == null || rank > bestRank) {
+                best = t.getKey();
+                bestRank = rank;
+            }
+        }
+        if (best != e.transport()) {
+            LOG.info("B4AE '{}' transport: {} -> {}", settings.name(), e.transport(), best);
+            e.setTransport(best);
+        }
+    }
+
+    synchronized B4aeEngine engine() {
+        return engine;
+    }
+
+    PinnedTrustStore trust() {
+        return trust;
+    }
+
+    synchronized void deactivate() {
+        active = false;
+        unregister(channelRegistration);
+        unregister(trustRegistration);
+        channelRegistration = null;
+        trustRegistration = null;
+        if (engine != null) {
+            if (hooks != null) {
+                hooks.detach(engine);
+            }
+            engine.close();
+            engine = null;
+        }
+        if (own != null) {
+            own.close();
+            own = null;
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> r) {
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException ignored) {
+                // already gone with the bundle
+            }
+        }
+    }
+
+    /** Cookie secret from a file, the configuration, or B4AE_COOKIE_SECRET (in that order); null: generated. */
+    static byte[] cookieSecret(String configured, String file) {
+        String text = null;
+        if (file != null && !file.isBlank()) {
+            try {
+                text = java.nio.file.Files.readString(java.nio.file.Path.of(file.trim())).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read cookie_secret_file " + file + ": " + e.getMessage());
+            }
+        } else if (configured != null && !configured.isBlank()) {
+            text = configured.trim();
+        } else {
+            String env = System.getenv("B4AE_COOKIE_SECRET");
+            text = env == null || env.isBlank() ? null : env.trim();
+        }
+        if (text == null) {
+            return null;
+        }
+        byte[] b;
+        try {
+            b = HexFormat.of().parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes)");
+        }
+        if (b.length != 32) {
+            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes), got " + b.length + " bytes");
+        }
+        return b;
+    }
+
+    /** Supported modes from the configuration, overridden by B4AE_AUTH_MODE (mode_a, mode_b, both). */
+    static Set<Mode> supported(String[] configured) {
+        String env = System.getenv("B4AE_AUTH_MODE");
+        Set<Mode> m = env != null && !env.isBlank() ? Mode.parseSet(env) : Mode.parseSet(configured);
+        if (m.isEmpty()) {
+            throw new IllegalArgumentException("supported_modes is empty; use mode_a, mode_b or both");
+        }
+        return m;
+    }
+
+    static List<String> list(String[] a) {
+        List<String> out = new ArrayList<>();
+        if (a != null) {
+            for (String s : a) {
+                if (s != null && !s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+        }
+        return out;
+    }
+}

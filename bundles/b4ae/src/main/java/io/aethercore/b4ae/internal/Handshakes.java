@@ -1,0 +1,396 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.PinnedKey;
+import io.aethercore.api.b4ae.TrustStore;
+import io.aethercore.api.crypto.AeadAuthenticationException;
+import io.aethercore.api.crypto.CryptoException;
+import io.aethercore.api.crypto.Encapsulation;
+import io.aethercore.api.crypto.EphemeralKeyPair;
+import io.aethercore.api.crypto.KemKeyPair;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.RawPublicKey;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+
+/** The Mode A and Mode B handshakes of docs/b4ae-protocol.md §5, OSGi-free and transport-free. */
+final class Handshakes {
+
+    private Handshakes() {}
+
+    static final String NAME_A = "B4AE-v2 A IK X25519 ChaChaPoly BLAKE3 HKDF-SHA256";
+    static final String NAME_B = "B4AE-v2 B X25519+MLKEM1024 MLDSA87 ChaChaPoly BLAKE3 HKDF-SHA256";
+    static final String TRAFFIC_A = "b4ae-v2 traffic A";
+    static final String TRAFFIC_B = "b4ae-v2 traffic B";
+    static final byte[] SIG_R = Suite.label("b4ae-v2 B responder");
+    static final byte[] SIG_I = Suite.label("b4ae-v2 B initiator");
+    static final int SIG_LEN = KeyAlgorithm.ML_DSA_87.signatureLength();
+    static final int KEM_PK = KeyAlgorithm.ML_KEM_1024.publicKeyLength();
+    static final int KEM_CT = 1568;
+
+    /** Traffic keys of one side: what it seals with and what it opens with. */
+    record Keys(byte[] send, byte[] recv) {
+        void wipe() {
+            Bytes.wipe(send, recv);
+        }
+    }
+
+    /** §2.1: preferred if common, else the strongest common mode, else null. */
+    static Mode select(int offered, int preferred, int supported) {
+        int common = offered & supported;
+        if ((common & preferred) != 0 && Integer.bitCount(preferred) == 1) {
+            return Mode.fromByte(preferred);
+        }
+        if ((common & Mode.B.bit()) != 0) {
+            return Mode.B;
+        }
+        if ((common & Mode.A.bit()) != 0) {
+            return Mode.A;
+        }
+        return null;
+    }
+
+    static RawPublicKey x25519(byte[] raw) throws HandshakeException {
+        try {
+            return RawPublicKey.of(KeyAlgorithm.X25519, raw);
+        } catch (CryptoException e) {
+            throw new HandshakeException("malformed", "bad X25519 key");
+        }
+    }
+
+    static byte[] dh(EphemeralKeyPair e, RawPublicKey peer) throws HandshakeException {
+        try {
+            return e.agree(peer);
+        } catch (CryptoException ex) {
+            throw new HandshakeException("dh", "key agreement failed (low-order point)");
+        }
+    }
+
+    static byte[] dhStatic(StaticKeys local, RawPublicKey peer) throws HandshakeException {
+        try {
+            return local.agree(peer);
+        } catch (CryptoException ex) {
+            throw new HandshakeException("dh", "static key agreement failed");
+        }
+    }
+
+    static byte[] timestamp(Instant now) {
+        byte[] t = new byte[12];
+        Bytes.put64(t, 0, now.getEpochSecond());
+        Bytes.put32(t, 8, now.getNano());
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Initiator
+
+    static final class Initiator {
+        final Mode mode;
+        final int offered;
+        final int preferred;
+        final int index;
+        final String peer;
+        final RawPublicKey peerStatic;
+        final RawPublicKey peerSig;
+        final byte[] body;
+        private final SymmetricState ss;
+        private final EphemeralKeyPair e;
+        private final KemKeyPair kem;
+
+        private Initiator(Mode mode, int offered, int preferred, int index, String peer, RawPublicKey peerStatic,
+                          RawPublicKey peerSig, byte[] body, SymmetricState ss, EphemeralKeyPair e, KemKeyPair kem) {
+            this.mode = mode;
+            this.offered = offered;
+            this.preferred = preferred;
+            this.index = index;
+            this.peer = peer;
+            this.peerStatic = peerStatic;
+            this.peerSig = peerSig;
+            this.body = body;
+            this.ss = ss;
+            this.e = e;
+            this.kem = kem;
+        }
+
+        byte[] ephemeral() {
+            return e.publicKey().encoded();
+        }
+
+        /**
+         * Builds INIT (§3.4, §5.1/§5.2).
+         *
+         * @param staticStatic DH(s_i, S_r), cached per peer by the caller (Mode A only)
+         */
+        static Initiator start(Suite s, StaticKeys local, Mode mode, int offered, int preferred, int index, String peer,
+                               RawPublicKey peerStatic, RawPublicKey peerSig, byte[] staticStatic, byte[] timestamp)
+                throws HandshakeException {
+            EphemeralKeyPair e = s.dh().generateEphemeral(KeyAlgorithm.X25519);
+            byte[] head = new byte[8];
+            head[0] = Wire.VERSION;
+            head[1] = (byte) mode.bit();
+            head[2] = (byte) offered;
+            head[3] = (byte) preferred;
+            Bytes.put32(head, 4, index);
+            byte[] epub = e.publicKey().encoded();
+            if (mode == Mode.A) {
+                SymmetricState ss = new SymmetricState(s, NAME_A);
+                ss.mixHash(peerStatic.encoded());
+                ss.mixHash(head);
+                ss.mixHash(epub);
+                ss.mixKey(dh(e, peerStatic));
+                byte[] encS = ss.encryptAndHash(local.x25519().encoded());
+                ss.mixKey(staticStatic.clone());
+                byte[] encTs = ss.encryptAndHash(timestamp);
+                byte[] body = Bytes.concat(head, epub, encS, encTs);
+                return new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, null);
+            }
+            if (!s.modeBCapable()) {
+                throw new HandshakeException("mode", "Mode B needs ML-KEM-1024 and ML-DSA-87 providers");
+            }
+            KemKeyPair kem = s.kem().generate(KeyAlgorithm.ML_KEM_1024);
+            SymmetricState ss = new SymmetricState(s, NAME_B);
+            ss.mixHash(Suite.label(peerSig.fingerprint()));
+            byte[] body = Bytes.concat(head, epub, kem.publicKey().encoded());
+            ss.mixHash(body);
+            return new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, kem);
+        }
+
+        /** Result of processing RESP: the traffic keys, and FINISH for Mode B. */
+        record Done(Keys keys, byte[] finish, int supportedR) {}
+
+        Done onResponse(Suite s, StaticKeys local, byte[] r) throws HandshakeException {
+            try {
+                int expected = mode == Mode.A ? Wire.RESP_A_LEN : Wire.RESP_B_LEN;
+                if (r.length != expected || r[0] != Wire.VERSION || r[1] != mode.bit() || r[3] != 0
+                        || Bytes.i32(r, 8) != index) {
+                    throw new HandshakeException("malformed", "RESP does not fit the INIT");
+                }
+                int supportedR = r[2] & 0xff;
+                ss.mixHash(r, 0, 12);
+                RawPublicKey er = x25519(Bytes.slice(r, 12, 32));
+                ss.mixHash(er.encoded());
+                ss.mixKey(dh(e, er));
+                byte[] finish = null;
+                if (mode == Mode.A) {
+                    ss.mixKey(dhStatic(local, er));                             // se
+                    ss.decryptAndHash(Bytes.slice(r, 44, 16));
+                } else {
+                    byte[] ct = Bytes.slice(r, 44, KEM_CT);
+                    ss.mixHash(ct);
+                    ss.mixKey(kem.decapsulate(ct));
+                    byte[] signed = Bytes.concat(SIG_R, ss.h);
+                    byte[] sig = ss.decryptAndHash(Bytes.slice(r, 44 + KEM_CT, SIG_LEN + 16));
+                    try {
+                        s.signatures().verify(peerSig, signed, sig);
+                    } catch (CryptoException ex) {
+                        throw new HandshakeException("signature", "responder signature does not verify under the pinned key");
+                    }
+                }
+                // §2.1: the mode must be what negotiation gives with the responder's authenticated set
+                if (select(offered, preferred, supportedR) != mode) {
+                    throw new HandshakeException("downgrade", "responder supports " + Mode.fromMask(supportedR)
+                            + "; negotiation of " + Mode.fromMask(offered) + " would not select " + mode);
+                }
+                if (mode == Mode.B) {
+                    byte[] head = new byte[12];
+                    head[0] = Wire.VERSION;
+                    head[1] = (byte) mode.bit();
+                    Bytes.put32(head, 4, index);
+                    Bytes.put32(head, 8, Bytes.i32(r, 4));
+                    ss.mixHash(head);
+                    byte[] fp = Suite.label(local.mldsa().fingerprint());
+                    byte[] fpRaw = java.util.HexFormat.of().parseHex(local.mldsa().fingerprint());
+                    byte[] sig;
+                    try {
+                        sig = local.sign(Bytes.concat(SIG_I, ss.h, fpRaw));
+                    } catch (CryptoException ex) {
+                        throw new HandshakeException("custody", "cannot sign with the ML-DSA-87 key: " + ex.getMessage());
+                    }
+                    Bytes.wipe(fp);
+                    finish = Bytes.concat(head, ss.encryptAndHash(Bytes.concat(fpRaw, sig)));
+                }
+                byte[][] k = ss.split(mode == Mode.A ? TRAFFIC_A : TRAFFIC_B);
+                return new Done(new Keys(k[0], k[1]), finish, supportedR);
+            } catch (AeadAuthenticationException ex) {
+                throw new HandshakeException("decrypt", "RESP does not authenticate");
+            } catch (CryptoException ex) {
+                throw new HandshakeException("malformed", "RESP: " + ex.getMessage());
+            } finally {
+                close();
+            }
+        }
+
+        void close() {
+            e.close();
+            if (kem != null) {
+                kem.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Responder
+
+    /** What the responder learned from INIT and what it answers. */
+    static final class Responder {
+        final Mode mode;
+        final int initiatorIndex;
+        final int index;
+        final byte[] resp;
+        /** Mode A: known at once. Mode B: after FINISH. */
+        String peer;
+        RawPublicKey peerKey;
+        Keys keys;
+        private SymmetricState ss;
+
+        private Responder(Mode mode, int initiatorIndex, int index, byte[] resp) {
+            this.mode = mode;
+            this.initiatorIndex = initiatorIndex;
+            this.index = index;
+            this.resp = resp;
+        }
+
+        /**
+         * Processes INIT and builds RESP (§5.1/§5.2).
+         *
+         * @param freshTimestamp decides whether a Mode A timestamp is newer than the last one of that key
+         * @param ssCache computes or returns the cached DH(s_r, S_i)
+         */
+        static Responder respond(Suite s, StaticKeys local, TrustStore trust, Instant now, byte[] b, int index,
+                                 int supported, BiPredicate<RawPublicKey, byte[]> freshTimestamp,
+                                 java.util.function.Function<RawPublicKey, byte[]> ssCache) throws HandshakeException {
+            if (b.length < 8 || b[0] != Wire.VERSION) {
+                throw new HandshakeException("malformed", "INIT version");
+            }
+            Mode mode = Mode.fromByte(b[1]);
+            int offered = b[2] & 0xff;
+            int preferred = b[3] & 0xff;
+            int initiatorIndex = Bytes.i32(b, 4);
+            if (mode == null || b.length != (mode == Mode.A ? Wire.INIT_A_LEN : Wire.INIT_B_LEN)) {
+                throw new HandshakeException("malformed", "INIT length");
+            }
+            if ((supported & mode.bit()) == 0) {
+                throw new HandshakeException("mode", "mode " + mode + " is not supported here");
+            }
+            if (select(offered, preferred, supported) != mode) {
+                throw new HandshakeException("downgrade", "INIT in mode " + mode + " while negotiation of "
+                        + Mode.fromMask(offered) + " gives " + select(offered, preferred, supported));
+            }
+            EphemeralKeyPair er = s.dh().generateEphemeral(KeyAlgorithm.X25519);
+            try {
+                RawPublicKey ei = x25519(Bytes.slice(b, 8, 32));
+                byte[] head = new byte[12];
+                head[0] = Wire.VERSION;
+                head[1] = (byte) mode.bit();
+                head[2] = (byte) supported;
+                Bytes.put32(head, 4, index);
+                Bytes.put32(head, 8, initiatorIndex);
+                byte[] erPub = er.publicKey().encoded();
+                Responder r;
+                if (mode == Mode.A) {
+                    SymmetricState ss = new SymmetricState(s, NAME_A);
+                    ss.mixHash(local.x25519().encoded());
+                    ss.mixHash(b, 0, 8);
+                    ss.mixHash(ei.encoded());
+                    ss.mixKey(dhStatic(local, ei));                              // es
+                    RawPublicKey si = x25519(ss.decryptAndHash(Bytes.slice(b, 40, 48)));
+                    Optional<String> peer = trust.peerFor(si, now);
+                    if (peer.isEmpty()) {
+                        throw new HandshakeException("unknown-peer", "initiator key " + si + " is not pinned");
+                    }
+                    ss.mixKey(ssCache.apply(si).clone());                         // ss
+                    byte[] ts = ss.decryptAndHash(Bytes.slice(b, 88, 28));
+                    if (!freshTimestamp.test(si, ts)) {
+                        throw new HandshakeException("replay", "INIT timestamp is not newer than the last one");
+                    }
+                    ss.mixHash(head);
+                    ss.mixHash(erPub);
+                    ss.mixKey(dh(er, ei));                                       // ee
+                    ss.mixKey(dh(er, si));                                       // se
+                    byte[] enc = ss.encryptAndHash(new byte[0]);
+                    r = new Responder(mode, initiatorIndex, index, Bytes.concat(head, erPub, enc));
+                    r.peer = peer.get();
+                    r.peerKey = si;
+                    byte[][] k = ss.split(TRAFFIC_A);
+                    r.keys = new Keys(k[1], k[0]);
+                    ss.wipe();
+                    return r;
+                }
+                if (!s.modeBCapable() || local.mldsa() == null) {
+                    throw new HandshakeException("mode", "Mode B is not available on this node");
+                }
+                SymmetricState ss = new SymmetricState(s, NAME_B);
+                ss.mixHash(Suite.label(local.mldsa().fingerprint()));
+                ss.mixHash(b);
+                ss.mixHash(head);
+                ss.mixHash(erPub);
+                ss.mixKey(dh(er, ei));                                           // ee
+                RawPublicKey kemPk = RawPublicKey.of(KeyAlgorithm.ML_KEM_1024, Bytes.slice(b, 40, KEM_PK));
+                Encapsulation enc = s.kem().encapsulate(kemPk);
+                byte[] ct = enc.ciphertext();
+                ss.mixHash(ct);
+                ss.mixKey(enc.sharedSecret());
+                enc.wipe();
+                byte[] sig = local.sign(Bytes.concat(SIG_R, ss.h));
+                byte[] encSig = ss.encryptAndHash(sig);
+                r = new Responder(mode, initiatorIndex, index, Bytes.concat(head, erPub, ct, encSig));
+                r.ss = ss;
+                return r;
+            } catch (AeadAuthenticationException ex) {
+                throw new HandshakeException("decrypt", "INIT does not authenticate");
+            } catch (CryptoException ex) {
+                throw new HandshakeException("malformed", "INIT: " + ex.getMessage());
+            } finally {
+                er.close();
+            }
+        }
+
+        /** Mode B: verifies FINISH (§5.2) and derives the keys. */
+        void onFinish(Suite s, TrustStore trust, Instant now, byte[] f) throws HandshakeException {
+            if (mode != Mode.B || ss == null) {
+                throw new HandshakeException("state", "no FINISH expected");
+            }
+            if (f.length != Wire.FINISH_B_LEN || f[0] != Wire.VERSION || f[1] != mode.bit() || f[2] != 0 || f[3] != 0
+                    || Bytes.i32(f, 4) != initiatorIndex || Bytes.i32(f, 8) != index) {
+                throw new HandshakeException("malformed", "FINISH does not fit");
+            }
+            try {
+                ss.mixHash(f, 0, 12);
+                byte[] hBefore = ss.h.clone();
+                byte[] p = ss.decryptAndHash(Bytes.slice(f, 12, f.length - 12));
+                byte[] fp = Bytes.slice(p, 0, 32);
+                byte[] sig = Bytes.slice(p, 32, SIG_LEN);
+                String hex = java.util.HexFormat.of().formatHex(fp);
+                Optional<PinnedKey> pinned = trust.findByFingerprint(hex, now);
+                if (pinned.isEmpty() || pinned.get().key().algorithm() != KeyAlgorithm.ML_DSA_87) {
+                    throw new HandshakeException("unknown-peer", "initiator ML-DSA-87 key " + hex.substring(0, 16)
+                            + " is not pinned");
+                }
+                try {
+                    s.signatures().verify(pinned.get().key(), Bytes.concat(SIG_I, hBefore, fp), sig);
+                } catch (CryptoException ex) {
+                    throw new HandshakeException("signature", "initiator signature does not verify");
+                }
+                peer = pinned.get().peer();
+                peerKey = pinned.get().key();
+                byte[][] k = ss.split(TRAFFIC_B);
+                keys = new Keys(k[1], k[0]);
+            } catch (AeadAuthenticationException ex) {
+                throw new HandshakeException("decrypt", "FINISH does not authenticate");
+            } finally {
+                ss.wipe();
+                ss = null;
+            }
+        }
+
+        boolean complete() {
+            return keys != null;
+        }
+    }
+
+    static boolean sameBytes(byte[] a, byte[] b) {
+        return Arrays.equals(a, b);
+    }
+}

@@ -1,0 +1,93 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.crypto.Aead;
+import io.aethercore.api.crypto.AeadAlgorithm;
+import io.aethercore.api.crypto.AeadAuthenticationException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Traffic keys of one completed handshake, per direction (§5.3, §6). */
+final class Keypair {
+
+    final int localIndex;
+    final int remoteIndex;
+    final boolean initiator;
+    final long createdNanos;
+    final long limit;
+    private final Aead send;
+    private final Aead recv;
+    private final AtomicLong counter = new AtomicLong();
+    private final ReplayWindow window = new ReplayWindow();
+    volatile boolean confirmed;
+    volatile B4aeSession link;
+
+    Keypair(Suite s, Handshakes.Keys keys, int localIndex, int remoteIndex, boolean initiator, long now, long limit) {
+        this.send = s.aead(keys.send());
+        this.recv = s.aead(keys.recv());
+        keys.wipe();
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.initiator = initiator;
+        this.createdNanos = now;
+        this.limit = limit;
+        this.confirmed = initiator;
+    }
+
+    long sent() {
+        return counter.get();
+    }
+
+    /** Builds a DATA record (§3.5) around an already padded plaintext; null when the counter is exhausted. */
+    byte[] seal(byte[] plaintext) {
+        long c = counter.getAndIncrement();
+        if (c >= limit) {
+            return null;
+        }
+        byte[] header = new byte[Wire.DATA_HEADER];
+        header[0] = Wire.T_DATA;
+        Bytes.put32(header, 4, remoteIndex);
+        Bytes.put64(header, 8, c);
+        byte[] ct = send.seal(nonce(c), plaintext, header);
+        byte[] out = new byte[Wire.DATA_HEADER + ct.length];
+        System.arraycopy(header, 0, out, 0, Wire.DATA_HEADER);
+        System.arraycopy(ct, 0, out, Wire.DATA_HEADER, ct.length);
+        return out;
+    }
+
+    static byte[] nonce(long c) {
+        byte[] n = new byte[AeadAlgorithm.NONCE_LENGTH];
+        for (int i = 0; i < 8; i++) {
+            n[4 + i] = (byte) (c >>> (8 * i));
+        }
+        return n;
+    }
+
+    /** Opens a record: null on a replay, an old counter or a failed tag. */
+    byte[] open(byte[] d, int len) {
+        long c = Bytes.u64(d, 8);
+        synchronized (window) {
+            if (!window.check(c)) {
+                return null;
+            }
+        }
+        byte[] header = Bytes.slice(d, 0, Wire.DATA_HEADER);
+        byte[] pt;
+        try {
+            pt = recv.open(nonce(c), Bytes.slice(d, Wire.DATA_HEADER, len - Wire.DATA_HEADER), header);
+        } catch (AeadAuthenticationException e) {
+            return null;
+        }
+        synchronized (window) {
+            if (!window.accept(c)) {
+                return null;
+            }
+        }
+        return pt;
+    }
+
+    /** Whether a counter is certainly a replay (for the drop reason). */
+    boolean seen(long c) {
+        synchronized (window) {
+            return !window.check(c);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.aethercore.b4ae.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.Session;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.crypto.internal.BcAeads;
+import io.aethercore.crypto.internal.BcHashing;
+import io.aethercore.crypto.internal.BcKdf;
+import io.aethercore.crypto.internal.BcKem;
+import io.aethercore.crypto.internal.BcKeyAgreement;
+import io.aethercore.crypto.internal.BcSignatures;
+import io.aethercore.crypto.internal.SoftwareKeyCustody;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The OSGi shell without OSGi: binding order, provider and transport swaps, peers configuration. */
+class ChannelHostTest {
+
+    private final List<ChannelHost> hosts = new java.util.ArrayList<>();
+    private final Nodes nodes = new Nodes();
+
+    @AfterEach
+    void close() throws Exception {
+        hosts.forEach(ChannelHost::deactivate);
+        nodes.close();
+    }
+
+    static ChannelHost.Settings settings(String name, List<String> peers) {
+        return new ChannelHost.Settings(name, "127.0.0.1:0", EnumSet.allOf(Mode.class), Mode.A, peers, 1000, 30, null,
+                false, 50, 1L << 32, 120, 180, 90, 7, 1200, 4 << 20, 300, 5, "b4ae-x25519", "b4ae-mldsa87", "", "", "",
+                false, false);
+    }
+
+    ChannelHost host(String name, List<String> peers) throws Exception {
+        ChannelHost h = new ChannelHost(null, settings(name, peers));
+        hosts.add(h);
+        h.activate();
+        return h;
+    }
+
+    static void bindCrypto(ChannelHost h) {
+        h.hashes.bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
+        h.kdfs.bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
+        h.aeads.bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
+        h.dhs.bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
+        h.kems.bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
+        h.sigs.bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
+        h.cryptoChanged();
+    }
+
+    static KeyCustody custody() throws Exception {
+        return new SoftwareKeyCustody("software", Files.createTempDirectory("b4ae-host"), null, new SecureRandom());
+    }
+
+    @Test
+    void startsOnlyWhenCryptoAndCustodyArePresentAndFollowsTransportRanking() throws Exception {
+        InMemoryNetwork net = new InMemoryNetwork();
+        ChannelHost a = host("a", List.of());
+        assertNull(a.engine(), "no providers yet");
+        bindCrypto(a);
+        assertNull(a.engine(), "no custody yet");
+        a.bindCustody(custody(), Map.of());
+        assertNotNull(a.engine());
+        var low = nodes.track(net.endpoint(Nodes.mem(11)));
+        var high = nodes.track(net.endpoint(Nodes.mem(12)));
+        a.bindTransport(low, Map.of("service.ranking", 5));
+        assertSame(low, a.engine().transport());
+        a.bindTransport(high, Map.of("service.ranking", 20));
+        assertSame(high, a.engine().transport(), "greedy: the better transport takes over");
+        a.unbindTransport(high);
+        assertSame(low, a.engine().transport(), "and back when it goes");
+        assertEquals(EnumSet.allOf(Mode.class), a.engine().supportedModes());
+    }
+
+    @Test
+    void peersFromConfigurationConnectAndSessionsSurviveATransportSwap() throws Exception {
+        InMemoryNetwork net = new InMemoryNetwork();
+        ChannelHost b = host("b", List.of());
+        bindCrypto(b);
+        b.bindCustody(custody(), Map.of());
+        var tb = nodes.track(net.endpoint(Nodes.mem(22)));
+        b.bindTransport(tb, Map.of());
+        String bEntry = PeerSpec.describe("b", tb.localAddress(), b.engine().staticKeys());
+        ChannelHost a = host("a", List.of(bEntry));
+        bindCrypto(a);
+        a.bindCustody(custody(), Map.of());
+        var ta1 = nodes.track(net.endpoint(Nodes.mem(21)));
+        a.bindTransport(ta1, Map.of());
+        String aEntry = PeerSpec.describe("a", null, a.engine().staticKeys());
+        b.modified(withPeers(settings("b", List.of()), List.of(aEntry)));
+        for (Mode mode : Mode.values()) {
+            Session s = a.engine().connect("b", mode);
+            s.send("one".getBytes());
+            Session atB = b.engine().accept(Duration.ofSeconds(5));
+            assertArrayEquals("one".getBytes(), atB.receive(Duration.ofSeconds(5)));
+            var ta2 = nodes.track(net.endpoint(new java.net.InetSocketAddress("10.0.1." + mode.bit(), 4000)));
+            a.bindTransport(ta2, Map.of("service.ranking", 50));   // swap under a live session
+            s.send("two".getBytes());
+            assertArrayEquals("two".getBytes(), atB.receive(Duration.ofSeconds(5)));
+            atB.send("back".getBytes());                           // b follows a to its new address
+            assertArrayEquals("back".getBytes(), s.receive(Duration.ofSeconds(5)));
+            a.unbindTransport(ta2);
+            s.close();
+            Thread.sleep(50);
+        }
+    }
+
+    static ChannelHost.Settings withPeers(ChannelHost.Settings s, List<String> peers) {
+        return new ChannelHost.Settings(s.name(), s.listenAddress(), s.supported(), s.preferred(), peers,
+                s.bloomFilterSize(), s.expirySeconds(), s.cookieSecret(), s.cookieAlways(), s.underLoadInitsPerSecond(),
+                s.rekeyAfterMessages(), s.rekeyAfterSeconds(), s.rejectAfterSeconds(), s.keyRotationDays(),
+                s.keyOverlapDays(), s.maxDatagramSize(), s.maxReassemblyBytes(), s.handshakeRetryMs(),
+                s.handshakeAttempts(), s.x25519Label(), s.mldsaLabel(), s.x25519Custody(), s.mldsaCustody(),
+                s.transport(), s.trustOnFirstUse(), s.ownTransport());
+    }
+
+    @Test
+    void peerEntriesAreParsedStrictly() {
+        var k = Nodes.keys("alice");
+        PeerSpec p = PeerSpec.parse(PeerSpec.describe("alice", new java.net.InetSocketAddress("127.0.0.1", 4001), k)
+                + ";modes=mode_b;valid_from=2026-01-01T00:00:00Z");
+        assertEquals("alice", p.name());
+        assertEquals(k.x25519(), p.x25519());
+        assertEquals(k.mldsa(), p.mldsa());
+        assertEquals(EnumSet.of(Mode.B), p.modes());
+        assertEquals(4001, p.address().getPort());
+        assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x"));
+        assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x;x25519=AAAA"));
+        assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("x25519=" +
+                java.util.Base64.getEncoder().encodeToString(k.x25519().encoded())));
+        assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x;x25519="
+                + java.util.Base64.getEncoder().encodeToString(k.mldsa().toSpki())));
+        assertEquals(KeyAlgorithm.X25519, p.x25519().algorithm());
+        assertThrows(IllegalArgumentException.class, () -> ChannelHost.cookieSecret("abcd", ""));
+        assertEquals(32, ChannelHost.cookieSecret("00".repeat(32), "").length);
+    }
+}
