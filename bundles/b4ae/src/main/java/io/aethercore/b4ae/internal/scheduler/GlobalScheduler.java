@@ -66,6 +66,8 @@ public final class GlobalScheduler implements AutoCloseable {
     private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(Comparator.comparingLong(Delayed::releaseNanos));
     private int sizeCount;
     private int sizeNext;
+    private double realShare;          // moving average of the fraction of slots that carried a real message
+    private boolean afterStall;
 
     private record Delayed(OutboundMessage message, long releaseNanos) { }
 
@@ -272,6 +274,7 @@ public final class GlobalScheduler implements AutoCloseable {
                 missedSlots.addAndGet(skipped);
                 listener.slotsMissed(skipped);
                 deadline += skipped * interval;
+                afterStall = true;
             }
             slot(now, pDummy, bound);
             deadline += interval;
@@ -285,10 +288,19 @@ public final class GlobalScheduler implements AutoCloseable {
             listener.emptySlot();
             return;
         }
-        OutboundMessage m = carry.poll();
-        if (m == null) {
-            m = queue.poll();
+        // After a stall (GC pause, CPU contention) the first datagram would otherwise be a real message far more
+        // often than usual: whatever was submitted during the stall. It carries a real message only with the
+        // usual share, so a long gap before a datagram says nothing about its kind.
+        boolean mayCarryReal = !afterStall || random.nextDouble() < realShare;
+        afterStall = false;
+        OutboundMessage m = null;
+        if (mayCarryReal) {
+            m = carry.poll();
+            if (m == null) {
+                m = queue.poll();
+            }
         }
+        realShare += ((m != null ? 1.0 : 0.0) - realShare) / 256;
         if (m != null) {
             queued.decrementAndGet();
             sendReal(m, bound);

@@ -193,7 +193,7 @@ class B4aeMetricsTest {
                 return true;
             }
         };
-        SchedulerSettings s = SchedulerSettings.defaults().withRates(1000, 1.0, 2);
+        SchedulerSettings s = SchedulerSettings.defaults().withRates(1000, 1.0, 4);
         GlobalScheduler g = new GlobalScheduler(s, sink, m, Padme.defaults()).start();
         m.attachScheduler(g::stats);
         for (int i = 0; i < 40; i++) {

@@ -64,9 +64,9 @@ class GlobalSchedulerTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Profile.parse("paranoid")).getMessage()
                 .contains("low_overhead, balanced, high_security"));
         SchedulerSettings b = SchedulerSettings.of(Profile.BALANCED);
-        assertEquals(2_500_000L, b.slotIntervalNanos(), "half the 5 ms bound");
-        assertEquals(0.05, b.dummyProbabilityPerEmptySlot(), 1e-9, "20 dummies/s on an idle node");
-        assertEquals(40.0, SchedulerSettings.of(Profile.HIGH_SECURITY).slotRate(), 1e-9);
+        assertEquals(1_250_000L, b.slotIntervalNanos(), "a quarter of the 5 ms bound");
+        assertEquals(0.025, b.dummyProbabilityPerEmptySlot(), 1e-9, "20 dummies/s on an idle node");
+        assertEquals(80.0, SchedulerSettings.of(Profile.HIGH_SECURITY).slotRate(), 1e-9);
         SchedulerSettings slow = SchedulerSettings.defaults().withRates(100, 0.2, 1000);
         assertEquals(10_000_000L, slow.slotIntervalNanos(), "with a loose bound the grid is target_rate");
         assertEquals(0.2, slow.dummyProbabilityPerEmptySlot(), 1e-9);
