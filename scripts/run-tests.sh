@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 . scripts/jdk17.sh
 
 # Debian packages used by tests: openssl (interop checks of exported keys), softhsm2 and opensc
-# (the PKCS#11 custody is tested against a real SoftHSM2 token, cross-checked with pkcs11-tool).
-packages=(openssl softhsm2 opensc)
+# (the PKCS#11 custody is tested against a real SoftHSM2 token, cross-checked with pkcs11-tool);
+# prometheus (promtool checks the B4AE metrics output and monitoring/alerts.yml).
+packages=(openssl softhsm2 opensc prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

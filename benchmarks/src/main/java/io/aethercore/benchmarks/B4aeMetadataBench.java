@@ -147,7 +147,7 @@ public final class B4aeMetadataBench {
 
     static void latency(double load, int messages) throws Exception {
         System.out.println("| Profile | target_rate | grid slots/s | bound ms | load msg/s | messages | P50 ms | P99 ms | max ms "
-                + "| P99 on the wire ms | breaches | missed slots | document | P99 ≤ document |");
+                + "| P99 on the wire ms | breaches | missed slots | document | P99 <= document |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         Padme padme = Padme.defaults();
         IntUnaryOperator sizeOf = len -> padme.applyAsInt(len + B4aeUdpSink.INNER_HEADER);
@@ -223,7 +223,7 @@ public final class B4aeMetadataBench {
     static void padding() {
         Padme padme = Padme.defaults();
         System.out.println("| Distribution | messages | mean size B | PADME overhead (unclamped), mean | max | "
-                + "with buckets 1024..16384, mean | distinct padded sizes | target ≤ 12 % before clamping |");
+                + "with buckets 1024..16384, mean | distinct padded sizes | target <= 12 % before clamping |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
         for (String dist : new String[] {"mix", "lognormal"}) {
             Random r = new Random(7);

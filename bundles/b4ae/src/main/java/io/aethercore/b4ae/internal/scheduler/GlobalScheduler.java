@@ -274,7 +274,7 @@ public final class GlobalScheduler implements AutoCloseable {
                 missedSlots.addAndGet(skipped);
                 listener.slotsMissed(skipped);
                 deadline += skipped * interval;
-                afterStall = true;
+                afterStall = pDummy > 0;                        // without cover traffic there is nothing to blur
             }
             slot(now, pDummy, bound);
             deadline += interval;
