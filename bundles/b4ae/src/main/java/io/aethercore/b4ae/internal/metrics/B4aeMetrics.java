@@ -310,6 +310,11 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener {
     }
 
     @Override
+    public void emptySlots(long count) {
+        slots.labelValues("empty").inc(count);
+    }
+
+    @Override
     public void slotsMissed(long count) {
         slots.labelValues("missed").inc(count);
     }

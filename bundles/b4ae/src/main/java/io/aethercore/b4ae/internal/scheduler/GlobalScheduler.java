@@ -37,6 +37,7 @@ import java.util.function.IntUnaryOperator;
 public final class GlobalScheduler implements AutoCloseable {
 
     private static final int SIZE_HISTORY = 256;
+    private static final long MAX_IDLE_NANOS = 1_000_000_000L;
 
     private final IntUnaryOperator paddedSizeOfPayload;
     private final ConcurrentLinkedQueue<OutboundMessage> queue = new ConcurrentLinkedQueue<>();
@@ -60,6 +61,7 @@ public final class GlobalScheduler implements AutoCloseable {
     private volatile SchedulerListener listener;
     private volatile boolean running;
     private volatile Thread thread;
+    private volatile boolean sleepingIdle;
 
     // owned by the scheduler thread
     private final ArrayDeque<OutboundMessage> carry = new ArrayDeque<>();
@@ -158,7 +160,7 @@ public final class GlobalScheduler implements AutoCloseable {
         }
         queue.add(message);
         SchedulerSettings s = settings;
-        if (!s.constantRate()) {
+        if (!s.constantRate() || sleepingIdle) {
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
@@ -261,11 +263,46 @@ public final class GlobalScheduler implements AutoCloseable {
         long interval = s.slotIntervalNanos();
         double pDummy = s.dummyProbabilityPerEmptySlot();
         long bound = s.latencyBoundNanos();
+        long maxIdleSlots = Math.max(1, MAX_IDLE_NANOS / interval);
         long deadline = System.nanoTime() + interval;
         while (running && generation.get() == gen) {
-            parkUntil(deadline, gen);
-            if (!running || generation.get() != gen) {
-                return;
+            boolean forceDummy = false;
+            if (queue.isEmpty() && carry.isEmpty() && sink != null) {
+                // Idle. Each empty slot carries a dummy with probability p, independently, so the number of
+                // empty slots before the next dummy is geometric: sleep through them rather than wake at each
+                // (same distribution on the wire, a fraction of the wake-ups). A submission wakes us up and
+                // we continue on the grid. The wait is capped; the draw is memoryless, so redrawing is exact.
+                long skip = geometric(pDummy);
+                boolean capped = skip > maxIdleSlots;
+                long target = deadline + Math.min(skip, maxIdleSlots) * interval;
+                sleepingIdle = true;
+                long rem;
+                while (running && generation.get() == gen && queue.isEmpty()
+                        && (rem = target - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(this, rem);
+                }
+                sleepingIdle = false;
+                if (!running || generation.get() != gen) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - target < 0) {                         // woken by a submission
+                    long passed = now - deadline < 0 ? 0 : (now - deadline) / interval + 1;
+                    countEmpty(passed);
+                    deadline += passed * interval;
+                    continue;
+                }
+                countEmpty(target == deadline ? 0 : (target - deadline) / interval);
+                deadline = target;
+                if (capped) {
+                    continue;                                   // no dummy drawn in this stretch: draw again
+                }
+                forceDummy = true;
+            } else {
+                parkUntil(deadline, gen);
+                if (!running || generation.get() != gen) {
+                    return;
+                }
             }
             long now = System.nanoTime();
             long late = now - deadline;
@@ -276,12 +313,31 @@ public final class GlobalScheduler implements AutoCloseable {
                 deadline += skipped * interval;
                 afterStall = pDummy > 0;                        // without cover traffic there is nothing to blur
             }
-            slot(now, pDummy, bound);
+            slot(forceDummy ? 1.0 : pDummy, bound);
             deadline += interval;
         }
     }
 
-    private void slot(long now, double pDummy, long bound) {
+    /** Empty slots before the next dummy: geometric with success probability {@code p}. */
+    private long geometric(double p) {
+        if (p >= 1) {
+            return 0;
+        }
+        if (p <= 0) {
+            return Long.MAX_VALUE / 4;
+        }
+        return (long) Math.floor(Math.log(1 - random.nextDouble()) / Math.log1p(-p));
+    }
+
+    private void countEmpty(long n) {
+        if (n > 0) {
+            slots.addAndGet(n);
+            emptySlots.addAndGet(n);
+            listener.emptySlots(n);
+        }
+    }
+
+    private void slot(double pDummy, long bound) {
         slots.incrementAndGet();
         if (sink == null) {                                     // no core yet: keep the messages queued
             emptySlots.incrementAndGet();
@@ -306,7 +362,7 @@ public final class GlobalScheduler implements AutoCloseable {
             sendReal(m, bound);
             return;
         }
-        if (pDummy > 0 && random.nextDouble() < pDummy && sendDummy()) {
+        if (pDummy > 0 && (pDummy >= 1 || random.nextDouble() < pDummy) && sendDummy()) {
             return;
         }
         emptySlots.incrementAndGet();

@@ -17,6 +17,13 @@ public interface SchedulerListener {
     /** A slot passed with nothing to send (or no open session to send a dummy on). */
     default void emptySlot() { }
 
+    /** {@code count} slots passed empty while the scheduler slept through an idle stretch. */
+    default void emptySlots(long count) {
+        for (long i = 0; i < count; i++) {
+            emptySlot();
+        }
+    }
+
     /** The thread woke up late and skipped {@code count} slots rather than sending a burst. */
     default void slotsMissed(long count) { }
 

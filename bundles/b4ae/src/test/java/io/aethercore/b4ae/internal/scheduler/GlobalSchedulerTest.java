@@ -98,6 +98,28 @@ class GlobalSchedulerTest {
     }
 
     @Test
+    void anIdleNodeSendsDummiesAtTheConfiguredRateWhileSleepingThroughEmptySlots() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        // 1000 slots/s, an empty slot carries a dummy with probability 0.5
+        SchedulerSettings s = SchedulerSettings.defaults().withRates(1000, 0.5, 4);
+        assertEquals(0.5, s.dummyProbabilityPerEmptySlot(), 1e-9);
+        try (GlobalScheduler g = new GlobalScheduler(s, sink, null, Padme.defaults()).start()) {
+            long t0 = System.nanoTime();
+            Thread.sleep(1500);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            SchedulerStats st = g.stats();
+            // binomial(1500, 0.5): sd 19; tolerance 15 % covers that and a loaded machine's missed slots
+            assertEquals(500 * seconds, sink.dummies.size(), 75 * seconds, "dummies " + sink.dummies.size());
+            assertEquals(1000 * seconds, st.slots() + st.missedSlots(), 150 * seconds, "slots " + st);
+            // and a submission during an idle stretch still leaves at the next slot
+            long before = System.nanoTime();
+            g.submit(msg("s", 10));
+            await(() -> sink.real.size() == 1, 1000);
+            assertTrue(sink.realTimes.get(0) - before < 100_000_000L);
+        }
+    }
+
+    @Test
     void noSessionMeansNoDummyAndNoCoreMeansMessagesWait() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.sessionOpen = false;
