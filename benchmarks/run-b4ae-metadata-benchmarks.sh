@@ -14,6 +14,7 @@
 #     MESSAGES=1000   about this many real messages per profile (at least 10 s each; high_security at
 #                     5 msg/s then takes 200 s)
 #     CPU_SECONDS=20  measuring window per profile for the CPU cost
+#     PROFILES="low_overhead balanced high_security"  profiles of the latency phase
 #     ONLY="padding latency cpu jmh"  phases to run
 #
 #   Takes /tmp/jmh.lock (flock) so that benchmark runs on a shared machine do not overlap. Writes
@@ -44,7 +45,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for phase in $ONLY; do
     case $phase in
         padding) bench padding 2>&1 | tee "$OUT/padding.txt" ;;
-        latency) bench latency "$LOAD" "$MESSAGES" 2>&1 | tee "$OUT/latency.txt" ;;
+        latency) bench latency "$LOAD" "$MESSAGES" "${PROFILES:-}" 2>&1 | tee "$OUT/latency.txt" ;;
         cpu) bench cpu "$CPU_SECONDS" 2>&1 | tee "$OUT/cpu.txt" ;;
         jmh) java -jar "$JAR" 'io\.aethercore\.benchmarks\.PadmeBench\.' -rf json -rff "$OUT/jmh.json" "$@" 2>&1 \
                  | tee "$OUT/jmh.txt" ;;

@@ -28,7 +28,7 @@ import java.util.function.IntUnaryOperator;
  * benchmarks/run-b4ae-metadata-benchmarks.sh; prints markdown tables and "RESULT key=value" lines.
  *
  * <pre>
- *   latency LOAD_FRACTION MESSAGES   real traffic Poisson at LOAD_FRACTION x target_rate, about MESSAGES (>= 10 s)
+ *   latency LOAD_FRACTION MESSAGES [PROFILES]   real traffic Poisson at LOAD_FRACTION x target_rate, about MESSAGES (>= 10 s)
  *   padding                                        overhead on two message-size distributions
  *   cpu SECONDS                                    idle node (dummies only) per profile, scheduler thread and process CPU
  * </pre>
@@ -40,7 +40,7 @@ public final class B4aeMetadataBench {
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
-            case "latency" -> latency(Double.parseDouble(args[1]), Integer.parseInt(args[2]));
+            case "latency" -> latency(Double.parseDouble(args[1]), Integer.parseInt(args[2]), args.length > 3 ? args[3] : "");
             case "padding" -> padding();
             case "cpu" -> cpu(Double.parseDouble(args[1]));
             default -> throw new IllegalArgumentException("usage: latency LOAD MESSAGES | padding | cpu SECONDS");
@@ -145,13 +145,16 @@ public final class B4aeMetadataBench {
         return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
-    static void latency(double load, int messages) throws Exception {
+    static void latency(double load, int messages, String only) throws Exception {
         System.out.println("| Profile | target_rate | grid slots/s | bound ms | load msg/s | messages | P50 ms | P99 ms | max ms "
                 + "| P99 on the wire ms | breaches | missed slots | document | P99 <= document |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         Padme padme = Padme.defaults();
         IntUnaryOperator sizeOf = len -> padme.applyAsInt(len + B4aeUdpSink.INNER_HEADER);
         for (Profile p : Profile.values()) {
+            if (!only.isEmpty() && !only.contains(p.id())) {
+                continue;
+            }
             SchedulerSettings s = SchedulerSettings.of(p);
             byte[] key = B4aeUdpSink.newKey();
             long[] queue = new long[1 << 20];
