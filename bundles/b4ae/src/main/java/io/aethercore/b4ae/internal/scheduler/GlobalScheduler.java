@@ -251,10 +251,20 @@ public final class GlobalScheduler implements AutoCloseable {
         while (running) {
             SchedulerSettings s = settings;
             long gen = generation.get();
-            if (s.constantRate()) {
-                runConstantRate(s, gen);
-            } else {
-                runPassThrough(s, gen);
+            try {
+                if (s.constantRate()) {
+                    runConstantRate(s, gen);
+                } else {
+                    runPassThrough(s, gen);
+                }
+            } catch (RuntimeException e) {                      // a listener or padding function broke its contract
+                sinkFailures.incrementAndGet();
+                try {
+                    listener.sinkFailed(e);
+                } catch (RuntimeException ignored) {
+                    // the listener itself is broken; the scheduler goes on
+                }
+                LockSupport.parkNanos(this, 1_000_000L);
             }
         }
     }
@@ -431,10 +441,17 @@ public final class GlobalScheduler implements AutoCloseable {
     }
 
     private void sendReal(OutboundMessage m, long bound) {
-        int padded = paddedSizeOfPayload.applyAsInt(m.payload().length);
-        recentSizes[sizeNext] = padded;
-        sizeNext = (sizeNext + 1) % SIZE_HISTORY;
-        sizeCount = Math.min(SIZE_HISTORY, sizeCount + 1);
+        int padded;
+        try {
+            padded = paddedSizeOfPayload.applyAsInt(m.payload().length);
+        } catch (RuntimeException e) {                          // e.g. a payload the core did not split
+            padded = -1;
+        }
+        if (padded > 0) {
+            recentSizes[sizeNext] = padded;
+            sizeNext = (sizeNext + 1) % SIZE_HISTORY;
+            sizeCount = Math.min(SIZE_HISTORY, sizeCount + 1);
+        }
         SlotSink out = sink;
         long waited = System.nanoTime() - m.enqueuedNanos();
         boolean breach = waited > bound;

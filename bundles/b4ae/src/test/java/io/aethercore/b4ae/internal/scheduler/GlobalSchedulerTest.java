@@ -183,6 +183,25 @@ class GlobalSchedulerTest {
     }
 
     @Test
+    void anOversizedPayloadOrABrokenListenerDoesNotStopTheScheduler() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SchedulerListener broken = new SchedulerListener() {
+            @Override
+            public void dummySent(int paddedSize) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        SchedulerSettings s = SchedulerSettings.defaults().withRates(500, 1.0, 10);
+        try (GlobalScheduler g = new GlobalScheduler(s, sink, broken, Padme.defaults()).start()) {
+            g.submit(msg("s", 100_000));                        // above max_bucket_size: the padding function throws
+            g.submit(msg("s", 10));
+            await(() -> sink.real.size() == 2, 2000);
+            await(() -> sink.dummies.size() > 20, 2000);
+            assertTrue(g.stats().sinkFailures() > 0);
+        }
+    }
+
+    @Test
     void purgeDropsOneSessionsMessages() {
         RecordingSink sink = new RecordingSink();
         SchedulerSettings slow = SchedulerSettings.defaults().withRates(1, 0, 100_000);
