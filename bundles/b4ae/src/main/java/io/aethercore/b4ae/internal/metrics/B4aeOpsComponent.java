@@ -54,6 +54,13 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     private static final Logger LOG = LoggerFactory.getLogger(B4aeOpsComponent.class);
 
+    /**
+     * Bytes the core's record adds inside the encryption before padding (inner type + length), so that the
+     * scheduler computes a real message's padded size as the core does and draws dummy sizes from the same
+     * distribution. Must equal the core's record layout (integration: take it from the core's record class).
+     */
+    public static final int RECORD_INNER_HEADER = 3;
+
     private final B4aeMetrics metrics = new B4aeMetrics();
     private final GlobalScheduler scheduler;
     private final ServiceRegistration<?> observerReg;
@@ -79,7 +86,8 @@ public final class B4aeOpsComponent implements B4aeOps {
             LOG.info("B4AE: no cookie_challenge.secret / B4AE_COOKIE_SECRET given, a random one is used");
         }
         Padme padme = config.padme();
-        scheduler = new GlobalScheduler(config.scheduler(), null, metrics, padme);
+        scheduler = new GlobalScheduler(config.scheduler(), null, metrics,
+                len -> padme.applyAsInt(Math.min(padme.maxBucket(), len + RECORD_INNER_HEADER)));
         metrics.attachScheduler(scheduler::stats);
         scheduler.start();
         startExporter(config);
