@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 # swtpm, swtpm-tools and tpm2-tools: the TPM bundle is tested against real TPM 2.0 simulators and
 # cross-checked with tpm2-tools (tpm2_checkquote, tpm2_quote, tpm2_makecredential).
 # rsyslog: the audit syslog sink test starts its own rsyslogd.
-packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog)
+# prometheus: promtool checks the B4AE metrics output and monitoring/alerts.yml.
+packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

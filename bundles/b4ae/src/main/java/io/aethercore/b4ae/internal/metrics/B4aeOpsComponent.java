@@ -1,0 +1,249 @@
+package io.aethercore.b4ae.internal.metrics;
+
+import io.aethercore.b4ae.internal.ProtocolObserver;
+import io.aethercore.b4ae.internal.config.B4aeConfig;
+import io.aethercore.b4ae.internal.config.B4aeConfigException;
+import io.aethercore.b4ae.internal.padding.Padme;
+import io.aethercore.b4ae.internal.scheduler.GlobalScheduler;
+import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
+import io.aethercore.b4ae.internal.scheduler.Profile;
+import io.aethercore.b4ae.internal.scheduler.SchedulerSettings;
+import io.aethercore.b4ae.internal.scheduler.SchedulerStats;
+import io.aethercore.b4ae.internal.scheduler.SlotSink;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata-protection and operations side of B4AE in a running node: reads the {@code io.aethercore.b4ae}
+ * configuration (shared with the core; our keys are listed in {@code docs/configuration.md}) and the
+ * {@code B4AE_*} environment, owns the node's {@link GlobalScheduler}, the {@link B4aeMetrics} and their
+ * Prometheus endpoint, and publishes:
+ *
+ * <ul>
+ *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (the core's engine reports to it),</li>
+ *   <li>the {@link GlobalScheduler} (the core submits {@link OutboundMessage}s to it),</li>
+ *   <li>{@link Padme} for the configured buckets (the core's record padding function),</li>
+ *   <li>{@link B4aeOps} for the console.</li>
+ * </ul>
+ *
+ * The core publishes its {@link SlotSink}; it is bound here, dynamically, and handed to the scheduler (until
+ * then slots send nothing and messages wait). A configuration change reconfigures the scheduler in place (no
+ * session or queued message is dropped) and restarts the endpoint only when its address changed; an invalid
+ * change is refused with the reasons in the log and the running configuration stays.
+ */
+@Component(service = B4aeOps.class, configurationPid = "io.aethercore.b4ae",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+public final class B4aeOpsComponent implements B4aeOps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(B4aeOpsComponent.class);
+
+    /**
+     * Bytes the core's record adds inside the encryption before padding (inner type + length), so that the
+     * scheduler computes a real message's padded size as the core does and draws dummy sizes from the same
+     * distribution. Must equal the core's record layout (integration: take it from the core's record class).
+     */
+    public static final int RECORD_INNER_HEADER = 3;
+
+    private final B4aeMetrics metrics = new B4aeMetrics();
+    private final GlobalScheduler scheduler;
+    private final ServiceRegistration<?> observerReg;
+    private final ServiceRegistration<?> schedulerReg;
+    private final ServiceRegistration<?> padmeReg;
+    private final Map<String, String> env;
+    private volatile B4aeConfig config;
+    private volatile MetricsExporter exporter;
+    private volatile String endpointNote = "not started";
+    private volatile SlotSink boundSink;
+
+    @Activate
+    public B4aeOpsComponent(BundleContext context, Map<String, Object> properties) {
+        this(context, properties, System.getenv());
+    }
+
+    /** For tests: an explicit environment; {@code context} may be null (nothing is registered). */
+    public B4aeOpsComponent(BundleContext context, Map<String, Object> properties, Map<String, String> env) {
+        this.env = env;
+        this.config = B4aeConfig.parse(properties, env);          // refuses invalid values with their keys
+        config.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
+        if (config.cookieSecretGenerated()) {
+            LOG.info("B4AE: no cookie_challenge.secret / B4AE_COOKIE_SECRET given, a random one is used");
+        }
+        Padme padme = config.padme();
+        scheduler = new GlobalScheduler(config.scheduler(), null, metrics,
+                len -> padme.applyAsInt(Math.min(padme.maxBucket(), len + RECORD_INNER_HEADER)));
+        metrics.attachScheduler(scheduler::stats);
+        scheduler.start();
+        startExporter(config);
+        if (context != null) {
+            observerReg = context.registerService(ProtocolObserver.class, metrics, props("b4ae-metrics"));
+            schedulerReg = context.registerService(GlobalScheduler.class, scheduler, props("b4ae-scheduler"));
+            padmeReg = context.registerService(Padme.class, padme, props("b4ae-padme"));
+        } else {
+            observerReg = null;
+            schedulerReg = null;
+            padmeReg = null;
+        }
+        LOG.info("B4AE metadata protection started: {}", config);
+    }
+
+    private static Dictionary<String, Object> props(String name) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("aethercore.provider", name);
+        return p;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSlotSink(SlotSink sink) {
+        boundSink = sink;
+        scheduler.setSink(sink);
+    }
+
+    void unbindSlotSink(SlotSink sink) {
+        if (boundSink == sink) {
+            boundSink = null;
+            scheduler.setSink(null);
+        }
+    }
+
+    /** Lets code without OSGi (tests, an embedding application) hand the core's sink over. */
+    public void setSlotSink(SlotSink sink) {
+        bindSlotSink(sink);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        B4aeConfig next;
+        try {
+            next = B4aeConfig.parse(properties, env);
+        } catch (B4aeConfigException e) {
+            LOG.error("B4AE configuration change refused, the running configuration stays: {}", e.getMessage());
+            return;
+        }
+        next.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
+        B4aeConfig previous = config;
+        config = next;
+        scheduler.reconfigure(next.scheduler());
+        if (previous.metricsEnabled() != next.metricsEnabled() || previous.metricsPort() != next.metricsPort()
+                || !previous.metricsPath().equals(next.metricsPath())
+                || !previous.metricsBindAddress().equals(next.metricsBindAddress())
+                || previous.tlsEnabled() != next.tlsEnabled()
+                || !previous.tlsKeystorePath().equals(next.tlsKeystorePath())) {
+            stopExporter();
+            startExporter(next);
+        }
+        if (previous.minBucketSize() != next.minBucketSize() || previous.maxBucketSize() != next.maxBucketSize()) {
+            LOG.warn("B4AE padding buckets changed to {}..{}: sessions opened from now on use them; a restart of the "
+                    + "b4ae bundle applies them everywhere", next.minBucketSize(), next.maxBucketSize());
+        }
+        LOG.info("B4AE metadata protection reconfigured: {}", next);
+    }
+
+    private void startExporter(B4aeConfig c) {
+        if (!c.metricsEnabled()) {
+            endpointNote = "disabled (monitoring.metrics_enabled = false)";
+            return;
+        }
+        try {
+            SSLContext tls = c.tlsEnabled() ? MetricsExporter.sslContext(Path.of(c.tlsKeystorePath()),
+                    c.tlsKeystoreType(), Path.of(c.tlsKeystorePasswordFile())) : null;
+            exporter = MetricsExporter.start(metrics.registry(), c.metricsBindAddress(), c.metricsPort(),
+                    c.metricsPath(), tls);
+            endpointNote = exporter.url(c.metricsBindAddress());
+            LOG.info("B4AE metrics served at {}", endpointNote);
+        } catch (Exception e) {
+            endpointNote = "not serving: " + e.getMessage();
+            LOG.error("B4AE metrics endpoint not started: {}", e.getMessage());
+        }
+    }
+
+    private void stopExporter() {
+        MetricsExporter ex = exporter;
+        exporter = null;
+        if (ex != null) {
+            ex.close();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {observerReg, schedulerReg, padmeReg}) {
+            if (r != null) {
+                try {
+                    r.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the bundle is stopping
+                }
+            }
+        }
+        List<OutboundMessage> unsent = scheduler.stop();
+        if (!unsent.isEmpty()) {
+            LOG.warn("B4AE scheduler stopped with {} messages not sent", unsent.size());
+        }
+        stopExporter();
+    }
+
+    /** Same as deactivation, for use without OSGi. */
+    public void close() {
+        deactivate();
+    }
+
+    public B4aeMetrics metrics() {
+        return metrics;
+    }
+
+    public GlobalScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public B4aeConfig config() {
+        return config;
+    }
+
+    @Override
+    public SchedulerSettings schedulerSettings() {
+        return scheduler.settings();
+    }
+
+    @Override
+    public SchedulerStats schedulerStats() {
+        return scheduler.stats();
+    }
+
+    @Override
+    public List<String[]> metricSamples() {
+        return metrics.samples();
+    }
+
+    @Override
+    public String metricsEndpoint() {
+        return endpointNote;
+    }
+
+    @Override
+    public SchedulerSettings switchProfile(Profile profile) {
+        SchedulerSettings next = scheduler.settings().withProfile(profile);
+        scheduler.reconfigure(next);
+        LOG.info("B4AE scheduler profile switched to {} ({} slots/s, dummy rate {}, bound {} ms)", profile.id(),
+                next.slotRate(), next.dummyRate(), next.maxQueueLatencyMs());
+        return next;
+    }
+}
