@@ -122,6 +122,29 @@ public class AuditIT extends AetherCoreTestSupport {
         assertFalse(audit.sinks().stream().anyMatch(s -> s.name().equals("itest")));
     }
 
+    /** The Merkle bundle and the audit bundle updated at runtime: the log closes, reopens, keeps every record. */
+    @Test
+    public void auditLogSurvivesBundleUpdates() throws Exception {
+        AuditReceipt before = audit().record(AuditEvent.of("itest", "BeforeUpdate", "merkle"));
+        executeCommand("bundle:update " + bundle("io.aethercore.merkle").getBundleId());
+        waitUntil("the audit log is back after the Merkle update", 60_000, () -> {
+            AuditLog a = waitForService(AuditLog.class, null, 60_000);
+            return a.size() > before.leafIndex() && a.get(before.eventId()).isPresent();
+        });
+        AuditReceipt after = audit().record(AuditEvent.of("itest", "AfterUpdate", "merkle"));
+        assertEquals(before.leafIndex() + 1, after.leafIndex());
+        executeCommand("bundle:update " + bundle("io.aethercore.audit").getBundleId());
+        waitUntil("the audit log is back after its own update", 60_000, () -> {
+            AuditLog a = waitForService(AuditLog.class, null, 60_000);
+            return a.get(after.eventId()).isPresent();
+        });
+        AuditLog a = audit();
+        assertTrue(a.verify(before.eventId()).ok());
+        assertTrue(a.verify(after.eventId()).ok());
+        String check = executeCommand("aether:audit-check");
+        assertTrue(check, check.startsWith("[SUCCESS]"));
+    }
+
     String executeCommandExpectingFailure(String command) throws Exception {
         try {
             return executeCommand(command);
