@@ -122,6 +122,53 @@ public class AuditIT extends AetherCoreTestSupport {
         assertFalse(audit.sinks().stream().anyMatch(s -> s.name().equals("itest")));
     }
 
+    /** The Merkle bundle and the audit bundle updated at runtime: the log closes, reopens, keeps every record. */
+    @Test
+    public void auditLogSurvivesBundleUpdates() throws Exception {
+        AuditReceipt before = audit().record(AuditEvent.of("itest", "BeforeUpdate", "merkle"));
+        executeCommand("bundle:update " + bundle("io.aethercore.merkle").getBundleId());
+        waitUntil("the audit log is back after the Merkle update", 60_000, () -> {
+            AuditLog a = waitForService(AuditLog.class, null, 60_000);
+            return a.size() > before.leafIndex() && a.get(before.eventId()).isPresent();
+        });
+        AuditReceipt after = audit().record(AuditEvent.of("itest", "AfterUpdate", "merkle"));
+        assertEquals(before.leafIndex() + 1, after.leafIndex());
+        executeCommand("bundle:update " + bundle("io.aethercore.audit").getBundleId());
+        waitUntil("the audit log is back after its own update", 60_000, () -> {
+            AuditLog a = waitForService(AuditLog.class, null, 60_000);
+            return a.get(after.eventId()).isPresent();
+        });
+        AuditLog a = audit();
+        assertTrue(a.verify(before.eventId()).ok());
+        assertTrue(a.verify(after.eventId()).ok());
+        String check = executeCommand("aether:audit-check");
+        assertTrue(check, check.startsWith("[SUCCESS]"));
+    }
+
+    /** A JSON-lines file sink configured through ConfigAdmin (as etc/io.aethercore.audit.sink.file-<name>.cfg does). */
+    @Test
+    public void configuredFileSinkWithHashedIdentities() throws Exception {
+        AuditLog audit = audit();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("audit-itest-", ".jsonl");
+        ConfigurationAdmin ca = bundleContext.getService(bundleContext.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration c = ca.createFactoryConfiguration("io.aethercore.audit.sink.file", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("name", "jsonl-itest");
+        p.put("path", file.toString());
+        p.put("hash_identities", "true");
+        c.update(p);
+        waitUntil("the configured sink is bound", 20_000,
+                () -> audit().sinks().stream().anyMatch(s -> s.name().equals("jsonl-itest")));
+        AuditReceipt r = audit().record(AuditEvent.of("operator-zed", "SinkConfig", "file").withPeer("peer-9"));
+        waitUntil("the line is in the file", 20_000,
+                () -> java.nio.file.Files.readString(file).contains(r.eventId()));
+        String line = java.nio.file.Files.readString(file);
+        assertTrue(line, line.contains("\"operator_id\":\"hmac-sha256:") && line.contains("\"identities_hashed\":true"));
+        assertFalse(line, line.contains("operator-zed") || line.contains("peer-9"));
+        c.delete();
+        waitUntil("the sink is gone", 20_000, () -> audit().sinks().stream().noneMatch(s -> s.name().equals("jsonl-itest")));
+    }
+
     String executeCommandExpectingFailure(String command) throws Exception {
         try {
             return executeCommand(command);
