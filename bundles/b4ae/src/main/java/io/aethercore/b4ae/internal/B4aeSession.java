@@ -70,7 +70,11 @@ final class B4aeSession implements Session {
             throw new B4aeException("too-large", "message of " + (message == null ? "null" : message.length)
                     + " bytes; at most " + MAX_MESSAGE);
         }
-        engine.outbound().accept(new OutboundMessage(this, message.clone(), System.nanoTime()));
+        try {
+            engine.outbound().accept(new OutboundMessage(this, message.clone(), System.nanoTime()));
+        } catch (RuntimeException rejected) { // the scheduler's queue is full or stopped: the caller decides
+            throw new B4aeException("rejected", rejected.getMessage(), rejected);
+        }
     }
 
     @Override

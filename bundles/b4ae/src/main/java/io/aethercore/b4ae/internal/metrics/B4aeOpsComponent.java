@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal.metrics;
 
+import io.aethercore.b4ae.internal.MetadataHooks;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeConfig;
 import io.aethercore.b4ae.internal.config.B4aeConfigException;
@@ -66,8 +67,10 @@ public final class B4aeOpsComponent implements B4aeOps {
     private final ServiceRegistration<?> observerReg;
     private final ServiceRegistration<?> schedulerReg;
     private final ServiceRegistration<?> padmeReg;
+    private final ServiceRegistration<?> hooksReg;
     private final Map<String, String> env;
     private volatile B4aeConfig config;
+    private volatile Padme currentPadme;
     private volatile MetricsExporter exporter;
     private volatile String endpointNote = "not started";
     private volatile SlotSink boundSink;
@@ -86,6 +89,7 @@ public final class B4aeOpsComponent implements B4aeOps {
             LOG.info("B4AE: no cookie_challenge.secret / B4AE_COOKIE_SECRET given, a random one is used");
         }
         Padme padme = config.padme();
+        currentPadme = padme;
         scheduler = new GlobalScheduler(config.scheduler(), null, metrics,
                 len -> padme.applyAsInt(Math.min(padme.maxBucket(), len + RECORD_INNER_HEADER)));
         metrics.attachScheduler(scheduler::stats);
@@ -95,7 +99,11 @@ public final class B4aeOpsComponent implements B4aeOps {
             observerReg = context.registerService(ProtocolObserver.class, metrics, props("b4ae-metrics"));
             schedulerReg = context.registerService(GlobalScheduler.class, scheduler, props("b4ae-scheduler"));
             padmeReg = context.registerService(Padme.class, padme, props("b4ae-padme"));
+            // the core's channel binds this and attaches its engine: padding + constant-rate sending
+            hooksReg = context.registerService(MetadataHooks.class,
+                    new SchedulerHooks(scheduler, () -> currentPadme), props("b4ae-metadata"));
         } else {
+            hooksReg = null;
             observerReg = null;
             schedulerReg = null;
             padmeReg = null;
@@ -141,6 +149,7 @@ public final class B4aeOpsComponent implements B4aeOps {
         B4aeConfig previous = config;
         config = next;
         scheduler.reconfigure(next.scheduler());
+        currentPadme = next.padme();
         if (previous.metricsEnabled() != next.metricsEnabled() || previous.metricsPort() != next.metricsPort()
                 || !previous.metricsPath().equals(next.metricsPath())
                 || !previous.metricsBindAddress().equals(next.metricsBindAddress())
@@ -150,8 +159,7 @@ public final class B4aeOpsComponent implements B4aeOps {
             startExporter(next);
         }
         if (previous.minBucketSize() != next.minBucketSize() || previous.maxBucketSize() != next.maxBucketSize()) {
-            LOG.warn("B4AE padding buckets changed to {}..{}: sessions opened from now on use them; a restart of the "
-                    + "b4ae bundle applies them everywhere", next.minBucketSize(), next.maxBucketSize());
+            LOG.info("B4AE padding buckets changed to {}..{}: records sealed from now on use them", next.minBucketSize(), next.maxBucketSize());
         }
         LOG.info("B4AE metadata protection reconfigured: {}", next);
     }
@@ -184,7 +192,7 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {observerReg, schedulerReg, padmeReg}) {
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {hooksReg, observerReg, schedulerReg, padmeReg}) {
             if (r != null) {
                 try {
                     r.unregister();
