@@ -68,6 +68,7 @@ public final class B4aeOpsComponent implements B4aeOps {
     private final ServiceRegistration<?> schedulerReg;
     private final ServiceRegistration<?> padmeReg;
     private final ServiceRegistration<?> hooksReg;
+    private final SchedulerHooks hooks;
     private final Map<String, String> env;
     private volatile B4aeConfig config;
     private volatile Padme currentPadme;
@@ -94,14 +95,14 @@ public final class B4aeOpsComponent implements B4aeOps {
                 len -> padme.applyAsInt(Math.min(padme.maxBucket(), len + RECORD_INNER_HEADER)));
         metrics.attachScheduler(scheduler::stats);
         scheduler.start();
+        hooks = new SchedulerHooks(scheduler, () -> currentPadme);
         startExporter(config);
         if (context != null) {
             observerReg = context.registerService(ProtocolObserver.class, metrics, props("b4ae-metrics"));
             schedulerReg = context.registerService(GlobalScheduler.class, scheduler, props("b4ae-scheduler"));
             padmeReg = context.registerService(Padme.class, padme, props("b4ae-padme"));
             // the core's channel binds this and attaches its engine: padding + constant-rate sending
-            hooksReg = context.registerService(MetadataHooks.class,
-                    new SchedulerHooks(scheduler, () -> currentPadme), props("b4ae-metadata"));
+            hooksReg = context.registerService(MetadataHooks.class, hooks, props("b4ae-metadata"));
         } else {
             hooksReg = null;
             observerReg = null;
@@ -215,6 +216,11 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     public B4aeMetrics metrics() {
         return metrics;
+    }
+
+    /** What the core's channel binds (registered as a service): for use without OSGi. */
+    public MetadataHooks hooks() {
+        return hooks;
     }
 
     public GlobalScheduler scheduler() {
