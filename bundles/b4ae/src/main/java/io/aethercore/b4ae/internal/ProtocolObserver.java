@@ -20,6 +20,19 @@ public interface ProtocolObserver {
 
     default void handshakeFailed(String mode, boolean initiator, String reason) { }
 
+    /**
+     * The engine calls this form: the outcome with the peer, its pinned name when known, else its address.
+     * By default it forwards to the form without the peer, so observers that only count need not care.
+     */
+    default void handshakeCompleted(String mode, boolean initiator, long durationNanos, String peer) {
+        handshakeCompleted(mode, initiator, durationNanos);
+    }
+
+    /** As {@link #handshakeCompleted(String, boolean, long, String)}, for failures. */
+    default void handshakeFailed(String mode, boolean initiator, String reason, String peer) {
+        handshakeFailed(mode, initiator, reason);
+    }
+
     /** The responder answered a first message with a cookie reply instead of doing public-key work. */
     default void cookieChallengeSent() { }
 

@@ -72,6 +72,7 @@ public final class B4aeConfig {
         k.put("audit.syslog_endpoint", "localhost:514");
         k.put("audit.file_path", "/var/log/b4ae/audit.log");
         k.put("audit.hash_identities", "true");
+        k.put("audit.summary_interval_s", "60");   // ours: cookie/DoS counts go to the audit log as summaries
         k.put("monitoring.metrics_enabled", "true");
         k.put("monitoring.metrics_port", "9090");
         k.put("monitoring.metrics_path", "/metrics");
@@ -274,6 +275,7 @@ public final class B4aeConfig {
         auditSyslogEndpoint = r.hostPort("audit.syslog_endpoint");
         auditFilePath = r.nonEmpty("audit.file_path");
         hashIdentities = r.bool("audit.hash_identities");
+        r.integer("audit.summary_interval_s", 1, 86_400);
         // monitoring
         metricsEnabled = r.bool("monitoring.metrics_enabled");
         metricsPort = r.integer("monitoring.metrics_port", 0, 65_535);

@@ -1,0 +1,184 @@
+package io.aethercore.b4ae.internal.audit;
+
+import io.aethercore.api.audit.AuditEvent;
+import io.aethercore.b4ae.internal.ProtocolObserver;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Sends B4AE security events to the audit log (the B4AE document's {@code [audit]}): every handshake outcome
+ * as its own signed record, and cookie challenges, invalid cookies and blocked DoS attempts as a periodic
+ * summary of counts. Summaries, not one record per datagram: an attacker flooding junk must not be able to
+ * make the node sign and store a record per junk packet (that would turn the audit log into the
+ * amplifier the cookie exists to prevent).
+ *
+ * <p>Called on protocol threads: nothing here blocks. Records are handed to one background thread through a
+ * bounded queue; when it is full the record is dropped and counted, and the count goes into the next summary.
+ * With {@code hash_identities}, peer names are replaced by {@code h:} + the first 16 bytes of
+ * HMAC-SHA256(node secret, name), so records of one peer still correlate without naming it.
+ */
+public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
+
+    public static final String OPERATOR = "b4ae";
+    public static final String HANDSHAKE = "B4aeHandshake";
+    public static final String SUMMARY = "B4aeSecuritySummary";
+    static final int QUEUE = 1024;
+
+    private final Consumer<AuditEvent> log;
+    private final byte[] identityKey;
+    private final ThreadPoolExecutor worker;
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /**
+     * @param log         where records go (the audit log's asynchronous record); may throw, which counts as dropped
+     * @param identityKey HMAC key for identities, or null to record names as they are
+     */
+    public B4aeAuditor(Consumer<AuditEvent> log, byte[] identityKey) {
+        this.log = log;
+        this.identityKey = identityKey == null ? null : identityKey.clone();
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "b4ae-audit");
+            t.setDaemon(true);
+            return t;
+        }, (r, ex) -> dropped.incrementAndGet());
+    }
+
+    @Override
+    public void handshakeCompleted(String mode, boolean initiator, long durationNanos, String peer) {
+        submit(AuditEvent.of(OPERATOR, HANDSHAKE, modeName(mode)).withPeer(identity(peer))
+                .withDetails(Map.of("outcome", "success", "role", initiator ? "initiator" : "responder",
+                        "duration_ms", String.format(java.util.Locale.ROOT, "%.3f", durationNanos / 1e6))));
+    }
+
+    @Override
+    public void handshakeFailed(String mode, boolean initiator, String reason, String peer) {
+        submit(AuditEvent.of(OPERATOR, HANDSHAKE, modeName(mode)).withPeer(identity(peer))
+                .withDetails(Map.of("outcome", "failure", "role", initiator ? "initiator" : "responder",
+                        "reason", token(reason))));
+    }
+
+    @Override
+    public void cookieChallengeSent() {
+        count("cookie_challenges");
+    }
+
+    @Override
+    public void invalidCookie() {
+        count("invalid_cookies");
+    }
+
+    @Override
+    public void dosAttemptBlocked(String reason) {
+        count("dos_blocked." + token(reason));
+    }
+
+    /** Records the counts gathered since the last call, if any; called periodically by the component. */
+    public void flushSummary() {
+        AuditEvent summary = takeSummary();
+        if (summary != null) {
+            submit(summary);
+        }
+    }
+
+    private AuditEvent takeSummary() {
+        TreeMap<String, String> details = new TreeMap<>();
+        for (Map.Entry<String, AtomicLong> e : counts.entrySet()) {
+            long n = e.getValue().getAndSet(0);
+            if (n > 0) {
+                details.put(e.getKey(), Long.toString(n));
+            }
+        }
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            details.put("audit_records_dropped", Long.toString(lost));
+        }
+        return details.isEmpty() ? null : AuditEvent.of(OPERATOR, SUMMARY, "b4ae").withDetails(details);
+    }
+
+    /** Records handed over and not yet passed to the log. */
+    public int pending() {
+        return worker.getQueue().size() + worker.getActiveCount();
+    }
+
+    /** Records lost because the queue was full or the log refused them, since the last summary. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    String identity(String peer) {
+        if (peer == null || peer.isEmpty()) {
+            return null;
+        }
+        if (identityKey == null) {
+            return peer.length() > AuditEvent.MAX_TEXT ? peer.substring(0, AuditEvent.MAX_TEXT) : peer;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(identityKey, "HmacSHA256"));
+            byte[] h = mac.doFinal(peer.getBytes(StandardCharsets.UTF_8));
+            return "h:" + HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private void count(String key) {
+        counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private void submit(AuditEvent event) {
+        worker.execute(() -> {
+            try {
+                log.accept(event);
+            } catch (RuntimeException e) {
+                dropped.incrementAndGet();
+            }
+        });
+    }
+
+    private static String modeName(String mode) {
+        return "A".equals(mode) ? "mode_a" : "B".equals(mode) ? "mode_b" : token(mode);
+    }
+
+    /** Reason tokens come from our code, but keep them short and printable whatever happens. */
+    private static String token(String s) {
+        if (s == null || s.isEmpty()) {
+            return "unknown";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x21 && c < 0x7f ? c : '_');
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AuditEvent last = takeSummary(); // after the queue drained, so nothing counted is left out
+        if (last != null) {
+            try {
+                log.accept(last);
+            } catch (RuntimeException e) {
+                // the log is gone too: nothing left to tell
+            }
+        }
+    }
+}
