@@ -200,7 +200,6 @@ final class Handshakes {
                     Bytes.put32(head, 4, index);
                     Bytes.put32(head, 8, Bytes.i32(r, 4));
                     ss.mixHash(head);
-                    byte[] fp = Suite.label(local.mldsa().fingerprint());
                     byte[] fpRaw = java.util.HexFormat.of().parseHex(local.mldsa().fingerprint());
                     byte[] sig;
                     try {
@@ -208,7 +207,6 @@ final class Handshakes {
                     } catch (CryptoException ex) {
                         throw new HandshakeException("custody", "cannot sign with the ML-DSA-87 key: " + ex.getMessage());
                     }
-                    Bytes.wipe(fp);
                     finish = Bytes.concat(head, ss.encryptAndHash(Bytes.concat(fpRaw, sig)));
                 }
                 byte[][] k = ss.split(mode == Mode.A ? TRAFFIC_A : TRAFFIC_B);

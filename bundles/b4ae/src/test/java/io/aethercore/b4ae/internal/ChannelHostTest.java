@@ -128,6 +128,48 @@ class ChannelHostTest {
                 s.transport(), s.trustOnFirstUse(), s.ownTransport());
     }
 
+    /** A custody that claims to be hardware, delegating to software keys; it may or may not serve ML-DSA-87. */
+    static KeyCustody fakeHsm(KeyCustody inner, boolean mldsa) {
+        return new KeyCustody() {
+            public String name() { return "pkcs11:token"; }
+            public io.aethercore.api.custody.CustodyKind kind() { return io.aethercore.api.custody.CustodyKind.HSM; }
+            public java.util.Set<KeyAlgorithm> algorithms() {
+                return mldsa ? EnumSet.of(KeyAlgorithm.ED25519, KeyAlgorithm.ML_DSA_87) : EnumSet.of(KeyAlgorithm.ED25519);
+            }
+            public io.aethercore.api.custody.KeyHandle generate(KeyAlgorithm a, String l)
+                    throws io.aethercore.api.custody.KeyCustodyException { return inner.generate(a, l); }
+            public java.util.Optional<io.aethercore.api.custody.KeyHandle> find(String l)
+                    throws io.aethercore.api.custody.KeyCustodyException { return inner.find(l); }
+            public List<io.aethercore.api.custody.KeyHandle> list()
+                    throws io.aethercore.api.custody.KeyCustodyException { return inner.list(); }
+            public byte[] sign(io.aethercore.api.custody.KeyHandle k, byte[] m)
+                    throws io.aethercore.api.custody.KeyCustodyException { return inner.sign(k, m); }
+            public void delete(io.aethercore.api.custody.KeyHandle k)
+                    throws io.aethercore.api.custody.KeyCustodyException { inner.delete(k); }
+        };
+    }
+
+    /** §1: the ML-DSA-87 key goes to the best custody serving it; an HSM without ML-DSA is passed over. */
+    @Test
+    void modeBKeyFallsBackToSoftwareWhenTheHsmCannotDoMlDsa() throws Exception {
+        KeyCustody software = custody();
+        ChannelHost a = host("a", List.of());
+        bindCrypto(a);
+        a.bindCustody(fakeHsm(custody(), false), Map.of("service.ranking", 20));
+        a.bindCustody(software, Map.of("service.ranking", 10));
+        assertNotNull(a.engine());
+        assertEquals(software.find("b4ae-mldsa87").orElseThrow().publicKey(), a.engine().staticKeys().mldsa(),
+                "ML-DSA-87 key generated in the software custody");
+        KeyCustody hsmBacking = custody();
+        ChannelHost b = host("b", List.of());
+        bindCrypto(b);
+        b.bindCustody(fakeHsm(hsmBacking, true), Map.of("service.ranking", 20)); // no X25519 there: waits
+        b.bindCustody(software, Map.of("service.ranking", 10));
+        assertNotNull(b.engine());
+        assertEquals(hsmBacking.find("b4ae-mldsa87").orElseThrow().publicKey(), b.engine().staticKeys().mldsa(),
+                "an HSM that serves ML-DSA-87 gets the Mode B key");
+    }
+
     @Test
     void peerEntriesAreParsedStrictly() {
         var k = Nodes.keys("alice");
