@@ -127,15 +127,29 @@ public final class B4aeComponent {
     private final ChannelHost host;
 
     @Activate
-    public B4aeComponent(BundleContext context, Config config) {
-        this.host = new ChannelHost(context, settings(config, false));
+    public B4aeComponent(BundleContext context, Config config, Map<String, Object> props) {
+        this.host = new ChannelHost(context, settings(config, props, false));
         host.activate();
     }
 
-    static ChannelHost.Settings settings(Config c, boolean ownTransport) {
-        return new ChannelHost.Settings(c.name(), c.listen__address(), ChannelHost.supported(c.supported__modes()),
-                Mode.fromId(c.preferred__mode()), ChannelHost.list(c.peers()), c.bloom__filter__size(), c.expiry__seconds(),
-                ChannelHost.cookieSecret(c.cookie__secret(), c.cookie__secret__file()), c.cookie__always(),
+    /**
+     * The B4AE document's {@code section.key} names (docs/configuration.md) are accepted for the keys this
+     * component reads, and win over the short names: {@code network.listen_address},
+     * {@code authentication.supported_modes}, {@code authentication.preferred_mode},
+     * {@code cookie_challenge.bloom_filter_size}, {@code cookie_challenge.expiry_seconds},
+     * {@code cookie_challenge.secret}.
+     */
+    static ChannelHost.Settings settings(Config c, Map<String, Object> p, boolean ownTransport) {
+        Object m = p == null ? null : p.get("authentication.supported_modes");
+        String[] modes = m instanceof String[] a ? a
+                : m != null ? String.valueOf(m).replaceAll("[\\[\\]\"]", "").split(",") : c.supported__modes();
+        return new ChannelHost.Settings(c.name(), str(p, "network.listen_address", c.listen__address()),
+                ChannelHost.supported(modes),
+                Mode.fromId(str(p, "authentication.preferred_mode", c.preferred__mode())), ChannelHost.list(c.peers()),
+                Integer.parseInt(str(p, "cookie_challenge.bloom_filter_size", Integer.toString(c.bloom__filter__size()))),
+                Integer.parseInt(str(p, "cookie_challenge.expiry_seconds", Integer.toString(c.expiry__seconds()))),
+                ChannelHost.cookieSecret(str(p, "cookie_challenge.secret", c.cookie__secret()), c.cookie__secret__file()),
+                c.cookie__always(),
                 c.under__load__inits__per__second(), c.rekey__after__messages(), c.rekey__after__seconds(),
                 c.reject__after__seconds(), c.key__rotation__days(), c.key__overlap__days(), c.max__datagram__size(),
                 c.max__reassembly__bytes(), c.handshake__retry__ms(), c.handshake__attempts(), c.identity__x25519__label(),
@@ -144,13 +158,18 @@ public final class B4aeComponent {
     }
 
     @Modified
-    void modified(Config config) {
-        host.modified(settings(config, false));
+    void modified(Config config, Map<String, Object> props) {
+        host.modified(settings(config, props, false));
     }
 
     @Deactivate
     void deactivate() {
         host.deactivate();
+    }
+
+    private static String str(Map<String, Object> p, String key, String otherwise) {
+        Object v = p == null ? null : p.get(key);
+        return v == null || String.valueOf(v).isBlank() ? otherwise : String.valueOf(v).trim();
     }
 
     B4aeEngine engine() {

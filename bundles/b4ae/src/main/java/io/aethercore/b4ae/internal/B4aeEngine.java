@@ -654,11 +654,11 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             if (settings.trustOnFirstUse && "unknown-peer".equals(e.reason()) && f.mode() == 1) {
                 r = tofu(s, now, body, index);
                 if (r == null) {
-                    observer.handshakeFailed(modeLabel, false, e.reason());
+                    observer.handshakeFailed(modeLabel, false, e.reason(), String.valueOf(from));
                     return;
                 }
             } else {
-                observer.handshakeFailed(modeLabel, false, e.reason());
+                observer.handshakeFailed(modeLabel, false, e.reason(), String.valueOf(from));
                 LOG.debug("INIT from {} rejected: {}", from, e.getMessage());
                 return;
             }
@@ -777,7 +777,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
                 throw new HandshakeException("internal", String.valueOf(e));
             }
         } catch (HandshakeException e) {
-            observer.handshakeFailed(hs.mode.label(), true, e.reason());
+            observer.handshakeFailed(hs.mode.label(), true, e.reason(), p.peer);
             boolean permanent = switch (e.reason()) {
                 case "downgrade", "signature", "mode", "custody" -> true;
                 default -> false;
@@ -813,7 +813,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             return;
         }
         B4aeSession session = install(kp, p.peer, peerKey.fingerprint(), hs.mode, true, p.address);
-        observer.handshakeCompleted(hs.mode.label(), true, System.nanoTime() - p.startedNanos);
+        observer.handshakeCompleted(hs.mode.label(), true, System.nanoTime() - p.startedNanos, p.peer);
         sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the responder
         p.future.complete(session);
     }
@@ -868,7 +868,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         try {
             pr.r.onFinish(s, trust, Instant.now(), body);
         } catch (HandshakeException e) {
-            observer.handshakeFailed(pr.r.mode.label(), false, e.reason());
+            observer.handshakeFailed(pr.r.mode.label(), false, e.reason(), String.valueOf(from));
             LOG.debug("FINISH from {} rejected: {}", from, e.getMessage());
             return;
         }
@@ -876,7 +876,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         kp.confirmed = true;
         B4aeSession session = install(kp, pr.r.peer, pr.r.peerKey.fingerprint(), pr.r.mode, false, from);
         sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the initiator
-        observer.handshakeCompleted(pr.r.mode.label(), false, System.nanoTime() - pr.startedNanos);
+        observer.handshakeCompleted(pr.r.mode.label(), false, System.nanoTime() - pr.startedNanos, pr.r.peer);
     }
 
     /** Puts confirmed keys into the peer's session (new session, or a rekey of the existing one). */
@@ -944,7 +944,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         }
         int type = pt[0] & 0xff;
         int length = Bytes.u16(pt, 1);
-        if (pt.length < Wire.INNER_HEADER || length > pt.length - Wire.INNER_HEADER || type > Wire.INNER_CLOSE
+        if (pt.length < Wire.INNER_HEADER || length > pt.length - Wire.INNER_HEADER || type > Wire.INNER_FRAGMENT
                 || !Bytes.isZero(pt, Wire.INNER_HEADER + length, pt.length - Wire.INNER_HEADER - length)) {
             observer.datagramDropped("inner");
             return;
@@ -954,7 +954,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             kp.confirmed = true;
             boolean initiator = u.init() != null;
             B4aeSession session = install(kp, u.peer(), u.fingerprint(), u.mode(), initiator, from);
-            observer.handshakeCompleted(u.mode().label(), initiator, System.nanoTime() - u.startedNanos());
+            observer.handshakeCompleted(u.mode().label(), initiator, System.nanoTime() - u.startedNanos(), u.peer());
             if (initiator) {
                 u.init().future.complete(session);
             }
@@ -971,6 +971,24 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
                 s.received.incrementAndGet();
                 if (!s.deliver(Bytes.slice(pt, Wire.INNER_HEADER, length))) {
                     observer.datagramDropped("inbox-full");
+                }
+            }
+            case Wire.INNER_FRAGMENT -> {
+                byte[] whole;
+                try {
+                    var r = s.reassembler();
+                    synchronized (r) {
+                        whole = r.accept(Bytes.slice(pt, Wire.INNER_HEADER, length), System.nanoTime());
+                    }
+                } catch (io.aethercore.b4ae.internal.padding.FragmentException e) {
+                    observer.datagramDropped(e.reason());
+                    return;
+                }
+                if (whole != null) {
+                    s.received.incrementAndGet();
+                    if (!s.deliver(whole)) {
+                        observer.datagramDropped("inbox-full");
+                    }
                 }
             }
             case Wire.INNER_CLOSE -> closeSession(s, false);
@@ -1060,7 +1078,13 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     /** {@link SlotSink}: seals and sends one real message now. */
     @Override
     public void emit(OutboundMessage message) {
-        if (!(message.session() instanceof B4aeSession s) || !s.isOpen()) {
+        Object target = message.session();
+        int inner = Wire.INNER_DATA;
+        if (target instanceof FragmentOf f) {
+            target = f.session();
+            inner = Wire.INNER_FRAGMENT;
+        }
+        if (!(target instanceof B4aeSession s) || !s.isOpen()) {
             observer.datagramDropped("closed");
             return;
         }
@@ -1070,10 +1094,17 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             maybeRekey(s, kp);
             return;
         }
-        if (sealAndSend(s, kp, Wire.INNER_DATA, message.payload(), -1)) {
+        if (sealAndSend(s, kp, inner, message.payload(), -1) && inner == Wire.INNER_DATA) {
             s.sent.incrementAndGet();
         }
     }
+
+    /**
+     * Wraps a session in an {@link OutboundMessage} whose payload is one fragment of a longer message
+     * (padding.Splitter format): {@link #emit} seals it with inner type FRAGMENT, the receiving session
+     * reassembles it within hard limits and delivers the whole message.
+     */
+    public record FragmentOf(Object session) { }
 
     /** {@link SlotSink}: one DUMMY record of {@code paddedSize} plaintext bytes on some open session. */
     @Override
@@ -1201,7 +1232,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             if (fail) {
                 inits.remove(p.hs.index);
                 p.hs.close();
-                observer.handshakeFailed(p.hs.mode.label(), true, "timeout");
+                observer.handshakeFailed(p.hs.mode.label(), true, "timeout", p.peer);
                 p.future.completeExceptionally(new B4aeException("timeout", "no answer from '" + p.peer + "' at "
                         + p.address + " after " + p.attempts + " attempts; check the address, the firewall (udp) and"
                         + " that the peer pins this node's key"));
@@ -1226,7 +1257,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
                         if (pr.finish != null) {
                             reassemblyBytes.addAndGet(-pr.finish.bytes());
                         }
-                        observer.handshakeFailed(pr.r.mode.label(), false, "timeout");
+                        observer.handshakeFailed(pr.r.mode.label(), false, "timeout", pr.r.peer);
                     }
                     continue;
                 }
@@ -1246,7 +1277,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         for (Map.Entry<Integer, Unconfirmed> e : List.copyOf(unconfirmed.entrySet())) {
             Unconfirmed u = e.getValue();
             if (now - u.expiresNanos() > 0 && unconfirmed.remove(e.getKey(), u)) {
-                observer.handshakeFailed(u.mode().label(), u.init() != null, "unconfirmed");
+                observer.handshakeFailed(u.mode().label(), u.init() != null, "unconfirmed", u.peer());
                 if (u.init() != null) {
                     u.init().future.completeExceptionally(new B4aeException("unconfirmed", "'" + u.peer()
                             + "' never confirmed the Mode B session: it refused this node's FINISH (is this node's"

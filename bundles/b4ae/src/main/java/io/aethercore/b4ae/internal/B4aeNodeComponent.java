@@ -34,14 +34,14 @@ public final class B4aeNodeComponent {
     private final ChannelHost host;
 
     @Activate
-    public B4aeNodeComponent(BundleContext context, B4aeComponent.Config config) {
-        this.host = new ChannelHost(context, B4aeComponent.settings(config, true));
+    public B4aeNodeComponent(BundleContext context, B4aeComponent.Config config, Map<String, Object> props) {
+        this.host = new ChannelHost(context, B4aeComponent.settings(config, props, true));
         host.activate();
     }
 
     @Modified
-    void modified(B4aeComponent.Config config) {
-        host.modified(B4aeComponent.settings(config, true));
+    void modified(B4aeComponent.Config config, Map<String, Object> props) {
+        host.modified(B4aeComponent.settings(config, props, true));
     }
 
     @Deactivate

@@ -124,6 +124,20 @@ final class B4aeSession implements Session {
     }
 
     /** Delivers an authenticated message; false when the inbox is full (the message is dropped). */
+    private io.aethercore.b4ae.internal.padding.Reassembler reassembler;
+
+    /**
+     * Reassembly of FRAGMENT records (§4.5): at most one whole message of {@link #MAX_MESSAGE} bytes per
+     * message, 16 messages and 256 KiB pending per session, 10 s to complete; beyond that the oldest goes.
+     */
+    synchronized io.aethercore.b4ae.internal.padding.Reassembler reassembler() {
+        if (reassembler == null) {
+            reassembler = new io.aethercore.b4ae.internal.padding.Reassembler(MAX_MESSAGE, 64, 16, 256 * 1024,
+                    10_000_000_000L);
+        }
+        return reassembler;
+    }
+
     boolean deliver(byte[] m) {
         CompletableFuture<byte[]> w;
         synchronized (lock) {

@@ -28,6 +28,8 @@ final class CompositeObserver implements ProtocolObserver {
     @Override public void handshakeStarted(String mode, boolean initiator) { each(o -> o.handshakeStarted(mode, initiator)); }
     @Override public void handshakeCompleted(String mode, boolean initiator, long d) { each(o -> o.handshakeCompleted(mode, initiator, d)); }
     @Override public void handshakeFailed(String mode, boolean initiator, String r) { each(o -> o.handshakeFailed(mode, initiator, r)); }
+    @Override public void handshakeCompleted(String mode, boolean initiator, long d, String peer) { each(o -> o.handshakeCompleted(mode, initiator, d, peer)); }
+    @Override public void handshakeFailed(String mode, boolean initiator, String r, String peer) { each(o -> o.handshakeFailed(mode, initiator, r, peer)); }
     @Override public void cookieChallengeSent() { each(ProtocolObserver::cookieChallengeSent); }
     @Override public void invalidCookie() { each(ProtocolObserver::invalidCookie); }
     @Override public void dosAttemptBlocked(String r) { each(o -> o.dosAttemptBlocked(r)); }

@@ -35,6 +35,8 @@ final class Wire {
     static final int INNER_DUMMY = 1;
     static final int INNER_KEEPALIVE = 2;
     static final int INNER_CLOSE = 3;
+    /** A piece of a message longer than the padding's largest bucket (padding.Splitter format, §4.5). */
+    static final int INNER_FRAGMENT = 4;
 
     // body sizes (§3.4)
     static final int INIT_A_LEN = 116;

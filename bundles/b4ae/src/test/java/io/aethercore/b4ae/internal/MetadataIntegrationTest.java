@@ -37,7 +37,7 @@ class MetadataIntegrationTest {
     }
 
     @Test
-    void recordsLeaveThroughTheSchedulerPaddedToPadmeBucketsWithDummiesBetween() throws Exception {
+    void recordsLeaveThroughTheSchedulerPaddedToPadmeBucketsLongMessagesSplitWithDummiesBetween() throws Exception {
         Map<String, Object> props = new HashMap<>();
         props.put("global_scheduler.profile", "balanced");
         props.put("monitoring.metrics_enabled", "false");
@@ -61,7 +61,7 @@ class MetadataIntegrationTest {
 
         Session a = p.alice().connect("bob", Mode.A);
         Session b = p.bob().accept(Duration.ofSeconds(5));
-        int[] lengths = {0, 1, 100, 1021, 1022, 2000, 5000, 9000, 16000};
+        int[] lengths = {0, 1, 100, 1021, 1022, 2000, 5000, 9000, 16000, 16381, 16382, 40_000, 65_000}; // the last three are split
         for (int len : lengths) {
             byte[] m = new byte[len];
             java.util.Arrays.fill(m, (byte) len);

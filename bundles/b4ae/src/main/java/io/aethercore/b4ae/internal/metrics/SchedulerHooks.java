@@ -1,6 +1,11 @@
 package io.aethercore.b4ae.internal.metrics;
 
+import io.aethercore.b4ae.internal.B4aeEngine;
 import io.aethercore.b4ae.internal.MetadataHooks;
+import io.aethercore.b4ae.internal.padding.Splitter;
+import io.aethercore.b4ae.internal.scheduler.SchedulerRejectedException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.aethercore.b4ae.internal.padding.Padme;
 import io.aethercore.b4ae.internal.scheduler.GlobalScheduler;
 import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
@@ -14,14 +19,16 @@ import java.util.function.Supplier;
  * scheduler as the place sessions hand their messages to. {@link B4aeOpsComponent} registers one as a
  * {@link MetadataHooks} service; the core's channel binds it and attaches its engine ({@link SlotSink}).
  *
- * <p>The padding function receives the record's inner length (inner header + content). Records longer than
- * {@code max_bucket_size} keep their own length (the core caps a record at one datagram); they are the only
- * ones whose size on the wire is not a bucket.
+ * <p>The padding function receives the record's inner length (inner header + content).
  */
 final class SchedulerHooks implements MetadataHooks {
 
     private final GlobalScheduler scheduler;
     private final Supplier<Padme> padme;
+    /** Inner header of a record (type, length) inside the encryption: must equal the core's Wire.INNER_HEADER. */
+    static final int INNER_HEADER = B4aeOpsComponent.RECORD_INNER_HEADER;
+
+    private final AtomicInteger messageIds = new AtomicInteger();
     private volatile SlotSink attached;
 
     SchedulerHooks(GlobalScheduler scheduler, Supplier<Padme> padme) {
@@ -37,12 +44,33 @@ final class SchedulerHooks implements MetadataHooks {
         };
     }
 
-    /** Messages go to the scheduler's queue; it rejects with a runtime exception when full or stopped. */
+    /**
+     * Messages go to the scheduler's queue; it rejects with a runtime exception when full or stopped. A message
+     * that does not fit the largest bucket is split (padding.Splitter) and each fragment takes its own slot,
+     * so every record on the wire has a bucket size; the fragments of one message are queued together or
+     * not at all.
+     */
     @Override
     public Consumer<OutboundMessage> attach(SlotSink sink) {
         attached = sink;
         scheduler.setSink(sink);
-        return scheduler::submit;
+        return message -> {
+            int room = padme.get().maxBucket() - INNER_HEADER;
+            if (message.payload().length <= room) {
+                scheduler.submit(message);
+                return;
+            }
+            List<byte[]> parts = new Splitter(room).split(messageIds.incrementAndGet(), message.payload());
+            int free = scheduler.settings().maxQueueSize() - scheduler.queueDepth();
+            if (parts.size() > free) {
+                throw new SchedulerRejectedException("queue-full", "B4AE scheduler queue has room for " + free
+                        + " records; a message of " + message.payload().length + " bytes needs " + parts.size());
+            }
+            B4aeEngine.FragmentOf target = new B4aeEngine.FragmentOf(message.session());
+            for (byte[] part : parts) {
+                scheduler.submit(new OutboundMessage(target, part, message.enqueuedNanos()));
+            }
+        };
     }
 
     @Override
