@@ -109,8 +109,8 @@ public final class AuditLogComponent {
                 + " are not recorded (every other aether:* command is).")
         String[] console_readonly() default {"audit-log", "audit-verify", "audit-check", "audit-status",
             "audit-export", "crypto-providers", "hash", "vine-status", "vine-prove", "hsm-tokens", "hsm-keys",
-            "list-nodes", "mesh-status", "tpm-test", "bench", "dashboard-metrics", "b4ae-status", "b4ae-metrics",
-            "tpm-status", "tpm-pcrs", "tpm-keys"};
+            "list-nodes", "mesh-status", "tpm-test", "bench", "dashboard-metrics", "b4ae-sessions", "b4ae-stats",
+            "tpm-pcrs"};
     }
 
     private final BundleContext context;

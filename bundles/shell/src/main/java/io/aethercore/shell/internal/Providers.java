@@ -58,7 +58,10 @@ final class Providers {
         if (v == null || v instanceof Integer) {
             return String.valueOf(ranking(ref));
         }
-        return "0 (ignored " + v.getClass().getSimpleName() + " '" + v + "': write I\"" + v + "\" in the .cfg)";
+        String fix = String.valueOf(v).matches("I\"-?\\d+\"")
+                ? "the .cfg mixes typed and plain values, so all were read as strings: quote every string value"
+                : "write I\"" + v + "\" in the .cfg";
+        return "0 (ignored " + v.getClass().getSimpleName() + " '" + v + "': " + fix + ")";
     }
 
     static String provider(ServiceReference<?> ref) {
