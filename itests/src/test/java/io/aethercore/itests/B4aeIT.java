@@ -120,6 +120,13 @@ public class B4aeIT extends AetherCoreTestSupport {
                 waitUntil("n2 saw the close", 10_000, () -> !atB.isOpen());
             }
         }
+        // issue 8 item 5: handshake outcomes reach the audit log (signed, Merkle-proved, sent to the sinks)
+        String[] log = new String[1];
+        waitUntil("both modes' handshakes in the audit log", 15_000, () -> {
+            log[0] = executeCommand("aether:audit-log --last 200");
+            return log[0].contains("\"action\": \"B4aeHandshake\"") && log[0].contains("\"target\": \"mode_a\"")
+                    && log[0].contains("\"target\": \"mode_b\"") && log[0].contains("\"operator_id\": \"b4ae\"");
+        });
     }
 
     /** A transport registered as a whiteboard service with a higher ranking takes over a live session, and back. */
