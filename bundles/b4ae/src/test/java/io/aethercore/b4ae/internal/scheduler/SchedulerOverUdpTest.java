@@ -132,11 +132,16 @@ class SchedulerOverUdpTest {
             if (next > end) {
                 return n;
             }
+            // made before the wait: the load generator's own CPU burst (random payload) must not land right
+            // before the slot that carries the message, or on 2 cores it delays that slot's thread
+            OutboundMessage m = message(r, realisticSize(r));
             long wait;
             while ((wait = next - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            g.submit(message(r, realisticSize(r)));
+            long now = System.nanoTime();
+            ByteBuffer.wrap(m.payload()).putLong(now);      // the receiver measures latency from here
+            g.submit(new OutboundMessage(m.session(), m.payload(), now));
             n++;
         }
     }
