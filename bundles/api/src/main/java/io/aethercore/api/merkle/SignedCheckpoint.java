@@ -166,6 +166,11 @@ public final class SignedCheckpoint {
             } catch (IllegalArgumentException e) {
                 throw new InvalidProofException("signature of " + parts[0] + " is not base64");
             }
+            if (!Base64.getEncoder().encodeToString(blob).equals(parts[1])) {
+                // the decoder ignores the unused low bits of the last character: without this check a
+                // changed note would still verify
+                throw new InvalidProofException("signature of " + parts[0] + " is not canonical base64");
+            }
             if (blob.length < 5) {
                 throw new InvalidProofException("signature of " + parts[0] + " is too short");
             }

@@ -335,6 +335,15 @@ class CheckpointTest {
         for (String b : bad) {
             invalid(() -> SignedCheckpoint.parse(b), "must refuse: " + b.replace("\n", "\\n"));
         }
+        // the same signature bytes in non-canonical base64 (unused low bits of the last character set)
+        String b64 = sig.substring(sig.lastIndexOf(' ') + 1, sig.length() - 1);
+        assertTrue(b64.endsWith("="), b64); // 68 bytes: the last character carries 2 unused bits
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        int last = b64.indexOf('=') - 1;
+        char changed = alphabet.charAt(alphabet.indexOf(b64.charAt(last)) ^ 1);
+        String loose = b64.substring(0, last) + changed + b64.substring(last + 1);
+        assertArrayEquals(Base64.getDecoder().decode(b64), Base64.getDecoder().decode(loose));
+        invalid(() -> SignedCheckpoint.parse(body + "\n" + sig.replace(b64, loose)), "non-canonical base64");
         invalid(() -> SignedCheckpoint.parse((String) null), "null");
         invalid(() -> SignedCheckpoint.parse((byte[]) null), "null bytes");
         byte[] notUtf8 = text.getBytes(StandardCharsets.UTF_8);
