@@ -9,7 +9,7 @@
  * offline, a peer) verifies proofs and checkpoints without the service.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aethercore.api.merkle;
 
 import org.osgi.annotation.bundle.Export;

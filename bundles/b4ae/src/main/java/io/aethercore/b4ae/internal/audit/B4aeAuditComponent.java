@@ -2,13 +2,8 @@ package io.aethercore.b4ae.internal.audit;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.audit.IdentityHashing;
 import io.aethercore.b4ae.internal.ProtocolObserver;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +37,10 @@ public final class B4aeAuditComponent implements ProtocolObserver {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AuditLog auditLog;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile IdentityHashing identityHashing;
+
     private volatile B4aeAuditor auditor;
     private ScheduledExecutorService timer;
 
@@ -51,12 +50,7 @@ public final class B4aeAuditComponent implements ProtocolObserver {
             LOG.info("B4AE audit disabled (audit.enabled = false)");
             return;
         }
-        byte[] key = null;
-        if (bool(props, "audit.hash_identities", true)) {
-            key = identityKey(Path.of(System.getProperty("karaf.data", "data"), "aethercore", "b4ae",
-                    "audit-identity.key"));
-        }
-        auditor = new B4aeAuditor(this::record, key);
+        auditor = new B4aeAuditor(this::record, bool(props, "audit.hash_identities", true) ? this::hashIdentity : null);
         long every = Math.max(1, Math.min(86_400, Long.parseLong(
                 String.valueOf(props.getOrDefault("audit.summary_interval_s", "60")).trim())));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,27 +86,17 @@ public final class B4aeAuditComponent implements ProtocolObserver {
         return v == null ? def : Boolean.parseBoolean(String.valueOf(v).trim());
     }
 
-    /** A 32-byte secret of this node (0600), made on first use: identities hash the same way across restarts. */
-    static byte[] identityKey(Path file) {
+    /**
+     * The node's keyed hash of a peer name (the audit bundle's {@link IdentityHashing}); without that
+     * service (the audit feature is not installed, so no record is kept either) the name is left out.
+     */
+    private String hashIdentity(String peer) {
+        IdentityHashing h = identityHashing;
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == 32) {
-                return Files.readAllBytes(file);
-            }
-            Files.createDirectories(file.getParent());
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, k, StandardOpenOption.WRITE);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return k;
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("B4AE audit: cannot keep an identity-hash key at {} ({}); a key for this run only is used",
-                    file, e.getMessage());
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            return k;
+            return h == null ? null : h.hash(peer);
+        } catch (RuntimeException e) { // the key is unavailable: never name the peer, never throw on a protocol thread
+            LOG.debug("B4AE audit: peer identity not hashed: {}", e.getMessage());
+            return null;
         }
     }
 
