@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditException;
 import io.aethercore.api.audit.AuditLog;
@@ -21,11 +22,13 @@ import io.aethercore.api.merkle.SignedCheckpoint;
 import io.aethercore.audit.internal.RecordSigner.Committed;
 import io.aethercore.audit.internal.RecordSigner.Pending;
 import io.aethercore.audit.internal.RecordSigner.SignerKey;
+import io.aethercore.support.lifecycle.Workers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,13 +81,15 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
     private final SignatureService verifier;
     private final RecordStore store;
     private final KeyRegistry keys;
-    private final SinkHub sinks = new SinkHub();
+    private final Workers workers = Workers.create("audit",
+            e -> LOG.warn("Audit log: {}", e.getMessage(), e.getCause()), Duration.ofSeconds(10));
+    private final SinkHub sinks = new SinkHub(workers);
     private final EventIndex ids = new EventIndex();
     private final RecordSigner signer;
     private final CheckpointPublisher checkpoints;
     private final CommitPipeline pipeline;
     private final ExecutorService proofs;
-    private final ScheduledExecutorService publisher;
+    private volatile ScheduledFuture<?> publishing;
     private volatile boolean closed;
 
     private AuditEngine(Settings settings, MerkleLog log, NodeKey nodeKey, SignatureService verifier, RecordStore store,
@@ -100,21 +104,9 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
         this.checkpoints = new CheckpointPublisher(settings.origin(), log, hasher, signer,
                 new CheckpointStore(settings.directory()), sinks, this::size);
         this.pipeline = new CommitPipeline(store, log, checkpoints, ids, sinks, settings.maxBatch(), settings.maxQueued(),
-                start.committed(), start.failure(), Executors.newSingleThreadExecutor(r -> daemon(r, "audit-ack")),
-                r -> started(daemon(r, "audit-commit")));
-        this.proofs = Executors.newFixedThreadPool(2, r -> daemon(r, "audit-receipt"));
-        this.publisher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "audit-publish"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private static Thread started(Thread t) {
-        t.start();
-        return t;
+                start.committed(), start.failure(), workers.pool("ack", 1, settings.maxQueued()),
+                r -> workers.thread("commit", r));
+        this.proofs = workers.pool("receipt", 2, settings.maxQueued());
     }
 
     /**
@@ -132,12 +124,15 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             throw new AuditException("cannot open the audit record store in " + settings.directory() + ": "
                     + e.getMessage(), e, false);
         }
-        AuditEngine engine;
+        AuditEngine engine = null;
         try {
             Reconciled start = reconcile(store, log);
             engine = new AuditEngine(settings, log, nodeKey, verifier, store, keys, start);
             engine.ids.load(store, store.prunedCount(), start.committed());
         } catch (IOException | MerkleLogException | RuntimeException e) {
+            if (engine != null) {
+                engine.workers.close();
+            }
             try {
                 store.close();
             } catch (IOException ignored) {
@@ -155,8 +150,8 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             }
         }
         if (settings.publishIntervalSeconds() > 0) {
-            engine.publisher.scheduleWithFixedDelay(engine::publishTick, settings.publishIntervalSeconds(),
-                    settings.publishIntervalSeconds(), TimeUnit.SECONDS);
+            engine.publishing = engine.workers.every("publish", Duration.ofSeconds(settings.publishIntervalSeconds()),
+                    engine::publishTick);
         }
         return engine;
     }
@@ -472,7 +467,7 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             store.exportTo(out, cp.checkpoint().size());
             Files.copy(settings.directory().resolve(CheckpointStore.LOG), out.resolve(CheckpointStore.LOG),
                     StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(out.resolve(CheckpointStore.LATEST), cp.toNote());
+            Files.writeString(out.resolve(CheckpointStore.LATEST), CheckpointNotes.toNote(cp));
             Files.createDirectories(out.resolve("keys"));
             for (RawPublicKey k : keys.all()) {
                 Files.writeString(out.resolve("keys").resolve(k.fingerprint() + ".pem"), k.toPem());
@@ -521,7 +516,10 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
         }
         closed = true;
         pipeline.close();
-        publisher.shutdownNow();
+        ScheduledFuture<?> p = publishing;
+        if (p != null) {
+            p.cancel(true);
+        }
         if (pipeline.failure() == null && pipeline.committedSize() > Math.max(0, checkpoints.publishedSize())) {
             try {
                 checkpoints.publish();
@@ -529,12 +527,18 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
                 LOG.warn("Audit log: no final checkpoint: {}", e.getMessage());
             }
         }
-        proofs.shutdown();
+        proofs.shutdown(); // receipts already asked for are still built
+        try {
+            proofs.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sinks.close();
         try {
             store.close();
         } catch (IOException e) {
             LOG.warn("Audit log: closing the record store: {}", e.getMessage());
         }
+        workers.close();
     }
 }

@@ -6,6 +6,7 @@ import io.aethercore.api.merkle.Checkpoint;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.SignedCheckpoint;
+import io.aethercore.formats.merkle.CheckpointNotes;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +49,7 @@ final class CheckpointPublisher {
         RecordSigner.SignerKey k = key == null ? signer.currentKey() : key;
         Checkpoint body = new Checkpoint(origin, size, size == 0 ? hasher.emptyRoot() : log.rootAt(size), Instant.now());
         try {
-            return SignedCheckpoint.sign(body, origin, k.custody(), k.handle());
+            return CheckpointNotes.sign(body, origin, k.custody(), k.handle());
         } catch (CryptoException e) {
             throw new AuditException("the node key cannot sign a checkpoint: " + e.getMessage(), e, true);
         }

@@ -6,6 +6,7 @@ import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import io.aethercore.audit.internal.RecordSigner.Committed;
 import io.aethercore.audit.internal.RecordSigner.Pending;
+import io.aethercore.support.lifecycle.GroupCommit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,6 +10,8 @@ import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleLogException;
+import io.aethercore.support.lifecycle.GroupCommit;
+import io.aethercore.support.lifecycle.Workers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,7 @@ public final class VineLog implements MerkleLog, AutoCloseable {
 
     private volatile boolean closed;
     private volatile IOException storageFailure;
+    private final Workers workers;             // null in memory
     private final GroupCommit<Waiter> commits; // null in memory
 
     private record Waiter(long index, CompletableFuture<Long> future) {}
@@ -81,16 +84,10 @@ public final class VineLog implements MerkleLog, AutoCloseable {
         this.storage = storage;
         this.frontier = frontier;
         this.inMemory = storage instanceof MemoryStorage;
+        this.workers = inMemory ? null : Workers.create("merkle");
         this.commits = inMemory ? null : GroupCommit.start("merkle log " + settings.name(),
                 new GroupCommit.Options(Duration.ofMillis(settings.groupCommitMillis()), 0, 0, 65_536), this::commit,
-                r -> daemon("merkle-commit-" + settings.name(), r));
-    }
-
-    private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+                r -> workers.thread("commit-" + settings.name(), r));
     }
 
     /** Opens (recovering it) or creates a log; in memory when {@code settings.directory()} is null. */
@@ -441,6 +438,10 @@ public final class VineLog implements MerkleLog, AutoCloseable {
             storage.close();
         } catch (IOException e) {
             throw new MerkleLogException("closing log '" + name() + "': " + e.getMessage(), e, false);
+        } finally {
+            if (workers != null) {
+                workers.close(); // after the files: never interrupt a committer inside a sync
+            }
         }
     }
 
