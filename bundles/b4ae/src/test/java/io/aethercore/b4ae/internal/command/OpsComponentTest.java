@@ -8,6 +8,8 @@ import io.aethercore.b4ae.internal.config.B4aeConfigException;
 import io.aethercore.b4ae.internal.metrics.B4aeOpsComponent;
 import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
 import io.aethercore.b4ae.internal.scheduler.SlotSink;
+import io.aethercore.metrics.internal.MetricsComponent;
+import io.aethercore.metrics.internal.MetricsSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -33,6 +35,11 @@ class OpsComponentTest {
         props.put("monitoring.metrics_port", "0");
         props.put("global_scheduler.profile", "high_security");
         B4aeOpsComponent c = new B4aeOpsComponent(null, props, Map.of("B4AE_DUMMY_RATE", "0.0"));
+        // the platform metrics endpoint, as the metrics bundle runs it, serving this component's metrics
+        MetricsComponent endpoint = new MetricsComponent(new MetricsSettings(true, 0, "/metrics", "127.0.0.1", false,
+                "", "PKCS12", ""));
+        endpoint.addSource(c.metrics());
+        c.setMetricsEndpoint(endpoint);
         try {
             assertEquals(10.0, c.schedulerSettings().targetRate());
             assertEquals(0.0, c.schedulerSettings().dummyRate(), "env beats the preset");
@@ -88,6 +95,7 @@ class OpsComponentTest {
             assertTrue(capture(out -> B4aeStatsCommand.print(c, "sessions", out)).contains("b4ae_sessions_active{mode=\"A\"}"));
         } finally {
             c.close();
+            endpoint.close();
         }
         assertThrows(B4aeConfigException.class, () -> new B4aeOpsComponent(null,
                 Map.of("global_scheduler.dummy_rate", "2"), Map.of()));
