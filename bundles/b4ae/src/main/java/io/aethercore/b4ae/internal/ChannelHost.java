@@ -12,7 +12,7 @@ import io.aethercore.api.crypto.KeyAgreementService;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
-import io.aethercore.api.service.RankedServices;
+import io.aethercore.support.service.RankedServices;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.aethercore.api.console.ReadOnly;
 import io.aethercore.api.merkle.ConsistencyProof;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleLog;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.MerkleVine;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
