@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.aethercore.api.metrics.MetricsFormat;
 import io.aethercore.api.metrics.MetricsSource;
+import io.aethercore.support.lifecycle.Workers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.KeyManagerFactory;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Serves the registered {@link MetricsSource}s over HTTP or HTTPS with the JDK's {@code com.sun.net.httpserver}
  * (what Prometheus client_java's exporter uses too). {@code path} answers scrapes: OpenMetrics text when the
  * {@code Accept} header asks for it (a Prometheus server does), else the Prometheus text format; gzip when the
- * client accepts it. {@code /-/healthy} answers "Exporter is healthy.". Two daemon threads answer requests.
+ * client accepts it. {@code /-/healthy} answers "Exporter is healthy.". Two threads ({@code
+ * aethercore-metrics-http-<n>}, from {@link Workers}) answer requests; {@link #close()} stops them.
  */
 public final class MetricsHttpServer implements AutoCloseable {
 
@@ -40,13 +41,13 @@ public final class MetricsHttpServer implements AutoCloseable {
     static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final Workers workers;
     private final boolean tls;
     private final String path;
 
-    private MetricsHttpServer(HttpServer server, ExecutorService executor, boolean tls, String path) {
+    private MetricsHttpServer(HttpServer server, Workers workers, boolean tls, String path) {
         this.server = server;
-        this.executor = executor;
+        this.workers = workers;
         this.tls = tls;
         this.path = path;
     }
@@ -58,11 +59,8 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public static MetricsHttpServer start(String bindAddress, int port, String path, SSLContext tls,
                                           Supplier<? extends Collection<MetricsSource>> sources) throws IOException {
-        ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "aethercore-metrics-http");
-            t.setDaemon(true);
-            return t;
-        });
+        Workers workers = Workers.create("metrics");
+        ExecutorService ex = workers.pool("http", 2, 256);
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bindAddress), port);
             HttpServer s;
@@ -83,9 +81,9 @@ public final class MetricsHttpServer implements AutoCloseable {
             }
             s.setExecutor(ex);
             s.start();
-            return new MetricsHttpServer(s, ex, tls != null, path);
+            return new MetricsHttpServer(s, workers, tls != null, path);
         } catch (IOException e) {
-            ex.shutdownNow();
+            workers.close();
             throw new IOException("cannot serve metrics on " + bindAddress + ":" + port + " (" + e.getMessage()
                     + "): change monitoring.metrics_port or monitoring.metrics_bind_address", e);
         }
@@ -179,6 +177,6 @@ public final class MetricsHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        workers.close();
     }
 }
