@@ -9,6 +9,7 @@ import io.aethercore.api.crypto.KemService;
 import io.aethercore.api.crypto.KeyAgreementService;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -139,22 +140,41 @@ public final class B4aeComponent {
      * {@code cookie_challenge.bloom_filter_size}, {@code cookie_challenge.expiry_seconds},
      * {@code cookie_challenge.secret}.
      */
-    static ChannelHost.Settings settings(Config c, Map<String, Object> p, boolean ownTransport) {
+    static B4aeSettings settings(Config c, Map<String, Object> p, boolean ownTransport) {
         Object m = p == null ? null : p.get("authentication.supported_modes");
         String[] modes = m instanceof String[] a ? a
                 : m != null ? String.valueOf(m).replaceAll("[\\[\\]\"]", "").split(",") : c.supported__modes();
-        return new ChannelHost.Settings(c.name(), str(p, "network.listen_address", c.listen__address()),
-                ChannelHost.supported(modes),
-                Mode.fromId(str(p, "authentication.preferred_mode", c.preferred__mode())), ChannelHost.list(c.peers()),
-                Integer.parseInt(str(p, "cookie_challenge.bloom_filter_size", Integer.toString(c.bloom__filter__size()))),
-                Integer.parseInt(str(p, "cookie_challenge.expiry_seconds", Integer.toString(c.expiry__seconds()))),
-                ChannelHost.cookieSecret(str(p, "cookie_challenge.secret", c.cookie__secret()), c.cookie__secret__file()),
-                c.cookie__always(),
-                c.under__load__inits__per__second(), c.rekey__after__messages(), c.rekey__after__seconds(),
-                c.reject__after__seconds(), c.key__rotation__days(), c.key__overlap__days(), c.max__datagram__size(),
-                c.max__reassembly__bytes(), c.handshake__retry__ms(), c.handshake__attempts(), c.identity__x25519__label(),
-                c.identity__mldsa87__label(), c.x25519__custody().trim(), c.mldsa87__custody().trim(), c.transport().trim(),
-                c.trust__on__first__use(), ownTransport);
+        return B4aeSettings.builder()
+                .name(c.name())
+                .listenAddress(str(p, "network.listen_address", c.listen__address()))
+                .supported(ChannelHost.supported(modes))
+                .preferred(Mode.fromId(str(p, "authentication.preferred_mode", c.preferred__mode())))
+                .peers(ChannelHost.list(c.peers()))
+                .bloomFilterSize(Integer.parseInt(str(p, "cookie_challenge.bloom_filter_size",
+                        Integer.toString(c.bloom__filter__size()))))
+                .expirySeconds(Integer.parseInt(str(p, "cookie_challenge.expiry_seconds",
+                        Integer.toString(c.expiry__seconds()))))
+                .cookieSecret(ChannelHost.cookieSecret(str(p, "cookie_challenge.secret", c.cookie__secret()),
+                        c.cookie__secret__file()))
+                .cookieAlways(c.cookie__always())
+                .underLoadInitsPerSecond(c.under__load__inits__per__second())
+                .rekeyAfterMessages(c.rekey__after__messages())
+                .rekeyAfterSeconds(c.rekey__after__seconds())
+                .rejectAfterSeconds(c.reject__after__seconds())
+                .keyRotationDays(c.key__rotation__days())
+                .keyOverlapDays(c.key__overlap__days())
+                .maxDatagram(c.max__datagram__size())
+                .maxReassemblyBytes(c.max__reassembly__bytes())
+                .handshakeRetryMs(c.handshake__retry__ms())
+                .handshakeAttempts(c.handshake__attempts())
+                .x25519Label(c.identity__x25519__label())
+                .mldsaLabel(c.identity__mldsa87__label())
+                .x25519Custody(c.x25519__custody().trim())
+                .mldsaCustody(c.mldsa87__custody().trim())
+                .transport(c.transport().trim())
+                .trustOnFirstUse(c.trust__on__first__use())
+                .ownTransport(ownTransport)
+                .build();
     }
 
     @Modified

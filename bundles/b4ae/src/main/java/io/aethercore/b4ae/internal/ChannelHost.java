@@ -13,6 +13,7 @@ import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
 import io.aethercore.api.service.RankedServices;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,17 +41,8 @@ final class ChannelHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelHost.class);
 
-    /** What the configuration says, in plain values (both components map their config here). */
-    record Settings(String name, String listenAddress, Set<Mode> supported, Mode preferred, List<String> peers,
-                    int bloomFilterSize, int expirySeconds, byte[] cookieSecret, boolean cookieAlways,
-                    int underLoadInitsPerSecond, long rekeyAfterMessages, int rekeyAfterSeconds,
-                    int rejectAfterSeconds, int keyRotationDays, int keyOverlapDays, int maxDatagramSize,
-                    int maxReassemblyBytes, int handshakeRetryMs, int handshakeAttempts, String x25519Label,
-                    String mldsaLabel, String x25519Custody, String mldsaCustody, String transport,
-                    boolean trustOnFirstUse, boolean ownTransport) {}
-
     private final BundleContext context;
-    private volatile Settings settings;
+    private volatile B4aeSettings settings;
     private final PinnedTrustStore trust;
     final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
     final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
@@ -68,7 +60,7 @@ final class ChannelHost {
     private ServiceRegistration<?> trustRegistration;              // guarded by this
     private boolean active;                                        // guarded by this
 
-    ChannelHost(BundleContext context, Settings settings) {
+    ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
         this.settings = settings;
         this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
@@ -86,7 +78,7 @@ final class ChannelHost {
         tryStart();
     }
 
-    private void applyPeers(Settings s) {
+    private void applyPeers(B4aeSettings s) {
         for (String entry : s.peers()) {
             if (entry == null || entry.isBlank()) {
                 continue;
@@ -111,15 +103,14 @@ final class ChannelHost {
     }
 
     /** Configuration changed: secret, modes and peers apply at once; sessions stay. */
-    synchronized void modified(Settings s) {
-        Settings old = this.settings;
+    synchronized void modified(B4aeSettings s) {
+        B4aeSettings old = this.settings;
         this.settings = s;
         trust.setPolicy(Duration.ofDays(s.keyRotationDays()), Duration.ofDays(s.keyOverlapDays()));
         applyPeers(s);
         if (engine != null) {
             engine.setSupported(s.supported());
-            engine.settings().preferred = s.preferred();
-            engine.settings().cookieAlways = s.cookieAlways();
+            engine.reconfigure(s);
             if (!java.util.Arrays.equals(old.cookieSecret(), s.cookieSecret())) {
                 engine.setCookieSecret(s.cookieSecret()); // the old secret stays valid for 2 x expiry
                 LOG.info("B4AE cookie secret rotated; the previous one is honoured for {} s", 2 * s.expirySeconds());
@@ -237,7 +228,7 @@ final class ChannelHost {
         if (!active || engine != null) {
             return;
         }
-        Settings cfg = settings;
+        B4aeSettings cfg = settings;
         Suite s = suite();
         if (s == null) {
             LOG.info("B4AE '{}' waits for crypto providers (BLAKE3, HKDF-SHA256, ChaCha20-Poly1305, X25519):"
@@ -265,23 +256,7 @@ final class ChannelHost {
         }
         try {
             CustodyStaticKeys keys = new CustodyStaticKeys(dhCustody, cfg.x25519Label(), sigCustody, cfg.mldsaLabel());
-            B4aeEngine.Settings es = new B4aeEngine.Settings();
-            es.supported = EnumSet.copyOf(cfg.supported());
-            es.preferred = cfg.preferred();
-            es.bloomFilterSize = cfg.bloomFilterSize();
-            es.expirySeconds = cfg.expirySeconds();
-            es.cookieSecret = cfg.cookieSecret();
-            es.cookieAlways = cfg.cookieAlways();
-            es.underLoadInitsPerSecond = cfg.underLoadInitsPerSecond();
-            es.rekeyAfterMessages = cfg.rekeyAfterMessages();
-            es.rekeyAfterSeconds = cfg.rekeyAfterSeconds();
-            es.rejectAfterSeconds = cfg.rejectAfterSeconds();
-            es.maxDatagram = cfg.maxDatagramSize();
-            es.maxReassemblyBytes = cfg.maxReassemblyBytes();
-            es.handshakeRetryMs = cfg.handshakeRetryMs();
-            es.handshakeAttempts = cfg.handshakeAttempts();
-            es.trustOnFirstUse = cfg.trustOnFirstUse();
-            B4aeEngine e = new B4aeEngine(s, keys, trust, es, new SecureRandom());
+            B4aeEngine e = new B4aeEngine(s, keys, trust, cfg, new SecureRandom());
             e.setNodeName(cfg.name());
             engine = e;
             applyPeers(cfg);
