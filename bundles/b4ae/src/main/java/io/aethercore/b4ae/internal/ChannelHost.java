@@ -16,14 +16,10 @@ import io.aethercore.api.service.RankedServices;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -44,12 +40,12 @@ final class ChannelHost {
     private final BundleContext context;
     private volatile B4aeSettings settings;
     private final PinnedTrustStore trust;
-    final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
-    final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
-    final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
-    final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
-    final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
-    final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
+    private final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
+    private final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
+    private final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
+    private final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
+    private final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
+    private final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
     private final Map<KeyCustody, Map<String, Object>> custodies = new ConcurrentHashMap<>();
     private final Map<DatagramTransport, Map<String, Object>> transports = new ConcurrentHashMap<>();
     private final List<ProtocolObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -117,6 +113,92 @@ final class ChannelHost {
             }
             selectTransport();
         }
+    }
+
+    // ---------------------------------------------------------------- crypto providers (all DYNAMIC, GREEDY)
+
+    void bindHash(HashService s, Map<String, Object> p) {
+        hashes.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindHash(HashService s) {
+        hashes.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<HashService> hashes() {
+        return hashes;
+    }
+
+    void bindKdf(KdfService s, Map<String, Object> p) {
+        kdfs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindKdf(KdfService s) {
+        kdfs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KdfService> kdfs() {
+        return kdfs;
+    }
+
+    void bindAead(AeadService s, Map<String, Object> p) {
+        aeads.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindAead(AeadService s) {
+        aeads.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<AeadService> aeads() {
+        return aeads;
+    }
+
+    void bindDh(KeyAgreementService s, Map<String, Object> p) {
+        dhs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindDh(KeyAgreementService s) {
+        dhs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KeyAgreementService> dhs() {
+        return dhs;
+    }
+
+    void bindKem(KemService s, Map<String, Object> p) {
+        kems.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindKem(KemService s) {
+        kems.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KemService> kems() {
+        return kems;
+    }
+
+    void bindSig(SignatureService s, Map<String, Object> p) {
+        sigs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindSig(SignatureService s) {
+        sigs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<SignatureService> sigs() {
+        return sigs;
     }
 
     // ---------------------------------------------------------------- bindings
@@ -348,57 +430,5 @@ final class ChannelHost {
                 // already gone with the bundle
             }
         }
-    }
-
-    /** Cookie secret from a file, the configuration, or B4AE_COOKIE_SECRET (in that order); null: generated. */
-    static byte[] cookieSecret(String configured, String file) {
-        String text = null;
-        if (file != null && !file.isBlank()) {
-            try {
-                text = java.nio.file.Files.readString(java.nio.file.Path.of(file.trim())).strip();
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read cookie_secret_file " + file + ": " + e.getMessage());
-            }
-        } else if (configured != null && !configured.isBlank()) {
-            text = configured.trim();
-        } else {
-            String env = System.getenv("B4AE_COOKIE_SECRET");
-            text = env == null || env.isBlank() ? null : env.trim();
-        }
-        if (text == null) {
-            return null;
-        }
-        byte[] b;
-        try {
-            b = HexFormat.of().parseHex(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes)");
-        }
-        if (b.length != 32) {
-            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes), got " + b.length + " bytes");
-        }
-        return b;
-    }
-
-    /** Supported modes from the configuration, overridden by B4AE_AUTH_MODE (mode_a, mode_b, both). */
-    static Set<Mode> supported(String[] configured) {
-        String env = System.getenv("B4AE_AUTH_MODE");
-        Set<Mode> m = env != null && !env.isBlank() ? Mode.parseSet(env) : Mode.parseSet(configured);
-        if (m.isEmpty()) {
-            throw new IllegalArgumentException("supported_modes is empty; use mode_a, mode_b or both");
-        }
-        return m;
-    }
-
-    static List<String> list(String[] a) {
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            for (String s : a) {
-                if (s != null && !s.isBlank()) {
-                    out.add(s.trim());
-                }
-            }
-        }
-        return out;
     }
 }

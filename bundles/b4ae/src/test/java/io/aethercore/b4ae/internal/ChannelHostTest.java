@@ -58,12 +58,12 @@ class ChannelHostTest {
     }
 
     static void bindCrypto(ChannelHost h) {
-        h.hashes.bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
-        h.kdfs.bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
-        h.aeads.bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
-        h.dhs.bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
-        h.kems.bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
-        h.sigs.bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
+        h.hashes().bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
+        h.kdfs().bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
+        h.aeads().bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
+        h.dhs().bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
+        h.kems().bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
+        h.sigs().bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
         h.cryptoChanged();
     }
 
@@ -187,7 +187,7 @@ class ChannelHostTest {
         assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x;x25519="
                 + java.util.Base64.getEncoder().encodeToString(k.mldsa().toSpki())));
         assertEquals(KeyAlgorithm.X25519, p.x25519().algorithm());
-        assertThrows(IllegalArgumentException.class, () -> ChannelHost.cookieSecret("abcd", ""));
-        assertEquals(32, ChannelHost.cookieSecret("00".repeat(32), "").length);
+        assertThrows(IllegalArgumentException.class, () -> io.aethercore.b4ae.internal.config.B4aeSettingsParser.cookieSecret("abcd", "", null));
+        assertEquals(32, io.aethercore.b4ae.internal.config.B4aeSettingsParser.cookieSecret("00".repeat(32), "", null).length);
     }
 }

@@ -3,6 +3,8 @@ package io.aethercore.b4ae.internal.audit;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.b4ae.internal.ProtocolObserver;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +49,25 @@ public final class B4aeAuditComponent implements ProtocolObserver {
 
     @Activate
     void activate(Map<String, Object> props) {
-        if (!bool(props, "audit.enabled", true)) {
+        activate(B4aeSettingsParser.parse(props, System.getenv(), false));
+    }
+
+    /** Starts the auditor as the settings say (also for use without OSGi). */
+    void activate(B4aeSettings settings) {
+        if (!settings.auditEnabled()) {
             LOG.info("B4AE audit disabled (audit.enabled = false)");
             return;
         }
         byte[] key = null;
-        if (bool(props, "audit.hash_identities", true)) {
+        if (settings.auditHashIdentities()) {
             key = identityKey(Path.of(System.getProperty("karaf.data", "data"), "aethercore", "b4ae",
                     "audit-identity.key"));
         }
+        long every = settings.auditSummaryIntervalSeconds();
+        if (every < 1) {
+            throw new IllegalArgumentException("audit.summary_interval_s must be a whole number of seconds");
+        }
         auditor = new B4aeAuditor(this::record, key);
-        long every = Math.max(1, Math.min(86_400, Long.parseLong(
-                String.valueOf(props.getOrDefault("audit.summary_interval_s", "60")).trim())));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "b4ae-audit-summary");
             t.setDaemon(true);
@@ -85,11 +94,6 @@ public final class B4aeAuditComponent implements ProtocolObserver {
         if (a != null) {
             a.close();
         }
-    }
-
-    private static boolean bool(Map<String, Object> props, String key, boolean def) {
-        Object v = props.get(key);
-        return v == null ? def : Boolean.parseBoolean(String.valueOf(v).trim());
     }
 
     /** A 32-byte secret of this node (0600), made on first use: identities hash the same way across restarts. */

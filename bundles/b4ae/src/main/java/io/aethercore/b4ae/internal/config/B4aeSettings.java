@@ -42,6 +42,12 @@ public final class B4aeSettings {
     private final int maxPendingResponders;
     private final int inboxLimit;
     private final int tickMs;
+    private final RuntimeException endpointError;
+    private final B4aeConfig document;
+    private final List<String> documentProblems;
+    private final boolean auditEnabled;
+    private final boolean auditHashIdentities;
+    private final long auditSummaryIntervalSeconds;
 
     private B4aeSettings(Builder b) {
         this.name = b.name;
@@ -74,6 +80,12 @@ public final class B4aeSettings {
         this.maxPendingResponders = b.maxPendingResponders;
         this.inboxLimit = b.inboxLimit;
         this.tickMs = b.tickMs;
+        this.endpointError = b.endpointError;
+        this.document = b.document;
+        this.documentProblems = List.copyOf(b.documentProblems);
+        this.auditEnabled = b.auditEnabled;
+        this.auditHashIdentities = b.auditHashIdentities;
+        this.auditSummaryIntervalSeconds = b.auditSummaryIntervalSeconds;
     }
 
     public static Builder builder() {
@@ -112,6 +124,12 @@ public final class B4aeSettings {
         b.maxPendingResponders = maxPendingResponders;
         b.inboxLimit = inboxLimit;
         b.tickMs = tickMs;
+        b.endpointError = endpointError;
+        b.document = document;
+        b.documentProblems = documentProblems;
+        b.auditEnabled = auditEnabled;
+        b.auditHashIdentities = auditHashIdentities;
+        b.auditSummaryIntervalSeconds = auditSummaryIntervalSeconds;
         return b;
     }
 
@@ -255,6 +273,53 @@ public final class B4aeSettings {
         return tickMs;
     }
 
+    /**
+     * These settings, when the endpoint's values were valid; otherwise throws what made them invalid
+     * (a number that does not parse, an unknown mode, a cookie secret that is not 64 hex digits).
+     */
+    public B4aeSettings endpointOrThrow() {
+        if (endpointError != null) {
+            throw endpointError;
+        }
+        return this;
+    }
+
+    /**
+     * The B4AE document's keys ({@code section.key}) and {@code B4AE_*} variables, validated (scheduler,
+     * padding, keys, audit, monitoring); null when {@link #documentProblems()} is not empty.
+     */
+    public B4aeConfig document() {
+        return document;
+    }
+
+    /** Why the document was refused, one entry per key; empty when it was accepted. */
+    public List<String> documentProblems() {
+        return documentProblems;
+    }
+
+    /** The document, or {@link B4aeConfigException} with its problems. */
+    public B4aeConfig documentOrThrow() {
+        if (document == null) {
+            throw new B4aeConfigException(documentProblems);
+        }
+        return document;
+    }
+
+    /** {@code audit.enabled}, read leniently (anything but true is false); default true. */
+    public boolean auditEnabled() {
+        return auditEnabled;
+    }
+
+    /** {@code audit.hash_identities}, read leniently; default true. */
+    public boolean auditHashIdentities() {
+        return auditHashIdentities;
+    }
+
+    /** {@code audit.summary_interval_s} clamped to 1..86400; -1 when it is not a whole number. */
+    public long auditSummaryIntervalSeconds() {
+        return auditSummaryIntervalSeconds;
+    }
+
     @Override
     public String toString() {
         return "B4aeSettings[name=" + name + ", listen=" + listenAddress + ", modes=" + supported + ", preferred="
@@ -293,6 +358,12 @@ public final class B4aeSettings {
         private int maxPendingResponders = 1024;
         private int inboxLimit = 4096;
         private int tickMs = 50;
+        private RuntimeException endpointError;
+        private B4aeConfig document;
+        private List<String> documentProblems = List.of();
+        private boolean auditEnabled = true;
+        private boolean auditHashIdentities = true;
+        private long auditSummaryIntervalSeconds = 60;
 
         private Builder() {}
 
@@ -443,6 +514,34 @@ public final class B4aeSettings {
 
         public Builder tickMs(int v) {
             this.tickMs = v;
+            return this;
+        }
+
+        /** An invalid endpoint value: {@link B4aeSettings#endpointOrThrow()} throws it. */
+        public Builder endpointError(RuntimeException e) {
+            this.endpointError = e;
+            return this;
+        }
+
+        /** The validated document, or null and the problems that refused it. */
+        public Builder document(B4aeConfig doc, List<String> problems) {
+            this.document = doc;
+            this.documentProblems = problems;
+            return this;
+        }
+
+        public Builder auditEnabled(boolean v) {
+            this.auditEnabled = v;
+            return this;
+        }
+
+        public Builder auditHashIdentities(boolean v) {
+            this.auditHashIdentities = v;
+            return this;
+        }
+
+        public Builder auditSummaryIntervalSeconds(long v) {
+            this.auditSummaryIntervalSeconds = v;
             return this;
         }
 
