@@ -2,7 +2,7 @@ package io.aethercore.benchmarks;
 
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.InclusionProof;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.merkle.internal.VineLog;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLogException;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.merkle.internal.VineLog;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

@@ -5,7 +5,7 @@ import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.QuoteExpectation;
 import io.aethercore.api.attestation.QuoteVerification;
-import io.aethercore.api.attestation.QuoteVerifier;
+import io.aethercore.attestation.verifier.QuoteVerifier;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.testing.swtpm.Swtpm;

@@ -9,7 +9,7 @@ import io.aethercore.api.crypto.HashService;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.MerkleVine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -10,11 +10,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import io.aethercore.api.attestation.Attestation;
 import io.aethercore.api.attestation.AttestationKind;
-import io.aethercore.api.attestation.NonceLedger;
+import io.aethercore.attestation.verifier.NonceLedger;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.QuoteVerification;
-import io.aethercore.api.attestation.QuoteVerifier;
+import io.aethercore.attestation.verifier.QuoteVerifier;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.CustodyKind;

@@ -50,7 +50,7 @@ public interface Attestation {
     }
 
     /**
-     * TPM2_ActivateCredential: recovers the secret of a challenge made with {@link CredentialMaker}
+     * TPM2_ActivateCredential: recovers the secret of a challenge made with {@code CredentialMaker} (attestation-verifier bundle)
      * for this TPM's endorsement key and this attestation key's name. Only a TPM holding both keys
      * can; a verifier that gets its secret back knows the attestation key lives beside that EK.
      */

@@ -8,13 +8,8 @@ import io.aethercore.api.crypto.RawPublicKey;
  *
  * @param kind who holds it
  * @param publicKey the P-256 public key ({@link RawPublicKey#toPem()} gives the PEM the playbook prints)
- * @param tpmPublic its TPMT_PUBLIC: a verifier parses it ({@link TpmStructures#parsePublic}) to check that
+ * @param tpmPublic its TPMT_PUBLIC: a verifier parses it (the attestation-verifier bundle's {@code TpmStructures.parsePublic}) to check that
  *     the key is restricted, signs, and is fixed to the TPM, and computes its name from it
  */
 public record AttestationKey(AttestationKind kind, RawPublicKey publicKey, byte[] tpmPublic) {
-
-    /** The TPM name (nameAlg || H(TPMT_PUBLIC)) that credential activation binds to. */
-    public byte[] name() {
-        return TpmStructures.name(tpmPublic);
-    }
 }

@@ -16,8 +16,4 @@ public record EndorsementKey(byte[] tpmPublic, Optional<byte[]> certificate) {
         RSA_2048,
         ECC_P256
     }
-
-    public TpmStructures.PublicArea publicArea() {
-        return TpmStructures.parsePublic(tpmPublic);
-    }
 }

@@ -9,9 +9,4 @@ package io.aethercore.api.attestation;
  * @param pcrValues the PCR values the node read with the quote; their digest must equal the signed one
  */
 public record Quote(AttestationKind kind, byte[] attest, byte[] signature, PcrValues pcrValues) {
-
-    /** The parsed TPMS_ATTEST. */
-    public TpmStructures.AttestData attestData() {
-        return TpmStructures.parseAttest(attest);
-    }
 }

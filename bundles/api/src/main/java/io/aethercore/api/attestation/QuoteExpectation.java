@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * @param selection the PCRs it asked for
  * @param policy the PCR values it accepts (a known-good platform state), or null to check the quote
  *     only against the values the node sent with it
- * @param usedBefore recognises nonces of earlier challenges (a {@link NonceLedger}), so that a replayed
+ * @param usedBefore recognises nonces of earlier challenges (a {@code NonceLedger} of the attestation-verifier bundle), so that a replayed
  *     old quote is told apart from a wrong nonce; may be null
  */
 public record QuoteExpectation(byte[] nonce, PcrSelection selection, PcrValues policy, Predicate<byte[]> usedBefore) {

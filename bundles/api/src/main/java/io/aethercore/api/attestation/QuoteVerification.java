@@ -1,11 +1,11 @@
 package io.aethercore.api.attestation;
 
 /**
- * The outcome of {@link QuoteVerifier#verify}: one {@link Result} and a sentence for the operator.
+ * The outcome of the attestation-verifier bundle's {@code QuoteVerifier.verify}: one {@link Result} and a sentence for the operator.
  *
  * @param data the parsed quote when it could be parsed, else null
  */
-public record QuoteVerification(Result result, String message, TpmStructures.AttestData data) {
+public record QuoteVerification(Result result, String message, AttestData data) {
 
     /** Why a quote was accepted or rejected. Each rejection has its own value. */
     public enum Result {

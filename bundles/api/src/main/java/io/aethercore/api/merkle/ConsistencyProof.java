@@ -33,12 +33,14 @@ public final class ConsistencyProof {
         return HashList.copy(path);
     }
 
-    int length() {
+    /** The number of hashes in the path. */
+    public int length() {
         return path.size();
     }
 
-    byte[] at(int i) {
-        return path.get(i);
+    /** The {@code i}-th hash of the path (a copy). */
+    public byte[] at(int i) {
+        return path.get(i).clone();
     }
 
     @Override

@@ -4,12 +4,14 @@
  * checkpoints in the C2SP signed-note format.
  *
  * <p>{@link io.aethercore.api.merkle.MerkleLog} and {@link io.aethercore.api.merkle.MerkleVine} are
- * services; {@link io.aethercore.api.merkle.MerkleProofs} and {@link
- * io.aethercore.api.merkle.SignedCheckpoint} are plain functions, so that any client (an auditor
+ * services; proofs and checkpoints are values here. Their text formats and verifiers are plain
+ * functions in the formats bundle ({@code io.aethercore.formats.merkle}), so that any client (an auditor
  * offline, a peer) verifies proofs and checkpoints without the service.
+ *
+ * <p>2.0.0: the proof verifiers and the checkpoint note format moved to the formats bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.aethercore.api.merkle;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditException;
 import io.aethercore.api.audit.AuditLog;
@@ -21,7 +22,7 @@ import io.aethercore.api.merkle.InvalidProofException;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleLogException;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -539,7 +540,7 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
         Checkpoint body = new Checkpoint(settings.origin(), size, size == 0 ? hasher.emptyRoot() : log.rootAt(size),
                 Instant.now());
         try {
-            return SignedCheckpoint.sign(body, settings.origin(), k.custody(), k.handle());
+            return CheckpointNotes.sign(body, settings.origin(), k.custody(), k.handle());
         } catch (CryptoException e) {
             throw new AuditException("the node key cannot sign a checkpoint: " + e.getMessage(), e, true);
         }
@@ -767,7 +768,7 @@ public final class AuditEngine implements AuditLog, AutoCloseable {
             store.exportTo(out, cp.checkpoint().size());
             java.nio.file.Files.copy(settings.directory().resolve(CheckpointStore.LOG), out.resolve(CheckpointStore.LOG),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            java.nio.file.Files.writeString(out.resolve(CheckpointStore.LATEST), cp.toNote());
+            java.nio.file.Files.writeString(out.resolve(CheckpointStore.LATEST), CheckpointNotes.toNote(cp));
             java.nio.file.Files.createDirectories(out.resolve("keys"));
             for (RawPublicKey k : keys.all()) {
                 java.nio.file.Files.writeString(out.resolve("keys").resolve(k.fingerprint() + ".pem"), k.toPem());

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.merkle.InvalidProofException;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class CheckpointStore {
 
     /** Appends a checkpoint durably and makes it the latest. */
     public synchronized void append(SignedCheckpoint cp) throws IOException {
-        byte[] note = cp.toNote().getBytes(StandardCharsets.UTF_8);
+        byte[] note = CheckpointNotes.toNote(cp).getBytes(StandardCharsets.UTF_8);
         byte[] head = (note.length + "\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
@@ -102,7 +103,7 @@ public final class CheckpointStore {
             byte[] note = new byte[len];
             System.arraycopy(all, nl + 1, note, 0, len);
             try {
-                out.add(new Entry(n, SignedCheckpoint.parse(note), null));
+                out.add(new Entry(n, CheckpointNotes.parse(note), null));
             } catch (InvalidProofException e) {
                 out.add(new Entry(n, null, "checkpoint " + n + " at byte " + pos + ": " + e.getMessage()));
             }

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.IntegrityReport;
 import io.aethercore.api.crypto.CryptoException;
@@ -327,10 +328,10 @@ public final class IntegrityChecker {
         for (SignedCheckpoint.Signature s : cp.signatures()) {
             for (RawPublicKey k : keys.all()) {
                 try {
-                    if (SignedCheckpoint.keyId(s.keyName(), k) != s.keyId()) {
+                    if (CheckpointNotes.keyId(s.keyName(), k) != s.keyId()) {
                         continue;
                     }
-                    cp.verify(s.keyName(), k, verifier);
+                    CheckpointNotes.verify(cp, s.keyName(), k, verifier);
                     return true;
                 } catch (InvalidProofException | IllegalArgumentException e) {
                     // try the next key

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditVerification;
 import io.aethercore.api.crypto.CryptoException;
@@ -8,7 +9,7 @@ import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.InvalidProofException;
 import io.aethercore.api.merkle.MerkleHasher;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import java.util.List;
 
@@ -55,8 +56,8 @@ public final class RecordVerifier {
             for (RawPublicKey k : keys.all()) {
                 for (SignedCheckpoint.Signature s : cp.signatures()) {
                     try {
-                        if (SignedCheckpoint.keyId(s.keyName(), k) == s.keyId()) {
-                            cp.verify(s.keyName(), k, verifier);
+                        if (CheckpointNotes.keyId(s.keyName(), k) == s.keyId()) {
+                            CheckpointNotes.verify(cp, s.keyName(), k, verifier);
                             cpSigned = true;
                         }
                     } catch (InvalidProofException | IllegalArgumentException e) {

@@ -74,7 +74,7 @@ class AuditEngineTest {
             assertThrows(SignatureVerificationException.class, () -> new JdkSignatures().verify(r.signerKey(),
                     RecordCodec.signedPart(forged), r.signature()));
             var h = Hashers.standalone(r.treeAlgorithm());
-            assertThrows(InvalidProofException.class, () -> io.aethercore.api.merkle.MerkleProofs.verifyInclusion(h,
+            assertThrows(InvalidProofException.class, () -> io.aethercore.formats.merkle.MerkleProofs.verifyInclusion(h,
                     h.leafHash(Hashers.recordDigest(h, forged)), r.proof(), r.checkpoint().checkpoint().root()));
         }
     }

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditReceipt;
 import io.aethercore.api.crypto.HashAlgorithm;
 import io.aethercore.api.crypto.KeyAlgorithm;
@@ -8,7 +9,7 @@ import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.api.custody.NodeKey;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleHasher;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.crypto.internal.BcHashing;
 import io.aethercore.crypto.internal.BcSignatures;
 import io.aethercore.crypto.internal.SoftwareKeyCustody;
@@ -63,7 +64,7 @@ final class AuditFixture implements AutoCloseable {
         MerkleHasher h = Hashers.standalone(r.treeAlgorithm());
         byte[] stored = r.record().bytes();
         jdk.verify(r.signerKey(), RecordCodec.signedPart(stored), r.signature());
-        r.checkpoint().verify(r.checkpointKeyName(), r.signerKey(), jdk);
+        CheckpointNotes.verify(r.checkpoint(), r.checkpointKeyName(), r.signerKey(), jdk);
         MerkleProofs.verifyInclusion(h, h.leafHash(Hashers.recordDigest(h, stored)), r.proof(),
                 r.checkpoint().checkpoint().root());
     }

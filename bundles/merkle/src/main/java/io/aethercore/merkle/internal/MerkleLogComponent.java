@@ -5,7 +5,7 @@ import io.aethercore.api.crypto.HashService;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleLogException;
-import io.aethercore.api.service.RankedServices;
+import io.aethercore.support.service.RankedServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;

@@ -1,5 +1,6 @@
 package io.aethercore.merkle.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import static io.aethercore.merkle.internal.MerkleTestSupport.hex;
 import static io.aethercore.merkle.internal.MerkleTestSupport.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,7 +16,7 @@ import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.api.merkle.Checkpoint;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.InvalidProofException;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import io.aethercore.crypto.internal.BcSignatures;
 import io.aethercore.crypto.internal.SoftwareKeyCustody;
@@ -90,20 +91,20 @@ class CheckpointTest {
     void bodyIsExactText() {
         assertEquals(ROOT_B64, Base64.getEncoder().encodeToString(ROOT));
         assertEquals("node-7.aethercore/audit\n1234567\n" + ROOT_B64 + "\ntimestamp 2025-03-14T15:09:26.535897932Z\n",
-                cp().body());
+                CheckpointNotes.body(cp()));
         assertEquals("o\n0\n" + ROOT_B64 + "\ntimestamp 2025-03-14T15:09:26Z\n",
-                new Checkpoint("o", 0, ROOT, Instant.parse("2025-03-14T15:09:26Z")).body());
+                CheckpointNotes.body(new Checkpoint("o", 0, ROOT, Instant.parse("2025-03-14T15:09:26Z"))));
         assertEquals("o\n9223372036854775807\n" + ROOT_B64 + "\ntimestamp 1970-01-01T00:00:00.001Z\n",
-                new Checkpoint("o", Long.MAX_VALUE, ROOT, Instant.ofEpochMilli(1)).body());
+                CheckpointNotes.body(new Checkpoint("o", Long.MAX_VALUE, ROOT, Instant.ofEpochMilli(1))));
     }
 
     @Test
     void parseRoundTrip() throws Exception {
         for (Checkpoint c : List.of(cp(), new Checkpoint("o", 0, new byte[32], Instant.EPOCH),
                 new Checkpoint("x/y.z", Long.MAX_VALUE, ROOT, Instant.parse("2999-12-31T23:59:59.999999Z")))) {
-            Checkpoint parsed = Checkpoint.parse(c.body());
+            Checkpoint parsed = CheckpointNotes.parseBody(CheckpointNotes.body(c));
             assertEquals(c, parsed);
-            assertEquals(c.body(), parsed.body());
+            assertEquals(CheckpointNotes.body(c), CheckpointNotes.body(parsed));
             assertArrayEquals(c.root(), parsed.root());
             assertEquals(c.size(), parsed.size());
             assertEquals(c.origin(), parsed.origin());
@@ -113,7 +114,7 @@ class CheckpointTest {
 
     @Test
     void strictParsing() {
-        String ok = cp().body();
+        String ok = CheckpointNotes.body(cp());
         String ts = "timestamp 2025-03-14T15:09:26.535897932Z\n";
         String[] bad = {
             ok.substring(0, ok.length() - 1), // no final newline
@@ -164,9 +165,9 @@ class CheckpointTest {
             "\n",
         };
         for (String b : bad) {
-            invalid(() -> Checkpoint.parse(b), "must refuse: " + b.replace("\n", "\\n"));
+            invalid(() -> CheckpointNotes.parseBody(b), "must refuse: " + b.replace("\n", "\\n"));
         }
-        invalid(() -> Checkpoint.parse(null), "null");
+        invalid(() -> CheckpointNotes.parseBody(null), "null");
     }
 
     @Test
@@ -199,40 +200,40 @@ class CheckpointTest {
     void signParseVerifyWithEachAlgorithm() throws Exception {
         for (KeyHandle k : List.of(ed25519, p256, mlDsa)) {
             String name = note(k);
-            SignedCheckpoint s = SignedCheckpoint.sign(cp(), name, custody, k);
-            String text = s.toNote();
-            assertTrue(text.startsWith(cp().body() + "\n\u2014 " + name + " "), text);
+            SignedCheckpoint s = CheckpointNotes.sign(cp(), name, custody, k);
+            String text = CheckpointNotes.toNote(s);
+            assertTrue(text.startsWith(CheckpointNotes.body(cp()) + "\n\u2014 " + name + " "), text);
             assertTrue(text.endsWith("\n") && text.split("\n").length == 6, text);
-            SignedCheckpoint parsed = SignedCheckpoint.parse(text);
-            SignedCheckpoint parsedBytes = SignedCheckpoint.parse(text.getBytes(StandardCharsets.UTF_8));
-            assertEquals(text, parsed.toNote());
-            assertEquals(text, parsedBytes.toNote());
+            SignedCheckpoint parsed = CheckpointNotes.parse(text);
+            SignedCheckpoint parsedBytes = CheckpointNotes.parse(text.getBytes(StandardCharsets.UTF_8));
+            assertEquals(text, CheckpointNotes.toNote(parsed));
+            assertEquals(text, CheckpointNotes.toNote(parsedBytes));
             assertEquals(cp(), parsed.checkpoint());
             assertEquals(1, parsed.signatures().size());
-            assertEquals(SignedCheckpoint.keyId(name, k.publicKey()), parsed.signatures().get(0).keyId());
-            parsed.verify(name, k.publicKey(), verifier);
-            s.verify(name, k.publicKey(), verifier);
+            assertEquals(CheckpointNotes.keyId(name, k.publicKey()), parsed.signatures().get(0).keyId());
+            CheckpointNotes.verify(parsed, name, k.publicKey(), verifier);
+            CheckpointNotes.verify(s, name, k.publicKey(), verifier);
             // the key ID is the first four bytes of the base64 blob
             byte[] blob = Base64.getDecoder().decode(text.substring(text.lastIndexOf(' ') + 1, text.length() - 1));
-            assertEquals(SignedCheckpoint.keyId(name, k.publicKey()), new BigInteger(1, Arrays.copyOf(blob, 4)).intValue());
+            assertEquals(CheckpointNotes.keyId(name, k.publicKey()), new BigInteger(1, Arrays.copyOf(blob, 4)).intValue());
         }
         // signature sizes: Ed25519 64, ECDSA DER 70..72, ML-DSA-87 4627
-        assertEquals(64, SignedCheckpoint.sign(cp(), "n", custody, ed25519).signatures().get(0).signature().length);
-        int der = SignedCheckpoint.sign(cp(), "n", custody, p256).signatures().get(0).signature().length;
+        assertEquals(64, CheckpointNotes.sign(cp(), "n", custody, ed25519).signatures().get(0).signature().length);
+        int der = CheckpointNotes.sign(cp(), "n", custody, p256).signatures().get(0).signature().length;
         assertTrue(der >= 8 && der <= 72, "DER length " + der);
-        assertEquals(4627, SignedCheckpoint.sign(cp(), "n", custody, mlDsa).signatures().get(0).signature().length);
+        assertEquals(4627, CheckpointNotes.sign(cp(), "n", custody, mlDsa).signatures().get(0).signature().length);
     }
 
     @Test
     void wrongNameOrKeyDoesNotVerify() throws Exception {
         for (KeyHandle k : List.of(ed25519, p256, mlDsa)) {
             String name = note(k);
-            SignedCheckpoint s = SignedCheckpoint.parse(SignedCheckpoint.sign(cp(), name, custody, k).toNote());
-            invalid(() -> s.verify("other.example/log", k.publicKey(), verifier), "wrong name");
-            invalid(() -> s.verify(name, ed25519Other.publicKey(), verifier), "wrong key");
+            SignedCheckpoint s = CheckpointNotes.parse(CheckpointNotes.toNote(CheckpointNotes.sign(cp(), name, custody, k)));
+            invalid(() -> CheckpointNotes.verify(s, "other.example/log", k.publicKey(), verifier), "wrong name");
+            invalid(() -> CheckpointNotes.verify(s, name, ed25519Other.publicKey(), verifier), "wrong key");
             for (KeyHandle other : List.of(ed25519, p256, mlDsa)) {
                 if (other != k) {
-                    invalid(() -> s.verify(name, other.publicKey(), verifier), "key of another algorithm");
+                    invalid(() -> CheckpointNotes.verify(s, name, other.publicKey(), verifier), "key of another algorithm");
                 }
             }
         }
@@ -249,7 +250,7 @@ class CheckpointTest {
     void tamperedNotesDoNotVerify() throws Exception {
         for (KeyHandle k : List.of(ed25519, p256, mlDsa)) {
             String name = note(k);
-            String text = SignedCheckpoint.sign(cp(), name, custody, k).toNote();
+            String text = CheckpointNotes.toNote(CheckpointNotes.sign(cp(), name, custody, k));
             String[] tampered = {
                 replaceLine(text, 0, "node-8.aethercore/audit"),
                 replaceLine(text, 1, "1234568"),
@@ -259,8 +260,8 @@ class CheckpointTest {
                 replaceLine(text, 3, "timestamp 2025-03-14T15:09:26.535897933Z"),
             };
             for (String t : tampered) {
-                SignedCheckpoint s = SignedCheckpoint.parse(t); // well-formed ...
-                invalid(() -> s.verify(name, k.publicKey(), verifier), k.algorithm() + ": " + t); // ... but not signed
+                SignedCheckpoint s = CheckpointNotes.parse(t); // well-formed ...
+                invalid(() -> CheckpointNotes.verify(s, name, k.publicKey(), verifier), k.algorithm() + ": " + t); // ... but not signed
             }
             // the signature itself: every byte flipped in a sample of positions, truncated, extended
             String sigLine = text.substring(text.lastIndexOf("\n\u2014 ") + 1, text.length() - 1);
@@ -271,27 +272,27 @@ class CheckpointTest {
                 byte[] b = blob.clone();
                 b[pos] ^= 0x01;
                 String t = text.replace(sigLine, prefix + Base64.getEncoder().encodeToString(b));
-                SignedCheckpoint s = SignedCheckpoint.parse(t);
-                invalid(() -> s.verify(name, k.publicKey(), verifier), k.algorithm() + ": flipped signature byte " + pos);
+                SignedCheckpoint s = CheckpointNotes.parse(t);
+                invalid(() -> CheckpointNotes.verify(s, name, k.publicKey(), verifier), k.algorithm() + ": flipped signature byte " + pos);
             }
             for (byte[] b : List.of(Arrays.copyOf(blob, blob.length - 1), Arrays.copyOf(blob, blob.length + 1),
                     Arrays.copyOf(blob, 5))) {
                 String t = text.replace(sigLine, prefix + Base64.getEncoder().encodeToString(b));
-                SignedCheckpoint s = SignedCheckpoint.parse(t);
-                invalid(() -> s.verify(name, k.publicKey(), verifier), k.algorithm() + ": signature of " + b.length + " bytes");
+                SignedCheckpoint s = CheckpointNotes.parse(t);
+                invalid(() -> CheckpointNotes.verify(s, name, k.publicKey(), verifier), k.algorithm() + ": signature of " + b.length + " bytes");
             }
             // a key ID flipped: the signature is then by an unknown key
             byte[] b = blob.clone();
             b[0] ^= 0x40;
-            SignedCheckpoint s = SignedCheckpoint.parse(text.replace(sigLine, prefix + Base64.getEncoder().encodeToString(b)));
-            invalid(() -> s.verify(name, k.publicKey(), verifier), "unknown key ID");
+            SignedCheckpoint s = CheckpointNotes.parse(text.replace(sigLine, prefix + Base64.getEncoder().encodeToString(b)));
+            invalid(() -> CheckpointNotes.verify(s, name, k.publicKey(), verifier), "unknown key ID");
         }
     }
 
     /** Equivalent spellings of the signed text must not verify: the signature covers bytes, not values. */
     @Test
     void signedTextIsNotMalleable() throws Exception {
-        String text = SignedCheckpoint.sign(cp(), "ed", custody, ed25519).toNote();
+        String text = CheckpointNotes.toNote(CheckpointNotes.sign(cp(), "ed", custody, ed25519));
         String[] variants = {
             replaceLine(text, 3, "timestamp 2025-03-14t15:09:26.535897932z"),
             replaceLine(text, 3, "timestamp 2025-03-14T17:09:26.535897932+02:00"),
@@ -300,16 +301,16 @@ class CheckpointTest {
         };
         for (String v : variants) {
             assertNotEquals(text, v);
-            Executable parseAndVerify = () -> SignedCheckpoint.parse(v).verify("ed", ed25519.publicKey(), verifier);
+            Executable parseAndVerify = () -> CheckpointNotes.verify(CheckpointNotes.parse(v), "ed", ed25519.publicKey(), verifier);
             invalid(parseAndVerify, "accepted a note whose text was altered: " + v);
         }
     }
 
     @Test
     void malformedNotes() throws Exception {
-        String text = SignedCheckpoint.sign(cp(), "ed", custody, ed25519).toNote();
+        String text = CheckpointNotes.toNote(CheckpointNotes.sign(cp(), "ed", custody, ed25519));
         String sig = text.substring(text.lastIndexOf("\n\u2014 ") + 1);
-        String body = cp().body();
+        String body = CheckpointNotes.body(cp());
         String[] bad = {
             body, // no signature
             body + "\n", // blank line, no signature
@@ -333,7 +334,7 @@ class CheckpointTest {
             "x".repeat(130 * 1024) + "\n\n" + sig, // oversized
         };
         for (String b : bad) {
-            invalid(() -> SignedCheckpoint.parse(b), "must refuse: " + b.replace("\n", "\\n"));
+            invalid(() -> CheckpointNotes.parse(b), "must refuse: " + b.replace("\n", "\\n"));
         }
         // the same signature bytes in non-canonical base64 (unused low bits of the last character set)
         String b64 = sig.substring(sig.lastIndexOf(' ') + 1, sig.length() - 1);
@@ -343,18 +344,18 @@ class CheckpointTest {
         char changed = alphabet.charAt(alphabet.indexOf(b64.charAt(last)) ^ 1);
         String loose = b64.substring(0, last) + changed + b64.substring(last + 1);
         assertArrayEquals(Base64.getDecoder().decode(b64), Base64.getDecoder().decode(loose));
-        invalid(() -> SignedCheckpoint.parse(body + "\n" + sig.replace(b64, loose)), "non-canonical base64");
-        invalid(() -> SignedCheckpoint.parse((String) null), "null");
-        invalid(() -> SignedCheckpoint.parse((byte[]) null), "null bytes");
+        invalid(() -> CheckpointNotes.parse(body + "\n" + sig.replace(b64, loose)), "non-canonical base64");
+        invalid(() -> CheckpointNotes.parse((String) null), "null");
+        invalid(() -> CheckpointNotes.parse((byte[]) null), "null bytes");
         byte[] notUtf8 = text.getBytes(StandardCharsets.UTF_8);
         notUtf8[notUtf8.length - 3] = (byte) 0xff;
-        invalid(() -> SignedCheckpoint.parse(notUtf8), "invalid UTF-8");
+        invalid(() -> CheckpointNotes.parse(notUtf8), "invalid UTF-8");
         byte[] overlong = text.replace("\u2014", "\u0000").getBytes(StandardCharsets.UTF_8);
-        invalid(() -> SignedCheckpoint.parse(overlong), "NUL instead of the dash");
+        invalid(() -> CheckpointNotes.parse(overlong), "NUL instead of the dash");
         // up to 64 signatures are fine (the spec requires at least 16)
-        SignedCheckpoint many = SignedCheckpoint.parse(body + "\n" + sig.repeat(64));
+        SignedCheckpoint many = CheckpointNotes.parse(body + "\n" + sig.repeat(64));
         assertEquals(64, many.signatures().size());
-        many.verify("ed", ed25519.publicKey(), verifier);
+        CheckpointNotes.verify(many, "ed", ed25519.publicKey(), verifier);
     }
 
     @Test
@@ -368,55 +369,55 @@ class CheckpointTest {
         md.update(pub);
         byte[] h = md.digest();
         int expected = ((h[0] & 0xff) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
-        assertEquals(expected, SignedCheckpoint.keyId(name, ed25519.publicKey()));
-        SignedCheckpoint s = SignedCheckpoint.sign(cp(), name, custody, ed25519);
+        assertEquals(expected, CheckpointNotes.keyId(name, ed25519.publicKey()));
+        SignedCheckpoint s = CheckpointNotes.sign(cp(), name, custody, ed25519);
         assertEquals(expected, s.signatures().get(0).keyId());
         // ECDSA: type 0x02 and the SubjectPublicKeyInfo; ML-DSA-87: 0xff "ML-DSA-87" and the raw key
         md.update(name.getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0x0a);
         md.update((byte) 0x02);
         md.update(p256.publicKey().toSpki());
-        assertEquals(new BigInteger(1, Arrays.copyOf(md.digest(), 4)).intValue(), SignedCheckpoint.keyId(name, p256.publicKey()));
+        assertEquals(new BigInteger(1, Arrays.copyOf(md.digest(), 4)).intValue(), CheckpointNotes.keyId(name, p256.publicKey()));
         md.update(name.getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0x0a);
         md.update((byte) 0xff);
         md.update("ML-DSA-87".getBytes(StandardCharsets.US_ASCII));
         md.update(mlDsa.publicKey().encoded());
-        assertEquals(new BigInteger(1, Arrays.copyOf(md.digest(), 4)).intValue(), SignedCheckpoint.keyId(name, mlDsa.publicKey()));
+        assertEquals(new BigInteger(1, Arrays.copyOf(md.digest(), 4)).intValue(), CheckpointNotes.keyId(name, mlDsa.publicKey()));
     }
 
     @Test
     void cosignaturesVerifyIndependently() throws Exception {
-        SignedCheckpoint s = SignedCheckpoint.sign(cp(), "log.example/a", custody, ed25519)
-                .cosign("witness.example/b", custody, p256)
-                .cosign("witness.example/c", custody, mlDsa);
+        SignedCheckpoint s = CheckpointNotes.cosign(CheckpointNotes.cosign(
+                CheckpointNotes.sign(cp(), "log.example/a", custody, ed25519),
+                "witness.example/b", custody, p256), "witness.example/c", custody, mlDsa);
         assertEquals(3, s.signatures().size());
-        String text = s.toNote();
-        SignedCheckpoint parsed = SignedCheckpoint.parse(text);
-        assertEquals(text, parsed.toNote());
-        parsed.verify("log.example/a", ed25519.publicKey(), verifier);
-        parsed.verify("witness.example/b", p256.publicKey(), verifier);
-        parsed.verify("witness.example/c", mlDsa.publicKey(), verifier);
-        invalid(() -> parsed.verify("witness.example/d", ed25519Other.publicKey(), verifier), "no such signer");
+        String text = CheckpointNotes.toNote(s);
+        SignedCheckpoint parsed = CheckpointNotes.parse(text);
+        assertEquals(text, CheckpointNotes.toNote(parsed));
+        CheckpointNotes.verify(parsed, "log.example/a", ed25519.publicKey(), verifier);
+        CheckpointNotes.verify(parsed, "witness.example/b", p256.publicKey(), verifier);
+        CheckpointNotes.verify(parsed, "witness.example/c", mlDsa.publicKey(), verifier);
+        invalid(() -> CheckpointNotes.verify(parsed, "witness.example/d", ed25519Other.publicKey(), verifier), "no such signer");
         // each signature stands alone: drop the others, it still verifies
         String[] lines = text.split("\n");
-        String body = cp().body() + "\n";
-        SignedCheckpoint.parse(body + lines[5] + "\n").verify("log.example/a", ed25519.publicKey(), verifier);
-        SignedCheckpoint.parse(body + lines[6] + "\n").verify("witness.example/b", p256.publicKey(), verifier);
-        SignedCheckpoint.parse(body + lines[7] + "\n").verify("witness.example/c", mlDsa.publicKey(), verifier);
+        String body = CheckpointNotes.body(cp()) + "\n";
+        CheckpointNotes.verify(CheckpointNotes.parse(body + lines[5] + "\n"), "log.example/a", ed25519.publicKey(), verifier);
+        CheckpointNotes.verify(CheckpointNotes.parse(body + lines[6] + "\n"), "witness.example/b", p256.publicKey(), verifier);
+        CheckpointNotes.verify(CheckpointNotes.parse(body + lines[7] + "\n"), "witness.example/c", mlDsa.publicKey(), verifier);
         // a broken cosignature fails its own verification only
         String broken = text.replace(lines[6], lines[6].substring(0, 40) + (lines[6].charAt(40) == 'A' ? 'B' : 'A')
                 + lines[6].substring(41));
-        SignedCheckpoint b = SignedCheckpoint.parse(broken);
-        b.verify("log.example/a", ed25519.publicKey(), verifier);
-        invalid(() -> b.verify("witness.example/b", p256.publicKey(), verifier), "broken cosignature");
+        SignedCheckpoint b = CheckpointNotes.parse(broken);
+        CheckpointNotes.verify(b, "log.example/a", ed25519.publicKey(), verifier);
+        invalid(() -> CheckpointNotes.verify(b, "witness.example/b", p256.publicKey(), verifier), "broken cosignature");
         // two signatures by the same key: both must verify
-        SignedCheckpoint twice = SignedCheckpoint.parse(body + lines[5] + "\n" + lines[5] + "\n");
-        twice.verify("log.example/a", ed25519.publicKey(), verifier);
+        SignedCheckpoint twice = CheckpointNotes.parse(body + lines[5] + "\n" + lines[5] + "\n");
+        CheckpointNotes.verify(twice, "log.example/a", ed25519.publicKey(), verifier);
         String bad5 = lines[5].substring(0, lines[5].length() - 6) + (lines[5].charAt(lines[5].length() - 6) == 'A' ? "B" : "A")
                 + lines[5].substring(lines[5].length() - 5);
-        SignedCheckpoint oneBad = SignedCheckpoint.parse(body + lines[5] + "\n" + bad5 + "\n");
-        invalid(() -> oneBad.verify("log.example/a", ed25519.publicKey(), verifier), "one of two signatures is bad");
+        SignedCheckpoint oneBad = CheckpointNotes.parse(body + lines[5] + "\n" + bad5 + "\n");
+        invalid(() -> CheckpointNotes.verify(oneBad, "log.example/a", ed25519.publicKey(), verifier), "one of two signatures is bad");
     }
 
     @Test
@@ -429,8 +430,8 @@ class CheckpointTest {
             assertEquals(37, c.size());
             assertEquals(log.origin(), c.origin());
             assertArrayEquals(log.rootAt(37), c.root());
-            SignedCheckpoint s = SignedCheckpoint.parse(SignedCheckpoint.sign(c, log.origin(), custody, ed25519).toNote());
-            s.verify(log.origin(), ed25519.publicKey(), verifier);
+            SignedCheckpoint s = CheckpointNotes.parse(CheckpointNotes.toNote(CheckpointNotes.sign(c, log.origin(), custody, ed25519)));
+            CheckpointNotes.verify(s, log.origin(), ed25519.publicKey(), verifier);
             Checkpoint got = s.checkpoint();
             // a client verifies an entry against the signed checkpoint alone
             MerkleProofs.verifyInclusion(log.hasher(), log.hasher().leafHash(utf8("e5")), log.inclusionProof(5, got.size()),
@@ -476,7 +477,7 @@ class CheckpointTest {
     void goNoteKeysAndSignaturesVerify() throws Exception {
         for (String[] v : new String[][] {{PETER_VKEY, PETER_SIG}, {ENOCH_VKEY, ENOCH_SIG}}) {
             VerifierKey k = vkey(v[0]);
-            assertEquals(k.keyId(), SignedCheckpoint.keyId(k.name(), k.key()), "key ID of " + k.name());
+            assertEquals(k.keyId(), CheckpointNotes.keyId(k.name(), k.key()), "key ID of " + k.name());
             byte[] blob = sigBlob(v[1]);
             assertEquals(68, blob.length);
             assertEquals(k.keyId(), new BigInteger(1, Arrays.copyOf(blob, 4)).intValue());
@@ -487,7 +488,7 @@ class CheckpointTest {
                     () -> verifier.verify(k.key(), GO_TEXT.getBytes(StandardCharsets.UTF_8), bad));
         }
         // the Go note itself is a valid signed note but not a checkpoint: refused as such, cleanly
-        invalid(() -> SignedCheckpoint.parse(GO_TEXT + "\n" + PETER_SIG + ENOCH_SIG), "not a checkpoint");
+        invalid(() -> CheckpointNotes.parse(GO_TEXT + "\n" + PETER_SIG + ENOCH_SIG), "not a checkpoint");
     }
 
     /** The published signer key, imported into our custody, signs exactly as the Go implementation does. */
@@ -515,20 +516,20 @@ class CheckpointTest {
         // with the JDK's own Ed25519 (SunEC), an implementation independent of BouncyCastle
         Signature jdk = Signature.getInstance("Ed25519");
         jdk.initSign(KeyFactory.getInstance("Ed25519").generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed)));
-        jdk.update(cp().body().getBytes(StandardCharsets.UTF_8));
+        jdk.update(CheckpointNotes.body(cp()).getBytes(StandardCharsets.UTF_8));
         byte[] sig = jdk.sign();
         byte[] blob = new byte[68];
         System.arraycopy(hex("c74f20a3"), 0, blob, 0, 4);
         System.arraycopy(sig, 0, blob, 4, 64);
-        String expected = cp().body() + "\n\u2014 PeterNeumann " + Base64.getEncoder().encodeToString(blob) + "\n";
-        assertEquals(expected, SignedCheckpoint.sign(cp(), "PeterNeumann", custody, peter).toNote());
-        SignedCheckpoint.parse(expected).verify(vk.name(), vk.key(), verifier);
+        String expected = CheckpointNotes.body(cp()) + "\n\u2014 PeterNeumann " + Base64.getEncoder().encodeToString(blob) + "\n";
+        assertEquals(expected, CheckpointNotes.toNote(CheckpointNotes.sign(cp(), "PeterNeumann", custody, peter)));
+        CheckpointNotes.verify(CheckpointNotes.parse(expected), vk.name(), vk.key(), verifier);
     }
 
     /** ECDSA and Ed25519 notes made by the JDK verify here, and ours verify with the JDK. */
     @Test
     void jdkSignaturesInterop() throws Exception {
-        byte[] body = cp().body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = CheckpointNotes.body(cp()).getBytes(StandardCharsets.UTF_8);
         // JDK -> us, ECDSA P-256 with a DER signature
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -548,18 +549,18 @@ class CheckpointTest {
             s.update(body);
             byte[] der = s.sign();
             byte[] blob = new byte[4 + der.length];
-            int id = SignedCheckpoint.keyId("jdk.example/ec", raw);
+            int id = CheckpointNotes.keyId("jdk.example/ec", raw);
             blob[0] = (byte) (id >>> 24);
             blob[1] = (byte) (id >>> 16);
             blob[2] = (byte) (id >>> 8);
             blob[3] = (byte) id;
             System.arraycopy(der, 0, blob, 4, der.length);
-            SignedCheckpoint.parse(cp().body() + "\n\u2014 jdk.example/ec " + Base64.getEncoder().encodeToString(blob) + "\n")
-                    .verify("jdk.example/ec", raw, verifier);
+            CheckpointNotes.verify(CheckpointNotes.parse(CheckpointNotes.body(cp()) + "\n\u2014 jdk.example/ec "
+                    + Base64.getEncoder().encodeToString(blob) + "\n"), "jdk.example/ec", raw, verifier);
         }
         // us -> JDK
         for (KeyHandle k : List.of(ed25519, p256)) {
-            SignedCheckpoint s = SignedCheckpoint.sign(cp(), "n", custody, k);
+            SignedCheckpoint s = CheckpointNotes.sign(cp(), "n", custody, k);
             PublicKey jdkKey = KeyFactory.getInstance(k.algorithm() == KeyAlgorithm.ED25519 ? "Ed25519" : "EC")
                     .generatePublic(new X509EncodedKeySpec(k.publicKey().toSpki()));
             Signature v = Signature.getInstance(k.algorithm() == KeyAlgorithm.ED25519 ? "Ed25519" : "SHA256withECDSA");

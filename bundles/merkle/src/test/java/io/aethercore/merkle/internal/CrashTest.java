@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.aethercore.api.merkle.ConsistencyProof;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleHasher;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

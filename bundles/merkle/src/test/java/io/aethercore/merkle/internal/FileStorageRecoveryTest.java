@@ -9,7 +9,7 @@ import io.aethercore.api.crypto.HashAlgorithm;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLogException;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

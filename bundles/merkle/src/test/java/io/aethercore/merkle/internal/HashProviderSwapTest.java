@@ -13,7 +13,7 @@ import io.aethercore.api.merkle.Checkpoint;
 import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLogException;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.crypto.blake3.internal.NativeBlake3Hashing;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -14,7 +14,7 @@ import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.InvalidProofException;
 import io.aethercore.api.merkle.MerkleHasher;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.aethercore.shell.internal;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
@@ -70,13 +71,13 @@ public class VineCheckpointCommand implements Action {
                     + custody.name() + " (" + custody.kind().id() + ")");
         }
         Checkpoint cp = log.checkpoint();
-        SignedCheckpoint signed = SignedCheckpoint.sign(cp, name, custody, key);
-        String note = signed.toNote();
+        SignedCheckpoint signed = CheckpointNotes.sign(cp, name, custody, key);
+        String note = CheckpointNotes.toNote(signed);
         System.out.print(note);
         if (verifier != null) {
-            SignedCheckpoint.parse(note).verify(name, key.publicKey(), verifier);
+            CheckpointNotes.verify(CheckpointNotes.parse(note), name, key.publicKey(), verifier);
             System.out.println(String.format("[VERIFIED] signature by %s (%s, key ID %08x, custody %s)", name,
-                    key.algorithm().id(), SignedCheckpoint.keyId(name, key.publicKey()), key.custody()));
+                    key.algorithm().id(), CheckpointNotes.keyId(name, key.publicKey()), key.custody()));
         }
         System.out.print(key.publicKey().toPem());
         if (out != null) {

@@ -3,7 +3,7 @@ package io.aethercore.shell.internal;
 import io.aethercore.api.merkle.ConsistencyProof;
 import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleLog;
-import io.aethercore.api.merkle.MerkleProofs;
+import io.aethercore.formats.merkle.MerkleProofs;
 import io.aethercore.api.merkle.MerkleVine;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;

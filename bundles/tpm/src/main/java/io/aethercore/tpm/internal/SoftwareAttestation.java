@@ -11,7 +11,7 @@ import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.TpmInfo;
-import io.aethercore.api.attestation.TpmStructures;
+import io.aethercore.attestation.verifier.TpmStructures;
 import io.aethercore.api.crypto.RawPublicKey;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;

@@ -10,7 +10,7 @@ import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.TpmInfo;
-import io.aethercore.api.attestation.TpmStructures;
+import io.aethercore.attestation.verifier.TpmStructures;
 import java.util.Optional;
 
 /** {@link Attestation} by a TPM 2.0 through a {@link TpmSession}. */

@@ -1,7 +1,7 @@
 package io.aethercore.tpm.internal;
 
 import io.aethercore.api.attestation.AttestationException;
-import io.aethercore.api.attestation.TpmStructures;
+import io.aethercore.attestation.verifier.TpmStructures;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.RawPublicKey;
 import io.aethercore.api.custody.CustodyKind;

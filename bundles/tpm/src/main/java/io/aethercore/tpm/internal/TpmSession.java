@@ -1,7 +1,8 @@
 package io.aethercore.tpm.internal;
 
-import static io.aethercore.api.attestation.TpmStructures.*;
+import static io.aethercore.attestation.verifier.TpmStructures.*;
 
+import io.aethercore.attestation.verifier.TpmStructures;
 import io.aethercore.api.attestation.AttestationException;
 import io.aethercore.api.attestation.AttestationException.Failure;
 import io.aethercore.api.attestation.AttestationKind;
@@ -622,7 +623,7 @@ public final class TpmSession implements AutoCloseable {
 
     byte[] activateCredential(CredentialChallenge c) throws AttestationException {
         // parse the (remote, hostile) challenge before touching the TPM: malformed bytes are the caller's error
-        TPMS_ID_OBJECT blob = new TPMS_ID_OBJECT(c.integrityHmac(), c.encIdentity());
+        TPMS_ID_OBJECT blob = new TPMS_ID_OBJECT(TpmStructures.integrityHmac(c), TpmStructures.encIdentity(c));
         byte[] encryptedSecret = c.encryptedSecret();
         if (encryptedSecret == null || encryptedSecret.length == 0 || encryptedSecret.length > 512) {
             throw new io.aethercore.api.attestation.MalformedTpmDataException(

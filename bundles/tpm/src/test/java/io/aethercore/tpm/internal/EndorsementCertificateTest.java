@@ -1,9 +1,10 @@
 package io.aethercore.tpm.internal;
 
+import io.aethercore.attestation.verifier.TpmStructures;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.aethercore.api.attestation.AttestationKey;
-import io.aethercore.api.attestation.CredentialMaker;
+import io.aethercore.attestation.verifier.CredentialMaker;
 import io.aethercore.api.attestation.EndorsementKey;
 import io.aethercore.testing.swtpm.Swtpm;
 import java.io.ByteArrayInputStream;
@@ -43,7 +44,7 @@ class EndorsementCertificateTest {
             byte[] der = ek.certificate().orElseThrow(() -> new AssertionError("no EK certificate in NV 0x01C00002"));
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
-            assertEquals(ek.publicArea().rsa(), cert.getPublicKey(), "the certificate certifies the EK we use");
+            assertEquals(TpmStructures.parsePublic(ek.tpmPublic()).rsa(), cert.getPublicKey(), "the certificate certifies the EK we use");
             X509Certificate ca;
             try (InputStream in = Files.newInputStream(swtpm.localCaCertificate())) {
                 ca = (X509Certificate) cf.generateCertificate(in);
@@ -53,7 +54,7 @@ class EndorsementCertificateTest {
             AttestationKey ak = a.attestationKey();
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
-            assertArrayEquals(secret, a.activateCredential(CredentialMaker.make(ek.tpmPublic(), ak.name(), secret, new SecureRandom())));
+            assertArrayEquals(secret, a.activateCredential(CredentialMaker.make(ek.tpmPublic(), TpmStructures.name(ak.tpmPublic()), secret, new SecureRandom())));
         }
     }
 }

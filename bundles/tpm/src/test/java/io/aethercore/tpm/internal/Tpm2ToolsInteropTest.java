@@ -1,17 +1,18 @@
 package io.aethercore.tpm.internal;
 
+import io.aethercore.attestation.verifier.TpmStructures;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.aethercore.api.attestation.AttestationKey;
 import io.aethercore.api.attestation.CredentialChallenge;
-import io.aethercore.api.attestation.CredentialMaker;
+import io.aethercore.attestation.verifier.CredentialMaker;
 import io.aethercore.api.attestation.EndorsementKey;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.QuoteExpectation;
 import io.aethercore.api.attestation.QuoteVerification;
-import io.aethercore.api.attestation.QuoteVerifier;
+import io.aethercore.attestation.verifier.QuoteVerifier;
 import io.aethercore.api.crypto.RawPublicKey;
 import io.aethercore.testing.swtpm.Swtpm;
 import io.aethercore.testing.swtpm.SwtpmExtension;
@@ -114,7 +115,7 @@ class Tpm2ToolsInteropTest {
         byte[] secret = HexFormat.of().parseHex("0123456789abcdef0123456789abcdef");
         Files.write(dir.resolve("secret"), secret);
         swtpm.tpm2(dir, "tpm2_makecredential", "-T", "none", "-u", "ek.pub", "-s", "secret",
-                "-n", HexFormat.of().formatHex(ak.name()), "-o", "cred.out");
+                "-n", HexFormat.of().formatHex(TpmStructures.name(ak.tpmPublic())), "-o", "cred.out");
         // tpm2-tools credential file: magic, version, TPM2B_ID_OBJECT, TPM2B_ENCRYPTED_SECRET
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("cred.out")));
         assertEquals(0xBADCC0DE, b.getInt());
@@ -127,7 +128,7 @@ class Tpm2ToolsInteropTest {
             TpmAttestation a = new TpmAttestation(s);
             assertArrayEquals(secret, a.activateCredential(new CredentialChallenge(blob, encSecret)));
             // ours has the same shape: integrity HMAC of 32 bytes, then the encrypted TPM2B of the secret
-            CredentialChallenge mine = CredentialMaker.make(ek.tpmPublic(), ak.name(), secret, new SecureRandom());
+            CredentialChallenge mine = CredentialMaker.make(ek.tpmPublic(), TpmStructures.name(ak.tpmPublic()), secret, new SecureRandom());
             assertEquals(blob.length, mine.credentialBlob().length);
             assertEquals(encSecret.length, mine.encryptedSecret().length);
             assertArrayEquals(secret, a.activateCredential(mine));
@@ -152,7 +153,7 @@ class Tpm2ToolsInteropTest {
         byte[] secret = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
         Files.write(dir.resolve("secret"), secret);
         swtpm.tpm2(dir, "tpm2_makecredential", "-T", "none", "-u", "ekecc.pub", "-s", "secret",
-                "-n", HexFormat.of().formatHex(ak.name()), "-o", "cred.out");
+                "-n", HexFormat.of().formatHex(TpmStructures.name(ak.tpmPublic())), "-o", "cred.out");
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("cred.out")));
         b.getInt();
         b.getInt();
@@ -162,9 +163,9 @@ class Tpm2ToolsInteropTest {
         b.get(encSecret);
         try (TpmSession s = TpmSession.simulator(swtpm.host(), swtpm.port())) {
             TpmAttestation a = new TpmAttestation(s);
-            assertArrayEquals(secret, a.activateCredential(new CredentialChallenge(blob, encSecret, ek.publicArea().name())));
+            assertArrayEquals(secret, a.activateCredential(new CredentialChallenge(blob, encSecret, TpmStructures.parsePublic(ek.tpmPublic()).name())));
             // ours for the same EK: same shape as tpm2-tools' (ephemeral point as the encrypted secret)
-            CredentialChallenge mine = CredentialMaker.make(ek.tpmPublic(), ak.name(), secret, new SecureRandom());
+            CredentialChallenge mine = CredentialMaker.make(ek.tpmPublic(), TpmStructures.name(ak.tpmPublic()), secret, new SecureRandom());
             assertEquals(encSecret.length, mine.encryptedSecret().length);
             assertArrayEquals(secret, a.activateCredential(mine));
         }

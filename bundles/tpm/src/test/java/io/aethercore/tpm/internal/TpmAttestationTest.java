@@ -6,18 +6,18 @@ import io.aethercore.api.attestation.AttestationException;
 import io.aethercore.api.attestation.AttestationKey;
 import io.aethercore.api.attestation.AttestationKind;
 import io.aethercore.api.attestation.CredentialChallenge;
-import io.aethercore.api.attestation.CredentialMaker;
+import io.aethercore.attestation.verifier.CredentialMaker;
 import io.aethercore.api.attestation.EndorsementKey;
-import io.aethercore.api.attestation.NonceLedger;
+import io.aethercore.attestation.verifier.NonceLedger;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.attestation.QuoteExpectation;
 import io.aethercore.api.attestation.QuoteVerification;
 import io.aethercore.api.attestation.QuoteVerification.Result;
-import io.aethercore.api.attestation.QuoteVerifier;
+import io.aethercore.attestation.verifier.QuoteVerifier;
 import io.aethercore.api.attestation.TpmInfo;
-import io.aethercore.api.attestation.TpmStructures;
+import io.aethercore.attestation.verifier.TpmStructures;
 import io.aethercore.testing.swtpm.SwtpmExtension;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -142,7 +142,7 @@ class TpmAttestationTest {
     @Test
     void credentialActivationProvesTheAkIsBesideTheEk() throws Exception {
         EndorsementKey ek = attestation.endorsementKey().orElseThrow();
-        assertEquals(TpmStructures.ALG_RSA, ek.publicArea().type());
+        assertEquals(TpmStructures.ALG_RSA, TpmStructures.parsePublic(ek.tpmPublic()).type());
         AttestationKey ak = attestation.attestationKey();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -165,7 +165,7 @@ class TpmAttestationTest {
         assertEquals(reconnects, session.reconnects());
 
         // made for another key's name: the TPM refuses
-        byte[] otherName = ak.name().clone();
+        byte[] otherName = TpmStructures.name(ak.tpmPublic()).clone();
         otherName[5] ^= 1;
         CredentialChallenge wrong = CredentialMaker.make(ek.tpmPublic(), otherName, secret, new SecureRandom());
         AttestationException e = assertThrows(AttestationException.class, () -> attestation.activateCredential(wrong));
@@ -175,7 +175,7 @@ class TpmAttestationTest {
     @Test
     void eccEndorsementKeyActivatesToo() throws Exception {
         EndorsementKey ecc = attestation.endorsementKey(EndorsementKey.Algorithm.ECC_P256).orElseThrow();
-        assertEquals(TpmStructures.ALG_ECC, ecc.publicArea().type());
+        assertEquals(TpmStructures.ALG_ECC, TpmStructures.parsePublic(ecc.tpmPublic()).type());
         AttestationKey ak = attestation.attestationKey();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);

@@ -1,15 +1,16 @@
 package io.aethercore.tpm.internal;
 
+import io.aethercore.attestation.verifier.TpmStructures;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.aethercore.api.attestation.AttestationException;
 import io.aethercore.api.attestation.AttestationKey;
-import io.aethercore.api.attestation.CredentialMaker;
+import io.aethercore.attestation.verifier.CredentialMaker;
 import io.aethercore.api.attestation.EndorsementKey;
-import io.aethercore.api.attestation.NonceLedger;
+import io.aethercore.attestation.verifier.NonceLedger;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.Quote;
-import io.aethercore.api.attestation.QuoteVerifier;
+import io.aethercore.attestation.verifier.QuoteVerifier;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.testing.swtpm.Swtpm;
@@ -91,7 +92,7 @@ class TpmResilienceTest {
                 keys.add(custody.generate(KeyAlgorithm.ECDSA_P256, "leak-" + i));
             }
             EndorsementKey ek = a.endorsementKey().orElseThrow();
-            byte[] akName = a.attestationKey().name();
+            byte[] akName = TpmStructures.name(a.attestationKey().tpmPublic());
             byte[] nonce = new byte[16];
             for (int i = 0; i < ops; i++) {
                 switch (i % 5) {

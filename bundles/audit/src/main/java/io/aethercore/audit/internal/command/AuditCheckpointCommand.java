@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal.command;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.api.merkle.SignedCheckpoint;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,9 @@ public class AuditCheckpointCommand implements Action {
     public Object execute() throws Exception {
         SignedCheckpoint cp = AuditCommands.require(audit).publishCheckpoint();
         if (out != null) {
-            Files.writeString(Path.of(out), cp.toNote(), StandardCharsets.UTF_8);
+            Files.writeString(Path.of(out), CheckpointNotes.toNote(cp), StandardCharsets.UTF_8);
         }
-        System.out.print(cp.toNote());
+        System.out.print(CheckpointNotes.toNote(cp));
         return null;
     }
 }

@@ -2,7 +2,7 @@ package io.aethercore.audit.internal.console;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
-import io.aethercore.api.service.ServiceSlot;
+import io.aethercore.support.service.ServiceSlot;
 import io.aethercore.audit.internal.AuditLogComponent;
 import io.aethercore.audit.internal.command.Operators;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal.sink;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditSink;
 import io.aethercore.api.merkle.SignedCheckpoint;
@@ -53,7 +54,7 @@ public final class JsonLinesFileSink implements AuditSink, AutoCloseable {
     @Override
     public void acceptCheckpoint(SignedCheckpoint checkpoint) throws IOException {
         BufferedWriter w = out();
-        w.write("{\"checkpoint\":" + Json.quote(checkpoint.toNote()) + ",\"size\":" + checkpoint.checkpoint().size() + "}");
+        w.write("{\"checkpoint\":" + Json.quote(CheckpointNotes.toNote(checkpoint)) + ",\"size\":" + checkpoint.checkpoint().size() + "}");
         w.write('\n');
     }
 

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal.sink;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditSink;
 import io.aethercore.api.merkle.SignedCheckpoint;
@@ -44,7 +45,7 @@ public final class SiemHttpSink implements AuditSink {
 
     @Override
     public void acceptCheckpoint(SignedCheckpoint checkpoint) throws IOException, InterruptedException {
-        post("{\"checkpoint\":" + Json.quote(checkpoint.toNote()) + ",\"size\":" + checkpoint.checkpoint().size() + "}");
+        post("{\"checkpoint\":" + Json.quote(CheckpointNotes.toNote(checkpoint)) + ",\"size\":" + checkpoint.checkpoint().size() + "}");
     }
 
     private void post(String json) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal.sink;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditSink;
 import io.aethercore.api.merkle.SignedCheckpoint;
@@ -99,7 +100,7 @@ public final class SyslogSink implements AuditSink, AutoCloseable {
     }
 
     String format(SignedCheckpoint cp) {
-        String note = cp.toNote().replace("\n", " | ");
+        String note = CheckpointNotes.toNote(cp).replace("\n", " | ");
         return "<" + (facility * 8 + 5) + ">1 " + TS.format(cp.checkpoint().timestamp()) + " " + hostname + " "
                 + appName + " " + procId + " Checkpoint [" + sdId + " tree_size=\"" + cp.checkpoint().size() + "\"] "
                 + note;

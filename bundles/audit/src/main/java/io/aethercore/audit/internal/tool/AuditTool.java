@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal.tool;
 
+import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditVerification;
 import io.aethercore.api.audit.IntegrityReport;
@@ -161,7 +162,7 @@ public final class AuditTool {
     private static int verify(Args a, MerkleHasher hasher, KeyRegistry keys, PrintStream out) throws IOException {
         SignedCheckpoint cp;
         try {
-            cp = SignedCheckpoint.parse(Files.readAllBytes(a.dir.resolve(CheckpointStore.LATEST)));
+            cp = CheckpointNotes.parse(Files.readAllBytes(a.dir.resolve(CheckpointStore.LATEST)));
         } catch (InvalidProofException e) {
             out.println("[FAILURE] " + CheckpointStore.LATEST + ": " + e.getMessage());
             return 1;

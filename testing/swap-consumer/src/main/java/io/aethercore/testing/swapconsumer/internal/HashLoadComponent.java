@@ -2,7 +2,7 @@ package io.aethercore.testing.swapconsumer.internal;
 
 import io.aethercore.api.crypto.HashAlgorithm;
 import io.aethercore.api.crypto.HashService;
-import io.aethercore.api.service.ServiceSlot;
+import io.aethercore.support.service.ServiceSlot;
 import io.aethercore.testing.swapconsumer.HashLoad;
 import io.aethercore.testing.swapconsumer.LoadReport;
 import java.time.Duration;
