@@ -2,8 +2,8 @@ package io.aethercore.b4ae.internal;
 
 import io.aethercore.api.b4ae.B4aeException;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.support.lifecycle.Workers;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,6 +24,7 @@ final class Timers implements AutoCloseable {
     private final Initiations initiations;
     private final Responses responses;
     private final HandshakeReassembly reassembly;
+    private final Workers workers;
     private final ScheduledExecutorService timer;
 
     Timers(EngineContext ctx, IndexTable index, SessionTable sessions, Initiations initiations, Responses responses,
@@ -34,11 +35,8 @@ final class Timers implements AutoCloseable {
         this.initiations = initiations;
         this.responses = responses;
         this.reassembly = reassembly;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "b4ae-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Workers.create("b4ae", e -> LOG.warn("B4AE timer task failed", e), Workers.DEFAULT_JOIN);
+        this.timer = workers.scheduler("timer");
         int tick = ctx.settings().tickMs();
         timer.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -104,6 +102,6 @@ final class Timers implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        workers.close();
     }
 }

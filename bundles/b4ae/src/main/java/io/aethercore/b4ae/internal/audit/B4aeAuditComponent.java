@@ -5,6 +5,8 @@ import io.aethercore.api.audit.AuditLog;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
+import io.aethercore.support.lifecycle.Workers;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -45,7 +44,7 @@ public final class B4aeAuditComponent implements ProtocolObserver {
     private volatile AuditLog auditLog;
 
     private volatile B4aeAuditor auditor;
-    private ScheduledExecutorService timer;
+    private Workers workers;
 
     @Activate
     void activate(Map<String, Object> props) {
@@ -68,12 +67,9 @@ public final class B4aeAuditComponent implements ProtocolObserver {
             throw new IllegalArgumentException("audit.summary_interval_s must be a whole number of seconds");
         }
         auditor = new B4aeAuditor(this::record, key);
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "b4ae-audit-summary");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(() -> auditor.flushSummary(), every, every, TimeUnit.SECONDS);
+        workers = Workers.create("b4ae-audit", e -> LOG.warn("B4AE audit summary failed", e), Workers.DEFAULT_JOIN);
+        B4aeAuditor a = auditor;
+        workers.every("summary", Duration.ofSeconds(every), a::flushSummary);
     }
 
     private void record(AuditEvent e) {
@@ -86,8 +82,8 @@ public final class B4aeAuditComponent implements ProtocolObserver {
 
     @Deactivate
     void deactivate() {
-        if (timer != null) {
-            timer.shutdownNow();
+        if (workers != null) {
+            workers.close();
         }
         B4aeAuditor a = auditor;
         auditor = null;
