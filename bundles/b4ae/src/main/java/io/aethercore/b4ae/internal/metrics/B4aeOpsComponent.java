@@ -6,6 +6,8 @@ import io.aethercore.b4ae.internal.MetadataHooks;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeConfig;
 import io.aethercore.b4ae.internal.config.B4aeConfigException;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import io.aethercore.b4ae.internal.padding.Padme;
 import io.aethercore.b4ae.internal.scheduler.GlobalScheduler;
 import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
@@ -32,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata-protection and operations side of B4AE in a running node: reads the {@code io.aethercore.b4ae}
+ * The metadata-protection and operations side of B4AE in a running node: takes the {@code io.aethercore.b4ae}
  * configuration (shared with the core; our keys are listed in {@code docs/configuration.md}) and the
- * {@code B4AE_*} environment, owns the node's {@link GlobalScheduler} and the {@link B4aeMetrics}, and publishes:
+ * {@code B4AE_*} environment as {@link B4aeSettings} from {@link B4aeSettingsParser}, owns the node's
+ * {@link GlobalScheduler} and the {@link B4aeMetrics}, and publishes:
  *
  * <ul>
  *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (the core's engine reports to it) and as a
@@ -71,6 +74,7 @@ public final class B4aeOpsComponent implements B4aeOps {
     private final ServiceRegistration<?> hooksReg;
     private final SchedulerHooks hooks;
     private final Map<String, String> env;
+    private volatile B4aeSettings settings;
     private volatile B4aeConfig config;
     private volatile Padme currentPadme;
     private volatile MetricsEndpoint metricsEndpoint;
@@ -84,7 +88,8 @@ public final class B4aeOpsComponent implements B4aeOps {
     /** For tests: an explicit environment; {@code context} may be null (nothing is registered). */
     public B4aeOpsComponent(BundleContext context, Map<String, Object> properties, Map<String, String> env) {
         this.env = env;
-        this.config = B4aeConfig.parse(properties, env);          // refuses invalid values with their keys
+        this.settings = B4aeSettingsParser.parse(properties, env, false);
+        this.config = settings.documentOrThrow();                 // refuses invalid values with their keys
         config.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
         if (config.cookieSecretGenerated()) {
             LOG.info("B4AE: no cookie_challenge.secret / B4AE_COOKIE_SECRET given, a random one is used");
@@ -139,15 +144,17 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     @Modified
     void modified(Map<String, Object> properties) {
+        B4aeSettings nextSettings = B4aeSettingsParser.parse(properties, env, false);
         B4aeConfig next;
         try {
-            next = B4aeConfig.parse(properties, env);
+            next = nextSettings.documentOrThrow();
         } catch (B4aeConfigException e) {
             LOG.error("B4AE configuration change refused, the running configuration stays: {}", e.getMessage());
             return;
         }
         next.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
         B4aeConfig previous = config;
+        settings = nextSettings;
         config = next;
         scheduler.reconfigure(next.scheduler());
         currentPadme = next.padme();
@@ -207,6 +214,11 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     public GlobalScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The settings of the running configuration (the last one accepted). */
+    public B4aeSettings settings() {
+        return settings;
     }
 
     @Override

@@ -48,14 +48,13 @@ public final class InMemoryNetwork {
         private volatile DatagramTransport.Receiver receiver;
         private final java.util.concurrent.BlockingQueue<Object[]> queue =
                 new java.util.concurrent.ArrayBlockingQueue<>(8192);
-        private final Thread thread;
+        private final io.aethercore.support.lifecycle.Workers workers =
+                io.aethercore.support.lifecycle.Workers.create("b4ae", e -> { }, java.time.Duration.ofSeconds(2));
         private volatile boolean closed;
 
         Endpoint(InetSocketAddress address) {
             this.address = address;
-            this.thread = new Thread(this::run, "b4ae-mem-" + address);
-            thread.setDaemon(true);
-            thread.start();
+            workers.thread("mem-" + address, this::run);
         }
 
         void enqueue(InetSocketAddress from, byte[] d) {
@@ -116,7 +115,7 @@ public final class InMemoryNetwork {
         public void close() {
             endpoints.remove(address, this);
             closed = true;
-            thread.interrupt();
+            workers.close();
         }
     }
 }

@@ -42,13 +42,13 @@ public final class HandshakeLab {
         int both = Mode.A.bit() | Mode.B.bit();
         Handshakes.Initiator i = Handshakes.Initiator.start(s, alice, mode, both, mode.bit(), index++, "bob",
                 bob.x25519(), bob.mldsa(), ss, Handshakes.timestamp(Instant.now()));
-        Handshakes.Responder r = Handshakes.Responder.respond(s, bob, trustOfBob, Instant.now(), i.body, index++, both,
+        Handshakes.Responder r = Handshakes.Responder.respond(s, bob, trustOfBob, Instant.now(), i.body(), index++, both,
                 (k, t) -> true, k -> ss);
-        Handshakes.Initiator.Done d = i.onResponse(s, alice, r.resp);
+        Handshakes.Initiator.Done d = i.onResponse(s, alice, r.resp());
         if (mode == Mode.B) {
             r.onFinish(s, trustOfBob, Instant.now(), d.finish());
         }
-        if (r.keys.recv()[0] != d.keys().send()[0]) {
+        if (r.keys().recv()[0] != d.keys().send()[0]) {
             throw new IllegalStateException("keys differ");
         }
         return d.keys().send()[0];
@@ -60,14 +60,14 @@ public final class HandshakeLab {
         Handshakes.Initiator i = Handshakes.Initiator.start(s, alice, mode, both, mode.bit(), index++, "bob",
                 bob.x25519(), bob.mldsa(), ss, Handshakes.timestamp(Instant.now()));
         i.close();
-        return i.body;
+        return i.body();
     }
 
     /** The responder's work on one INIT (RESP built; in Mode B without FINISH). */
     public int responderOnly(byte[] initBody) throws Exception {
         Handshakes.Responder r = Handshakes.Responder.respond(s, bob, trustOfBob, Instant.now(), initBody, 7,
                 Mode.A.bit() | Mode.B.bit(), (k, t) -> true, k -> ss);
-        return r.resp.length;
+        return r.resp().length;
     }
 
     /** A single-fragment INIT datagram (Mode A) with valid mac1 and, if {@code withCookie}, valid mac2. */
