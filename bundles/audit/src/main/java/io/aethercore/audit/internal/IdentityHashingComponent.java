@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,14 +14,16 @@ import org.slf4j.LoggerFactory;
  * The node's {@link IdentityHashing}: {@code hmac-sha256:<first 16 bytes, hex>} under the key in
  * {@code identity.key.file} of {@value AuditLogComponent#PID} (default {@code
  * ${karaf.etc}/aethercore/audit-identity.key}, created with mode 0600 on first use). The key is
- * read on first use, not at start, and read again after a failure.
+ * read on first use, not at start, and read again after a failure. A change of the PID's
+ * configuration does not take the service away (its consumers keep running); a new key file applies
+ * from the next hash on.
  */
 @Component(service = IdentityHashing.class, configurationPid = AuditLogComponent.PID)
 public final class IdentityHashingComponent implements IdentityHashing {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityHashingComponent.class);
 
-    private final Path keyFile;
+    private Path keyFile;          // guarded by this
     private IdentityHasher hasher; // guarded by this
 
     @Activate
@@ -31,6 +34,15 @@ public final class IdentityHashingComponent implements IdentityHashing {
     /** Without OSGi: hashing under the key in {@code keyFile}. */
     public IdentityHashingComponent(Path keyFile) {
         this.keyFile = keyFile;
+    }
+
+    @Modified
+    synchronized void modified(AuditLogComponent.Config config, Map<String, Object> properties) {
+        Path file = AuditConfig.from(config, properties).identityKeyFile();
+        if (!file.equals(keyFile)) {
+            keyFile = file;
+            hasher = null;
+        }
     }
 
     private synchronized IdentityHasher hasher() {
