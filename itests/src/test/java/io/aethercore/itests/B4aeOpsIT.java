@@ -101,7 +101,9 @@ public class B4aeOpsIT extends AetherCoreTestSupport {
         assertTrue(get(url).contains("b4ae_sessions_active"));
 
         // bundle:update: the new revision wires its parts again (nothing internal is left registered to
-        // hold on to the old one); the commands answer and the metrics are served again
+        // hold on to the old one); the commands answer and the metrics are served again. The refused value
+        // is still stored in ConfigAdmin and a new revision would start from it: take it out first.
+        executeCommand("config:property-delete -p io.aethercore.b4ae global_scheduler.target_rate");
         Bundle b4ae = bundle("io.aethercore.b4ae");
         executeCommand("bundle:update " + b4ae.getBundleId());
         waitUntil("aether:b4ae-profile answers after bundle:update", 30_000, () -> {
@@ -110,7 +112,7 @@ public class B4aeOpsIT extends AetherCoreTestSupport {
                     return true;
                 }
             } catch (Exception notYet) {
-                // the new revision is still starting
+                System.out.println("not yet: " + notYet);         // the new revision is still starting
             }
             Thread.sleep(200);
             return false;
