@@ -1,7 +1,7 @@
 package io.aethercore.testing.karaf;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -9,14 +9,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 
 /**
  * The SSH key of one test run: an ECDSA P-256 pair made when first needed and kept in memory for the
  * life of the JVM. Karaf 4.4.10's {@code PublickeyLoginModule} accepts RSA, DSA and ECDSA (not Ed25519);
  * P-256 is generated in milliseconds. Nodes get the public key in {@code etc/keys.properties}; the
- * private key is written (mode 0600) only for {@code bin/client}, next to the node.
+ * private key is written (mode 0600) only for {@code bin/client} and {@code ssh}, next to the node.
  */
 public final class ConsoleKey {
 
@@ -70,14 +70,18 @@ public final class ConsoleKey {
         return user + "=" + publicKeyBase64() + "," + rolesOrGroups;
     }
 
-    /** Writes the private key as PKCS#8 PEM, mode 0600 (what {@code bin/client -k} reads). */
+    /**
+     * Writes the private key in OpenSSH's format, mode 0600: what {@code bin/client -k} and {@code ssh -i}
+     * read (Karaf 4.4.10's client does not take a PKCS#8 EC key: "No more authentication methods").
+     */
     public Path writePrivateKey(Path file) throws IOException {
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, pem, StandardCharsets.US_ASCII);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "aethercore-test-run", null, out);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode the console key", e);
+        }
         return file;
     }
 }
