@@ -45,7 +45,7 @@ public final class AetherCoreNodes {
 
     /**
      * Pins each node as a peer of every other one (their identities, read from their consoles) and waits
-     * until each node's configuration has taken them.
+     * until each node's configuration has taken them. Two nodes today (see {@link #writePeers}).
      */
     public static void pinEachOther(List<KarafNode> nodes) throws InterruptedException {
         List<String> ids = new ArrayList<>();
@@ -68,25 +68,18 @@ public final class AetherCoreNodes {
 
     /**
      * Writes the {@code peers} of a node's {@code etc/io.aethercore.b4ae.cfg}; a running node applies them
-     * within about a second (FileInstall). The one place that knows the syntax of {@code peers}, which may
-     * change: today one peer is written as the bare string (the form the README shows working), several
-     * as a typed array {@code ["...", "..."]}.
+     * within about a second (FileInstall). The one place that knows the syntax of {@code peers}, which is
+     * about to change: today only the bare string form works, so only one peer per node. The bracketed
+     * form {@code ["...", "..."]} of the README reaches the component as one string and is dropped
+     * ("B4AE peers entry ignored" in karaf.log), so several peers are refused here rather than written.
      */
     public static void writePeers(KarafNode node, List<String> entries) {
-        String value;
-        if (entries.size() == 1) {
-            value = entries.get(0);
-        } else {
-            StringBuilder b = new StringBuilder("[");
-            for (String e : entries) {
-                if (e.contains("\"")) {
-                    throw new IllegalArgumentException("a peers entry cannot contain a double quote: " + e);
-                }
-                b.append(b.length() > 1 ? ", " : "").append('"').append(e).append('"');
-            }
-            value = b.append(']').toString();
+        if (entries.size() != 1) {
+            throw new UnsupportedOperationException("node " + node.name() + ": " + entries.size() + " peers, but"
+                    + " io.aethercore.b4ae takes one peer per .cfg file today (the bracketed list stays one string and"
+                    + " is ignored); change AetherCoreNodes.writePeers when the peers syntax changes");
         }
-        node.configure(B4AE_PID, "peers", value);
+        node.configure(B4AE_PID, "peers", entries.get(0));
     }
 
     /** Waits until the node's configuration (Config Admin, as the console shows it) holds {@code peer}. */
