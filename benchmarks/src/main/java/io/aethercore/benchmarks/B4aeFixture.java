@@ -6,6 +6,7 @@ import io.aethercore.b4ae.internal.CustodyStaticKeys;
 import io.aethercore.b4ae.internal.PinnedTrustStore;
 import io.aethercore.b4ae.internal.StaticKeys;
 import io.aethercore.b4ae.internal.Suite;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.crypto.internal.BcAeads;
 import io.aethercore.crypto.internal.BcHashing;
 import io.aethercore.crypto.internal.BcKdf;
@@ -59,12 +60,9 @@ final class B4aeFixture implements AutoCloseable {
 
     /** Two engines on the given transports, alice knowing bob's address. */
     B4aeEngine[] engines(DatagramTransport ta, DatagramTransport tb) {
-        B4aeEngine.Settings s = new B4aeEngine.Settings();
-        s.bloomFilterSize = 100_000;
-        s.handshakeRetryMs = 2000;
+        B4aeSettings s = B4aeSettings.builder().bloomFilterSize(100_000).handshakeRetryMs(2000).build();
         B4aeEngine a = new B4aeEngine(suite, alice, trustOfAlice, s, new SecureRandom());
-        B4aeEngine.Settings s2 = new B4aeEngine.Settings();
-        s2.bloomFilterSize = 100_000;
+        B4aeSettings s2 = B4aeSettings.builder().bloomFilterSize(100_000).build();
         B4aeEngine b = new B4aeEngine(suite, bob, trustOfBob, s2, new SecureRandom());
         a.setTransport(ta);
         b.setTransport(tb);

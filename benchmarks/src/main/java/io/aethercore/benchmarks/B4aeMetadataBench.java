@@ -296,7 +296,7 @@ public final class B4aeMetadataBench {
                 }
                 Thread.sleep(2000);
                 Thread sched = Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> t.getName().equals("b4ae-global-scheduler")).findFirst().orElseThrow();
+                        .filter(t -> t.getName().equals("aethercore-b4ae-global-scheduler")).findFirst().orElseThrow();
                 long d0 = g.stats().dummiesSent();
                 long th0 = threads.getThreadCpuTime(sched.getId());
                 long c0 = os.getProcessCpuTime();

@@ -99,6 +99,49 @@ public class AuditIT extends AetherCoreTestSupport {
         assertEquals("failure", audit.last(1).get(0).details().get("outcome"));
     }
 
+    /**
+     * Read-only is the command's own mark (io.aethercore.api.console.ReadOnly on its class), not the operator's
+     * console.readonly list: with the list replaced, the marked commands of other bundles stay unrecorded,
+     * while an unmarked command that was only on the list (audit-status) is now recorded.
+     */
+    @Test
+    public void readOnlyIsTheCommandsOwnMark() throws Exception {
+        ConfigurationAdmin ca = bundleContext.getService(bundleContext.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration c = ca.getConfiguration("io.aethercore.audit", null);
+        java.util.Dictionary<String, Object> original = c.getProperties();
+        Hashtable<String, Object> changed = new Hashtable<>();
+        if (original != null) {
+            for (java.util.Enumeration<String> keys = original.keys(); keys.hasMoreElements(); ) {
+                String k = keys.nextElement();
+                changed.put(k, original.get(k));
+            }
+        }
+        changed.put("console.readonly", new String[] {"audit-log"});
+        try {
+            c.update(changed);
+            waitUntil("the operator's list is replaced (audit-status is recorded)", 60_000, () -> {
+                long n = audit().size();
+                executeCommand("aether:audit-status");
+                Thread.sleep(200);
+                return audit().size() > n;
+            });
+            AuditLog audit = audit();
+            long before = audit.size();
+            executeCommand("aether:vine-status");
+            executeCommand("aether:hash hello");
+            executeCommand("aether:crypto-providers");
+            Thread.sleep(500);
+            assertEquals("commands marked read-only are not recorded", before, audit.size());
+        } finally {
+            if (original == null) {
+                c.delete();
+            } else {
+                c.update(original);
+            }
+            audit();
+        }
+    }
+
     /** Sinks are whiteboard services: one added at runtime receives records, removed it receives no more. */
     @Test
     public void sinksComeAndGoAtRuntime() throws Exception {

@@ -1,7 +1,6 @@
 package io.aethercore.b4ae.internal;
 
 import io.aethercore.api.b4ae.DatagramTransport;
-import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.crypto.AeadService;
 import io.aethercore.api.crypto.HashService;
 import io.aethercore.api.crypto.KdfService;
@@ -9,6 +8,8 @@ import io.aethercore.api.crypto.KemService;
 import io.aethercore.api.crypto.KeyAgreementService;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -39,7 +40,9 @@ public final class B4aeComponent {
             description = "B4AE v2 secure channel: modes, peers, cookie challenge, rekeying, key rotation."
                     + " Names follow the B4AE deployment document's config.toml.")
     /** Method names use a double underscore so that the property names keep the B4AE document's single ones
-     * ({@code listen__address()} is the property {@code listen_address}). */
+     * ({@code listen__address()} is the property {@code listen_address}). The properties are read by
+     * {@link B4aeSettingsParser}, which also maps the document's {@code section.key} names and the
+     * {@code B4AE_*} variables; its defaults are these. */
     public @interface Config {
         @AttributeDefinition(name = "Node name", description = "This endpoint's name in logs and peers entries.")
         String name() default "default";
@@ -127,49 +130,24 @@ public final class B4aeComponent {
     private final ChannelHost host;
 
     @Activate
-    public B4aeComponent(BundleContext context, Config config, Map<String, Object> props) {
-        this.host = new ChannelHost(context, settings(config, props, false));
+    public B4aeComponent(BundleContext context, Map<String, Object> props) {
+        this.host = new ChannelHost(context, settings(props, false));
         host.activate();
     }
 
-    /**
-     * The B4AE document's {@code section.key} names (docs/configuration.md) are accepted for the keys this
-     * component reads, and win over the short names: {@code network.listen_address},
-     * {@code authentication.supported_modes}, {@code authentication.preferred_mode},
-     * {@code cookie_challenge.bloom_filter_size}, {@code cookie_challenge.expiry_seconds},
-     * {@code cookie_challenge.secret}.
-     */
-    static ChannelHost.Settings settings(Config c, Map<String, Object> p, boolean ownTransport) {
-        Object m = p == null ? null : p.get("authentication.supported_modes");
-        String[] modes = m instanceof String[] a ? a
-                : m != null ? String.valueOf(m).replaceAll("[\\[\\]\"]", "").split(",") : c.supported__modes();
-        return new ChannelHost.Settings(c.name(), str(p, "network.listen_address", c.listen__address()),
-                ChannelHost.supported(modes),
-                Mode.fromId(str(p, "authentication.preferred_mode", c.preferred__mode())), ChannelHost.list(c.peers()),
-                Integer.parseInt(str(p, "cookie_challenge.bloom_filter_size", Integer.toString(c.bloom__filter__size()))),
-                Integer.parseInt(str(p, "cookie_challenge.expiry_seconds", Integer.toString(c.expiry__seconds()))),
-                ChannelHost.cookieSecret(str(p, "cookie_challenge.secret", c.cookie__secret()), c.cookie__secret__file()),
-                c.cookie__always(),
-                c.under__load__inits__per__second(), c.rekey__after__messages(), c.rekey__after__seconds(),
-                c.reject__after__seconds(), c.key__rotation__days(), c.key__overlap__days(), c.max__datagram__size(),
-                c.max__reassembly__bytes(), c.handshake__retry__ms(), c.handshake__attempts(), c.identity__x25519__label(),
-                c.identity__mldsa87__label(), c.x25519__custody().trim(), c.mldsa87__custody().trim(), c.transport().trim(),
-                c.trust__on__first__use(), ownTransport);
+    /** The endpoint's settings from this PID's (or a node factory PID's) properties, by the one parser. */
+    static B4aeSettings settings(Map<String, Object> props, boolean ownTransport) {
+        return B4aeSettingsParser.parse(props, System.getenv(), ownTransport).endpointOrThrow();
     }
 
     @Modified
-    void modified(Config config, Map<String, Object> props) {
-        host.modified(settings(config, props, false));
+    void modified(Map<String, Object> props) {
+        host.modified(settings(props, false));
     }
 
     @Deactivate
     void deactivate() {
         host.deactivate();
-    }
-
-    private static String str(Map<String, Object> p, String key, String otherwise) {
-        Object v = p == null ? null : p.get(key);
-        return v == null || String.valueOf(v).isBlank() ? otherwise : String.valueOf(v).trim();
     }
 
     B4aeEngine engine() {
@@ -179,28 +157,28 @@ public final class B4aeComponent {
     // ---- references: all DYNAMIC + GREEDY + OPTIONAL/MULTIPLE (docs/platform.md)
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindHash(HashService s, Map<String, Object> p) { host.hashes.bind(s, p); host.cryptoChanged(); }
-    void unbindHash(HashService s) { host.hashes.unbind(s); host.cryptoChanged(); }
+    void bindHash(HashService s, Map<String, Object> p) { host.bindHash(s, p); }
+    void unbindHash(HashService s) { host.unbindHash(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindKdf(KdfService s, Map<String, Object> p) { host.kdfs.bind(s, p); host.cryptoChanged(); }
-    void unbindKdf(KdfService s) { host.kdfs.unbind(s); host.cryptoChanged(); }
+    void bindKdf(KdfService s, Map<String, Object> p) { host.bindKdf(s, p); }
+    void unbindKdf(KdfService s) { host.unbindKdf(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindAead(AeadService s, Map<String, Object> p) { host.aeads.bind(s, p); host.cryptoChanged(); }
-    void unbindAead(AeadService s) { host.aeads.unbind(s); host.cryptoChanged(); }
+    void bindAead(AeadService s, Map<String, Object> p) { host.bindAead(s, p); }
+    void unbindAead(AeadService s) { host.unbindAead(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.dhs.bind(s, p); host.cryptoChanged(); }
-    void unbindDh(KeyAgreementService s) { host.dhs.unbind(s); host.cryptoChanged(); }
+    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.bindDh(s, p); }
+    void unbindDh(KeyAgreementService s) { host.unbindDh(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindKem(KemService s, Map<String, Object> p) { host.kems.bind(s, p); host.cryptoChanged(); }
-    void unbindKem(KemService s) { host.kems.unbind(s); host.cryptoChanged(); }
+    void bindKem(KemService s, Map<String, Object> p) { host.bindKem(s, p); }
+    void unbindKem(KemService s) { host.unbindKem(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindSig(SignatureService s, Map<String, Object> p) { host.sigs.bind(s, p); host.cryptoChanged(); }
-    void unbindSig(SignatureService s) { host.sigs.unbind(s); host.cryptoChanged(); }
+    void bindSig(SignatureService s, Map<String, Object> p) { host.bindSig(s, p); }
+    void unbindSig(SignatureService s) { host.unbindSig(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindCustody(KeyCustody c, Map<String, Object> p) { host.bindCustody(c, p); }

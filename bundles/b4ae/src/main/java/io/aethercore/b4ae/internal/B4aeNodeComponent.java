@@ -34,14 +34,14 @@ public final class B4aeNodeComponent {
     private final ChannelHost host;
 
     @Activate
-    public B4aeNodeComponent(BundleContext context, B4aeComponent.Config config, Map<String, Object> props) {
-        this.host = new ChannelHost(context, B4aeComponent.settings(config, props, true));
+    public B4aeNodeComponent(BundleContext context, Map<String, Object> props) {
+        this.host = new ChannelHost(context, B4aeComponent.settings(props, true));
         host.activate();
     }
 
     @Modified
-    void modified(B4aeComponent.Config config, Map<String, Object> props) {
-        host.modified(B4aeComponent.settings(config, props, true));
+    void modified(Map<String, Object> props) {
+        host.modified(B4aeComponent.settings(props, true));
     }
 
     @Deactivate
@@ -50,28 +50,28 @@ public final class B4aeNodeComponent {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindHash(HashService s, Map<String, Object> p) { host.hashes.bind(s, p); host.cryptoChanged(); }
-    void unbindHash(HashService s) { host.hashes.unbind(s); host.cryptoChanged(); }
+    void bindHash(HashService s, Map<String, Object> p) { host.bindHash(s, p); }
+    void unbindHash(HashService s) { host.unbindHash(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindKdf(KdfService s, Map<String, Object> p) { host.kdfs.bind(s, p); host.cryptoChanged(); }
-    void unbindKdf(KdfService s) { host.kdfs.unbind(s); host.cryptoChanged(); }
+    void bindKdf(KdfService s, Map<String, Object> p) { host.bindKdf(s, p); }
+    void unbindKdf(KdfService s) { host.unbindKdf(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindAead(AeadService s, Map<String, Object> p) { host.aeads.bind(s, p); host.cryptoChanged(); }
-    void unbindAead(AeadService s) { host.aeads.unbind(s); host.cryptoChanged(); }
+    void bindAead(AeadService s, Map<String, Object> p) { host.bindAead(s, p); }
+    void unbindAead(AeadService s) { host.unbindAead(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.dhs.bind(s, p); host.cryptoChanged(); }
-    void unbindDh(KeyAgreementService s) { host.dhs.unbind(s); host.cryptoChanged(); }
+    void bindDh(KeyAgreementService s, Map<String, Object> p) { host.bindDh(s, p); }
+    void unbindDh(KeyAgreementService s) { host.unbindDh(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindKem(KemService s, Map<String, Object> p) { host.kems.bind(s, p); host.cryptoChanged(); }
-    void unbindKem(KemService s) { host.kems.unbind(s); host.cryptoChanged(); }
+    void bindKem(KemService s, Map<String, Object> p) { host.bindKem(s, p); }
+    void unbindKem(KemService s) { host.unbindKem(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindSig(SignatureService s, Map<String, Object> p) { host.sigs.bind(s, p); host.cryptoChanged(); }
-    void unbindSig(SignatureService s) { host.sigs.unbind(s); host.cryptoChanged(); }
+    void bindSig(SignatureService s, Map<String, Object> p) { host.bindSig(s, p); }
+    void unbindSig(SignatureService s) { host.unbindSig(s); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindCustody(KeyCustody c, Map<String, Object> p) { host.bindCustody(c, p); }

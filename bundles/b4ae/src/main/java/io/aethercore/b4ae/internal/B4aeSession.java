@@ -17,28 +17,35 @@ import java.util.concurrent.atomic.AtomicLong;
 /** One session with one peer: the current and previous traffic keys, the inbox (§6). */
 final class B4aeSession implements Session {
 
-    final B4aeEngine engine;
-    final String peer;
-    final String peerFingerprint;
-    final Mode mode;
-    final boolean initiator;
-    final Instant opened;
-    final String id;
-    volatile InetSocketAddress address;
-    volatile Keypair current;
-    volatile Keypair previous;
-    volatile int generation;
-    volatile boolean rekeying;
+    /** What a session needs from its engine: where sends go, and closing. */
+    interface Owner {
+        java.util.function.Consumer<OutboundMessage> outbound();
+
+        void closeSession(B4aeSession s, boolean notify);
+    }
+
+    private final Owner engine;
+    private final String peer;
+    private final String peerFingerprint;
+    private final Mode mode;
+    private final boolean initiator;
+    private final Instant opened;
+    private final String id;
+    private volatile InetSocketAddress address;
+    private volatile Keypair current;
+    private volatile Keypair previous;
+    private volatile int generation;
+    private volatile boolean rekeying;
     private volatile boolean open = true;
-    final AtomicLong sent = new AtomicLong();
-    final AtomicLong received = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
 
     private final Object lock = new Object();
     private final Deque<byte[]> inbox = new ArrayDeque<>();
     private final Deque<CompletableFuture<byte[]>> waiters = new ArrayDeque<>();
     private final int inboxLimit;
 
-    B4aeSession(B4aeEngine engine, String peer, String peerFingerprint, Mode mode, boolean initiator,
+    B4aeSession(Owner engine, String peer, String peerFingerprint, Mode mode, boolean initiator,
                 InetSocketAddress address, Keypair first, int inboxLimit) {
         this.engine = engine;
         this.peer = peer;
@@ -50,15 +57,51 @@ final class B4aeSession implements Session {
         this.generation = 1;
         this.opened = Instant.now();
         this.inboxLimit = inboxLimit;
-        this.id = Integer.toHexString(first.localIndex);
-        first.link = this;
+        this.id = Integer.toHexString(first.localIndex());
+        first.link(this);
+    }
+
+    String peer() { return peer; }
+    Mode mode() { return mode; }
+    Keypair current() { return current; }
+    Keypair previous() { return previous; }
+    InetSocketAddress address() { return address; }
+    void setAddress(InetSocketAddress a) { address = a; }
+    boolean rekeying() { return rekeying; }
+    void setRekeying(boolean r) { rekeying = r; }
+    void countSent() { sent.incrementAndGet(); }
+    void countReceived() { received.incrementAndGet(); }
+
+    /**
+     * Rekey done: {@code kp} becomes the current keys, the current ones the previous; returns the keys that
+     * were previous (retired now). The caller holds the session table's lock.
+     */
+    Keypair rotate(Keypair kp, InetSocketAddress from) {
+        Keypair retired = previous;
+        previous = current;
+        current = kp;
+        kp.link(this);
+        generation++;
+        rekeying = false;
+        address = from;
+        return retired;
+    }
+
+    /** Drops the previous keys when they are older than {@code rejectAfterNanos}; returns them, or null. */
+    Keypair retirePrevious(long now, long rejectAfterNanos) {
+        Keypair prev = previous;
+        if (prev != null && now - prev.createdNanos() > rejectAfterNanos) {
+            previous = null;
+            return prev;
+        }
+        return null;
     }
 
     @Override
     public SessionInfo info() {
         Keypair k = current;
         return new SessionInfo(id, peer, peerFingerprint, mode, initiator, address, opened,
-                Duration.ofNanos(System.nanoTime() - k.createdNanos), generation, sent.get(), received.get(), open);
+                Duration.ofNanos(System.nanoTime() - k.createdNanos()), generation, sent.get(), received.get(), open);
     }
 
     @Override
@@ -123,7 +166,6 @@ final class B4aeSession implements Session {
         }
     }
 
-    /** Delivers an authenticated message; false when the inbox is full (the message is dropped). */
     private io.aethercore.b4ae.internal.padding.Reassembler reassembler;
 
     /**
@@ -138,6 +180,7 @@ final class B4aeSession implements Session {
         return reassembler;
     }
 
+    /** Delivers an authenticated message; false when the inbox is full (the message is dropped). */
     boolean deliver(byte[] m) {
         CompletableFuture<byte[]> w;
         synchronized (lock) {

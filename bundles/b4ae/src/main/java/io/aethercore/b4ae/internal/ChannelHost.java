@@ -12,17 +12,14 @@ import io.aethercore.api.crypto.KeyAgreementService;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.support.service.RankedServices;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -40,24 +37,15 @@ final class ChannelHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelHost.class);
 
-    /** What the configuration says, in plain values (both components map their config here). */
-    record Settings(String name, String listenAddress, Set<Mode> supported, Mode preferred, List<String> peers,
-                    int bloomFilterSize, int expirySeconds, byte[] cookieSecret, boolean cookieAlways,
-                    int underLoadInitsPerSecond, long rekeyAfterMessages, int rekeyAfterSeconds,
-                    int rejectAfterSeconds, int keyRotationDays, int keyOverlapDays, int maxDatagramSize,
-                    int maxReassemblyBytes, int handshakeRetryMs, int handshakeAttempts, String x25519Label,
-                    String mldsaLabel, String x25519Custody, String mldsaCustody, String transport,
-                    boolean trustOnFirstUse, boolean ownTransport) {}
-
     private final BundleContext context;
-    private volatile Settings settings;
+    private volatile B4aeSettings settings;
     private final PinnedTrustStore trust;
-    final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
-    final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
-    final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
-    final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
-    final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
-    final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
+    private final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
+    private final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
+    private final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
+    private final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
+    private final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
+    private final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
     private final Map<KeyCustody, Map<String, Object>> custodies = new ConcurrentHashMap<>();
     private final Map<DatagramTransport, Map<String, Object>> transports = new ConcurrentHashMap<>();
     private final List<ProtocolObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -68,7 +56,7 @@ final class ChannelHost {
     private ServiceRegistration<?> trustRegistration;              // guarded by this
     private boolean active;                                        // guarded by this
 
-    ChannelHost(BundleContext context, Settings settings) {
+    ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
         this.settings = settings;
         this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
@@ -86,7 +74,7 @@ final class ChannelHost {
         tryStart();
     }
 
-    private void applyPeers(Settings s) {
+    private void applyPeers(B4aeSettings s) {
         for (String entry : s.peers()) {
             if (entry == null || entry.isBlank()) {
                 continue;
@@ -111,21 +99,106 @@ final class ChannelHost {
     }
 
     /** Configuration changed: secret, modes and peers apply at once; sessions stay. */
-    synchronized void modified(Settings s) {
-        Settings old = this.settings;
+    synchronized void modified(B4aeSettings s) {
+        B4aeSettings old = this.settings;
         this.settings = s;
         trust.setPolicy(Duration.ofDays(s.keyRotationDays()), Duration.ofDays(s.keyOverlapDays()));
         applyPeers(s);
         if (engine != null) {
             engine.setSupported(s.supported());
-            engine.settings().preferred = s.preferred();
-            engine.settings().cookieAlways = s.cookieAlways();
+            engine.reconfigure(s);
             if (!java.util.Arrays.equals(old.cookieSecret(), s.cookieSecret())) {
                 engine.setCookieSecret(s.cookieSecret()); // the old secret stays valid for 2 x expiry
                 LOG.info("B4AE cookie secret rotated; the previous one is honoured for {} s", 2 * s.expirySeconds());
             }
             selectTransport();
         }
+    }
+
+    // ---------------------------------------------------------------- crypto providers (all DYNAMIC, GREEDY)
+
+    void bindHash(HashService s, Map<String, Object> p) {
+        hashes.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindHash(HashService s) {
+        hashes.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<HashService> hashes() {
+        return hashes;
+    }
+
+    void bindKdf(KdfService s, Map<String, Object> p) {
+        kdfs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindKdf(KdfService s) {
+        kdfs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KdfService> kdfs() {
+        return kdfs;
+    }
+
+    void bindAead(AeadService s, Map<String, Object> p) {
+        aeads.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindAead(AeadService s) {
+        aeads.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<AeadService> aeads() {
+        return aeads;
+    }
+
+    void bindDh(KeyAgreementService s, Map<String, Object> p) {
+        dhs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindDh(KeyAgreementService s) {
+        dhs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KeyAgreementService> dhs() {
+        return dhs;
+    }
+
+    void bindKem(KemService s, Map<String, Object> p) {
+        kems.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindKem(KemService s) {
+        kems.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<KemService> kems() {
+        return kems;
+    }
+
+    void bindSig(SignatureService s, Map<String, Object> p) {
+        sigs.bind(s, p);
+        cryptoChanged();
+    }
+
+    void unbindSig(SignatureService s) {
+        sigs.unbind(s);
+        cryptoChanged();
+    }
+
+    RankedServices<SignatureService> sigs() {
+        return sigs;
     }
 
     // ---------------------------------------------------------------- bindings
@@ -237,7 +310,7 @@ final class ChannelHost {
         if (!active || engine != null) {
             return;
         }
-        Settings cfg = settings;
+        B4aeSettings cfg = settings;
         Suite s = suite();
         if (s == null) {
             LOG.info("B4AE '{}' waits for crypto providers (BLAKE3, HKDF-SHA256, ChaCha20-Poly1305, X25519):"
@@ -265,23 +338,7 @@ final class ChannelHost {
         }
         try {
             CustodyStaticKeys keys = new CustodyStaticKeys(dhCustody, cfg.x25519Label(), sigCustody, cfg.mldsaLabel());
-            B4aeEngine.Settings es = new B4aeEngine.Settings();
-            es.supported = EnumSet.copyOf(cfg.supported());
-            es.preferred = cfg.preferred();
-            es.bloomFilterSize = cfg.bloomFilterSize();
-            es.expirySeconds = cfg.expirySeconds();
-            es.cookieSecret = cfg.cookieSecret();
-            es.cookieAlways = cfg.cookieAlways();
-            es.underLoadInitsPerSecond = cfg.underLoadInitsPerSecond();
-            es.rekeyAfterMessages = cfg.rekeyAfterMessages();
-            es.rekeyAfterSeconds = cfg.rekeyAfterSeconds();
-            es.rejectAfterSeconds = cfg.rejectAfterSeconds();
-            es.maxDatagram = cfg.maxDatagramSize();
-            es.maxReassemblyBytes = cfg.maxReassemblyBytes();
-            es.handshakeRetryMs = cfg.handshakeRetryMs();
-            es.handshakeAttempts = cfg.handshakeAttempts();
-            es.trustOnFirstUse = cfg.trustOnFirstUse();
-            B4aeEngine e = new B4aeEngine(s, keys, trust, es, new SecureRandom());
+            B4aeEngine e = new B4aeEngine(s, keys, trust, cfg, new SecureRandom());
             e.setNodeName(cfg.name());
             engine = e;
             applyPeers(cfg);
@@ -373,57 +430,5 @@ final class ChannelHost {
                 // already gone with the bundle
             }
         }
-    }
-
-    /** Cookie secret from a file, the configuration, or B4AE_COOKIE_SECRET (in that order); null: generated. */
-    static byte[] cookieSecret(String configured, String file) {
-        String text = null;
-        if (file != null && !file.isBlank()) {
-            try {
-                text = java.nio.file.Files.readString(java.nio.file.Path.of(file.trim())).strip();
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read cookie_secret_file " + file + ": " + e.getMessage());
-            }
-        } else if (configured != null && !configured.isBlank()) {
-            text = configured.trim();
-        } else {
-            String env = System.getenv("B4AE_COOKIE_SECRET");
-            text = env == null || env.isBlank() ? null : env.trim();
-        }
-        if (text == null) {
-            return null;
-        }
-        byte[] b;
-        try {
-            b = HexFormat.of().parseHex(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes)");
-        }
-        if (b.length != 32) {
-            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes), got " + b.length + " bytes");
-        }
-        return b;
-    }
-
-    /** Supported modes from the configuration, overridden by B4AE_AUTH_MODE (mode_a, mode_b, both). */
-    static Set<Mode> supported(String[] configured) {
-        String env = System.getenv("B4AE_AUTH_MODE");
-        Set<Mode> m = env != null && !env.isBlank() ? Mode.parseSet(env) : Mode.parseSet(configured);
-        if (m.isEmpty()) {
-            throw new IllegalArgumentException("supported_modes is empty; use mode_a, mode_b or both");
-        }
-        return m;
-    }
-
-    static List<String> list(String[] a) {
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            for (String s : a) {
-                if (s != null && !s.isBlank()) {
-                    out.add(s.trim());
-                }
-            }
-        }
-        return out;
     }
 }

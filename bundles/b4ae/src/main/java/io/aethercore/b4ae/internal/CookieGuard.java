@@ -23,7 +23,7 @@ final class CookieGuard {
     private final long expirySeconds;
     private final int loadThreshold;
     private final byte[] bloomKey = new byte[32];
-    final RotatingBloom bloom;
+    private final RotatingBloom bloom;
 
     private volatile byte[] baseSecret;
     private volatile byte[] previousBase;
@@ -209,5 +209,15 @@ final class CookieGuard {
     /** Keyed digest of a first message body for the replay filter. */
     byte[] replayDigest(Suite s, byte[] body) {
         return s.mac32(bloomKey, s.h(body));
+    }
+
+    /** Whether a first message with this digest was (probably) answered within the replay window. */
+    boolean seenBefore(byte[] digest) {
+        return bloom.mightContain(digest);
+    }
+
+    /** Remembers an answered first message for the replay window. */
+    void remember(byte[] digest) {
+        bloom.add(digest);
     }
 }

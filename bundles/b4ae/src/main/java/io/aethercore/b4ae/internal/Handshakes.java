@@ -14,9 +14,14 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Mode A and Mode B handshakes of docs/b4ae-protocol.md §5, OSGi-free and transport-free. */
 final class Handshakes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Handshakes.class);
 
     private Handshakes() {}
 
@@ -87,14 +92,14 @@ final class Handshakes {
     // Initiator
 
     static final class Initiator {
-        final Mode mode;
-        final int offered;
-        final int preferred;
-        final int index;
-        final String peer;
-        final RawPublicKey peerStatic;
-        final RawPublicKey peerSig;
-        final byte[] body;
+        private final Mode mode;
+        private final int offered;
+        private final int preferred;
+        private final int index;
+        private final String peer;
+        private final RawPublicKey peerStatic;
+        private final RawPublicKey peerSig;
+        private final byte[] body;
         private final SymmetricState ss;
         private final EphemeralKeyPair e;
         private final KemKeyPair kem;
@@ -117,6 +122,14 @@ final class Handshakes {
         byte[] ephemeral() {
             return e.publicKey().encoded();
         }
+
+        Mode mode() { return mode; }
+        /** This side's sender index. */
+        int index() { return index; }
+        RawPublicKey peerStatic() { return peerStatic; }
+        RawPublicKey peerSig() { return peerSig; }
+        /** The INIT body. */
+        byte[] body() { return body; }
 
         /**
          * Builds INIT (§3.4, §5.1/§5.2).
@@ -233,14 +246,14 @@ final class Handshakes {
 
     /** What the responder learned from INIT and what it answers. */
     static final class Responder {
-        final Mode mode;
-        final int initiatorIndex;
-        final int index;
-        final byte[] resp;
+        private final Mode mode;
+        private final int initiatorIndex;
+        private final int index;
+        private final byte[] resp;
         /** Mode A: known at once. Mode B: after FINISH. */
-        String peer;
-        RawPublicKey peerKey;
-        Keys keys;
+        private String peer;
+        private RawPublicKey peerKey;
+        private Keys keys;
         private SymmetricState ss;
 
         private Responder(Mode mode, int initiatorIndex, int index, byte[] resp) {
@@ -250,15 +263,36 @@ final class Handshakes {
             this.resp = resp;
         }
 
+        Mode mode() { return mode; }
+        int initiatorIndex() { return initiatorIndex; }
+        /** This side's sender index. */
+        int index() { return index; }
+        /** The RESP body. */
+        byte[] resp() { return resp; }
+        /** The initiator's peer name (Mode B: after FINISH). */
+        String peer() { return peer; }
+        RawPublicKey peerKey() { return peerKey; }
+        Keys keys() { return keys; }
+
+        /** {@link #respond(Suite, StaticKeys, TrustStore, Instant, byte[], int, int, BiPredicate, Function, boolean)} without trust on first use. */
+        static Responder respond(Suite s, StaticKeys local, TrustStore trust, Instant now, byte[] b, int index,
+                                 int supported, BiPredicate<RawPublicKey, byte[]> freshTimestamp,
+                                 Function<RawPublicKey, byte[]> ssCache) throws HandshakeException {
+            return respond(s, local, trust, now, b, index, supported, freshTimestamp, ssCache, false);
+        }
+
         /**
          * Processes INIT and builds RESP (§5.1/§5.2).
          *
          * @param freshTimestamp decides whether a Mode A timestamp is newer than the last one of that key
          * @param ssCache computes or returns the cached DH(s_r, S_i)
+         * @param trustOnFirstUse a Mode A initiator whose static key is not pinned gets pinned (as
+         *        {@code tofu-<fingerprint prefix>}) instead of refused
          */
         static Responder respond(Suite s, StaticKeys local, TrustStore trust, Instant now, byte[] b, int index,
                                  int supported, BiPredicate<RawPublicKey, byte[]> freshTimestamp,
-                                 java.util.function.Function<RawPublicKey, byte[]> ssCache) throws HandshakeException {
+                                 Function<RawPublicKey, byte[]> ssCache, boolean trustOnFirstUse)
+                throws HandshakeException {
             if (b.length < 8 || b[0] != Wire.VERSION) {
                 throw new HandshakeException("malformed", "INIT version");
             }
@@ -295,6 +329,9 @@ final class Handshakes {
                     ss.mixKey(dhStatic(local, ei));                              // es
                     RawPublicKey si = x25519(ss.decryptAndHash(Bytes.slice(b, 40, 48)));
                     Optional<String> peer = trust.peerFor(si, now);
+                    if (peer.isEmpty() && trustOnFirstUse) {
+                        peer = pinOnFirstUse(trust, si, now);
+                    }
                     if (peer.isEmpty()) {
                         throw new HandshakeException("unknown-peer", "initiator key " + si + " is not pinned");
                     }
@@ -342,6 +379,18 @@ final class Handshakes {
                 throw new HandshakeException("malformed", "INIT: " + ex.getMessage());
             } finally {
                 er.close();
+            }
+        }
+
+        /** Pins an unknown Mode A initiator's static key; empty when the trust store refuses it. */
+        private static Optional<String> pinOnFirstUse(TrustStore trust, RawPublicKey si, Instant now) {
+            try {
+                String name = "tofu-" + si.fingerprint().substring(0, 16);
+                trust.pin(name, si, now.minusSeconds(1));
+                LOG.warn("Trust on first use: pinned X25519 key {} as peer '{}'", si, name);
+                return trust.peerFor(si, now);
+            } catch (RuntimeException e) {
+                return Optional.empty();
             }
         }
 

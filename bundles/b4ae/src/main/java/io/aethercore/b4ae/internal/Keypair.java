@@ -8,17 +8,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Traffic keys of one completed handshake, per direction (§5.3, §6). */
 final class Keypair {
 
-    final int localIndex;
-    final int remoteIndex;
-    final boolean initiator;
-    final long createdNanos;
-    final long limit;
+    private final int localIndex;
+    private final int remoteIndex;
+    private final boolean initiator;
+    private final long createdNanos;
+    private final long limit;
     private final Aead send;
     private final Aead recv;
     private final AtomicLong counter = new AtomicLong();
     private final ReplayWindow window = new ReplayWindow();
-    volatile boolean confirmed;
-    volatile B4aeSession link;
+    private volatile boolean confirmed;
+    private volatile B4aeSession link;
 
     Keypair(Suite s, Handshakes.Keys keys, int localIndex, int remoteIndex, boolean initiator, long now, long limit) {
         this.send = s.aead(keys.send());
@@ -30,6 +30,35 @@ final class Keypair {
         this.createdNanos = now;
         this.limit = limit;
         this.confirmed = initiator;
+    }
+
+    int localIndex() {
+        return localIndex;
+    }
+
+    boolean initiator() {
+        return initiator;
+    }
+
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    boolean confirmed() {
+        return confirmed;
+    }
+
+    void setConfirmed(boolean c) {
+        confirmed = c;
+    }
+
+    /** The session these keys belong to, once installed. */
+    B4aeSession link() {
+        return link;
+    }
+
+    void link(B4aeSession s) {
+        link = s;
     }
 
     long sent() {

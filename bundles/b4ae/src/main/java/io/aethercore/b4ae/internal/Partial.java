@@ -1,25 +1,25 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.padding.FragmentSlots;
 import java.net.InetSocketAddress;
 
 /**
- * One handshake message being reassembled from fragments (§3.2). First copy of a fragment wins; the
- * finished message must tile [0, total) exactly. Not thread-safe: the engine locks.
+ * One handshake message being reassembled from fragments (§3.2): the fragment header of the first fragment,
+ * checked against every later one, around the {@link FragmentSlots} the record layer's reassembly uses too.
+ * First copy of a fragment wins; the finished message must tile [0, total) exactly. Also counts the NACKs
+ * sent for it. Not thread-safe: the owner locks.
  */
 final class Partial {
 
-    final int type;
-    final int mode;
-    final int senderIndex;
-    final int count;
-    final int total;
-    final InetSocketAddress from;
-    private final byte[][] chunks;
-    private final int[] offsets;
-    private int received;
-    private int bytes;
-    long lastNanos;
-    int nacks;
+    private final int type;
+    private final int mode;
+    private final int senderIndex;
+    private final int count;
+    private final int total;
+    private final InetSocketAddress from;
+    private final FragmentSlots slots;
+    private long lastNanos;
+    private int nacks;
 
     Partial(Wire.Fragment f, InetSocketAddress from, long now) {
         this.type = f.type();
@@ -28,8 +28,7 @@ final class Partial {
         this.count = f.count();
         this.total = f.total();
         this.from = from;
-        this.chunks = new byte[count][];
-        this.offsets = new int[count];
+        this.slots = new FragmentSlots(count);
         this.lastNanos = now;
     }
 
@@ -48,54 +47,61 @@ final class Partial {
             return -1;
         }
         lastNanos = now;
-        if (chunks[f.index()] != null) {
+        if (slots.has(f.index())) {
             return 0;
         }
-        if (bytes + f.chunkLength() > total) {
+        if (slots.held() + f.chunkLength() > total) {
             return -1;
         }
-        byte[] c = new byte[f.chunkLength()];
-        System.arraycopy(d, f.chunkOffset(), c, 0, c.length);
-        chunks[f.index()] = c;
-        offsets[f.index()] = f.offset();
-        received++;
-        bytes += c.length;
-        return c.length;
+        return slots.put(f.index(), f.offset(), d, f.chunkOffset(), f.chunkLength());
     }
 
     int bytes() {
-        return bytes;
+        return (int) slots.held();
     }
 
     boolean complete() {
-        return received == count;
+        return slots.complete();
     }
 
     /** Bitmap of missing fragment indices. */
     int missing() {
-        int m = 0;
-        for (int i = 0; i < count; i++) {
-            if (chunks[i] == null) {
-                m |= 1 << i;
-            }
-        }
-        return m;
+        return slots.missing();
     }
 
     /** The message if the chunks tile [0, total) in index order; null otherwise. */
     byte[] assemble() {
-        if (!complete()) {
-            return null;
-        }
-        byte[] out = new byte[total];
-        int pos = 0;
-        for (int i = 0; i < count; i++) {
-            if (offsets[i] != pos) {
-                return null;
+        return slots.assemble(total);
+    }
+
+    int senderIndex() {
+        return senderIndex;
+    }
+
+    InetSocketAddress from() {
+        return from;
+    }
+
+    long lastNanos() {
+        return lastNanos;
+    }
+
+    int nacks() {
+        return nacks;
+    }
+
+    /**
+     * Whether a NACK is due: idle longer than {@code idleNanos} and fewer than 3 sent. When due, counts it
+     * and, if {@code restartIdle}, restarts the idle time.
+     */
+    boolean nackDue(long now, long idleNanos, boolean restartIdle) {
+        if (now - lastNanos > idleNanos && nacks < 3) {
+            nacks++;
+            if (restartIdle) {
+                lastNanos = now;
             }
-            System.arraycopy(chunks[i], 0, out, pos, chunks[i].length);
-            pos += chunks[i].length;
+            return true;
         }
-        return pos == total ? out : null;
+        return false;
     }
 }

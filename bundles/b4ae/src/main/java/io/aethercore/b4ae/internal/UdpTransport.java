@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.support.lifecycle.Workers;
 import io.aethercore.api.b4ae.DatagramTransport;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -19,7 +20,7 @@ public final class UdpTransport implements DatagramTransport, AutoCloseable {
     public static final int MAX = 65507;
 
     private final DatagramSocket socket;
-    private final Thread thread;
+    private final Workers workers = Workers.create("b4ae", e -> { }, java.time.Duration.ofSeconds(2));
     private volatile Receiver receiver;
     private volatile boolean closed;
 
@@ -29,9 +30,7 @@ public final class UdpTransport implements DatagramTransport, AutoCloseable {
         socket.setReceiveBufferSize(4 << 20);
         socket.setSendBufferSize(4 << 20);
         socket.bind(bind);
-        this.thread = new Thread(this::run, "b4ae-udp-" + socket.getLocalPort());
-        thread.setDaemon(true);
-        thread.start();
+        workers.thread("udp-" + socket.getLocalPort(), this::run);
     }
 
     /** Parses {@code host:port} ({@code [v6]:port} too). */
@@ -107,11 +106,7 @@ public final class UdpTransport implements DatagramTransport, AutoCloseable {
     public void close() {
         closed = true;
         socket.close();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();   // the receive loop ends with the socket; joined for up to 2 s
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,10 +31,10 @@ class AttackTest {
         nodes.close();
     }
 
-    private static B4aeEngine.Settings fast() {
-        B4aeEngine.Settings s = Nodes.settings();
-        s.handshakeRetryMs = 200;
-        s.handshakeAttempts = 2;
+    private static B4aeSettings.Builder fast() {
+        B4aeSettings.Builder s = Nodes.settings();
+        s.handshakeRetryMs(200);
+        s.handshakeAttempts(2);
         return s;
     }
 
@@ -163,8 +164,8 @@ class AttackTest {
             }
             return new byte[][] {d};
         });
-        B4aeEngine.Settings sa = fast();
-        sa.preferred = preferred;
+        B4aeSettings.Builder sa = fast();
+        sa.preferred(preferred);
         CountingObserver ob = new CountingObserver();
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))), sa, fast());
         p.bob().setObserver(ob);
@@ -188,10 +189,10 @@ class AttackTest {
             }
             return new byte[][] {d};
         });
-        B4aeEngine.Settings sa = fast();
-        sa.preferred = Mode.B;
-        B4aeEngine.Settings sb = fast();
-        sb.preferred = Mode.B;
+        B4aeSettings.Builder sa = fast();
+        sa.preferred(Mode.B);
+        B4aeSettings.Builder sb = fast();
+        sb.preferred(Mode.B);
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))), sa, sb);
         B4aeException e = assertThrows(B4aeException.class, () -> p.alice().connect("bob", null));
         assertEquals("timeout", e.reason());
@@ -212,7 +213,7 @@ class AttackTest {
         var init = Handshakes.Initiator.start(s, alice, Mode.A, both, Mode.B.bit(), 7, "bob", bob.x25519(), bob.mldsa(),
                 ss, Handshakes.timestamp(Instant.now()));
         HandshakeException e = assertThrows(HandshakeException.class, () -> Handshakes.Responder.respond(s, bob, trustB,
-                Instant.now(), init.body, 9, both, (k, t) -> true, k -> ss));
+                Instant.now(), init.body(), 9, both, (k, t) -> true, k -> ss));
         assertEquals("downgrade", e.reason());
         // and the initiator side refuses a RESP whose authenticated supported set makes its mode a downgrade
         assertEquals(Mode.B, Handshakes.select(both, Mode.B.bit(), both));
@@ -225,8 +226,8 @@ class AttackTest {
     @Test
     void modePolicyIsEnforced() throws Exception {
         InMemoryNetwork net = new InMemoryNetwork();
-        B4aeEngine.Settings sb = fast();
-        sb.supported = EnumSet.of(Mode.B);
+        B4aeSettings.Builder sb = fast();
+        sb.supported(EnumSet.of(Mode.B));
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))), fast(), sb);
         CountingObserver ob = new CountingObserver();
         p.bob().setObserver(ob);

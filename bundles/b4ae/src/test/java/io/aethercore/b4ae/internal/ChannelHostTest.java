@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,10 +40,14 @@ class ChannelHostTest {
         nodes.close();
     }
 
-    static ChannelHost.Settings settings(String name, List<String> peers) {
-        return new ChannelHost.Settings(name, "127.0.0.1:0", EnumSet.allOf(Mode.class), Mode.A, peers, 1000, 30, null,
-                false, 50, 1L << 32, 120, 180, 90, 7, 1200, 4 << 20, 300, 5, "b4ae-x25519", "b4ae-mldsa87", "", "", "",
-                false, false);
+    static B4aeSettings settings(String name, List<String> peers) {
+        return B4aeSettings.builder().name(name).listenAddress("127.0.0.1:0").supported(EnumSet.allOf(Mode.class))
+                .preferred(Mode.A).peers(peers).bloomFilterSize(1000).expirySeconds(30).cookieSecret(null)
+                .cookieAlways(false).underLoadInitsPerSecond(50).rekeyAfterMessages(1L << 32).rekeyAfterSeconds(120)
+                .rejectAfterSeconds(180).keyRotationDays(90).keyOverlapDays(7).maxDatagram(1200)
+                .maxReassemblyBytes(4 << 20).handshakeRetryMs(300).handshakeAttempts(5).x25519Label("b4ae-x25519")
+                .mldsaLabel("b4ae-mldsa87").x25519Custody("").mldsaCustody("").transport("").trustOnFirstUse(false)
+                .ownTransport(false).build();
     }
 
     ChannelHost host(String name, List<String> peers) throws Exception {
@@ -53,12 +58,12 @@ class ChannelHostTest {
     }
 
     static void bindCrypto(ChannelHost h) {
-        h.hashes.bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
-        h.kdfs.bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
-        h.aeads.bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
-        h.dhs.bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
-        h.kems.bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
-        h.sigs.bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
+        h.hashes().bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
+        h.kdfs().bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
+        h.aeads().bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
+        h.dhs().bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
+        h.kems().bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
+        h.sigs().bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
         h.cryptoChanged();
     }
 
@@ -119,13 +124,8 @@ class ChannelHostTest {
         }
     }
 
-    static ChannelHost.Settings withPeers(ChannelHost.Settings s, List<String> peers) {
-        return new ChannelHost.Settings(s.name(), s.listenAddress(), s.supported(), s.preferred(), peers,
-                s.bloomFilterSize(), s.expirySeconds(), s.cookieSecret(), s.cookieAlways(), s.underLoadInitsPerSecond(),
-                s.rekeyAfterMessages(), s.rekeyAfterSeconds(), s.rejectAfterSeconds(), s.keyRotationDays(),
-                s.keyOverlapDays(), s.maxDatagramSize(), s.maxReassemblyBytes(), s.handshakeRetryMs(),
-                s.handshakeAttempts(), s.x25519Label(), s.mldsaLabel(), s.x25519Custody(), s.mldsaCustody(),
-                s.transport(), s.trustOnFirstUse(), s.ownTransport());
+    static B4aeSettings withPeers(B4aeSettings s, List<String> peers) {
+        return s.toBuilder().peers(peers).build();
     }
 
     /** A custody that claims to be hardware, delegating to software keys; it may or may not serve ML-DSA-87. */
@@ -187,7 +187,7 @@ class ChannelHostTest {
         assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x;x25519="
                 + java.util.Base64.getEncoder().encodeToString(k.mldsa().toSpki())));
         assertEquals(KeyAlgorithm.X25519, p.x25519().algorithm());
-        assertThrows(IllegalArgumentException.class, () -> ChannelHost.cookieSecret("abcd", ""));
-        assertEquals(32, ChannelHost.cookieSecret("00".repeat(32), "").length);
+        assertThrows(IllegalArgumentException.class, () -> io.aethercore.b4ae.internal.config.B4aeSettingsParser.cookieSecret("abcd", "", null));
+        assertEquals(32, io.aethercore.b4ae.internal.config.B4aeSettingsParser.cookieSecret("00".repeat(32), "", null).length);
     }
 }

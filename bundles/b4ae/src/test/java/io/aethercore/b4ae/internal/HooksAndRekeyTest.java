@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,8 +74,8 @@ class HooksAndRekeyTest {
     @Test
     void rekeyAfterMessageCountKeepsTheSession() throws Exception {
         InMemoryNetwork net = new InMemoryNetwork();
-        B4aeEngine.Settings sa = Nodes.settings();
-        sa.rekeyAfterMessages = 50;
+        B4aeSettings.Builder sa = Nodes.settings();
+        sa.rekeyAfterMessages(50);
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))), sa,
                 Nodes.settings());
         for (Mode mode : Mode.values()) {

@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -157,8 +158,8 @@ class HostileInputTest {
             }
             return new byte[][] {d};
         });
-        B4aeEngine.Settings sb = Nodes.settings();
-        sb.cookieAlways = true;
+        B4aeSettings.Builder sb = Nodes.settings();
+        sb.cookieAlways(true);
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))),
                 Nodes.settings(), sb);
         CountingObserver ob = new CountingObserver();
@@ -243,9 +244,9 @@ class HostileInputTest {
         InMemoryNetwork net = new InMemoryNetwork();
         Map<InetSocketAddress, AtomicLong> bytesTo = new ConcurrentHashMap<>();
         Map<InetSocketAddress, AtomicLong> bytesFrom = new ConcurrentHashMap<>();
-        B4aeEngine.Settings sb = Nodes.settings();
-        sb.underLoadInitsPerSecond = 20;
-        sb.maxReassemblyBytes = 256 * 1024;
+        B4aeSettings.Builder sb = Nodes.settings();
+        sb.underLoadInitsPerSecond(20);
+        sb.maxReassemblyBytes(256 * 1024);
         var ta = nodes.track(net.endpoint(Nodes.mem(1)));
         var tb = nodes.track(net.endpoint(Nodes.mem(2)));
         net.setTap((from, to, d) -> {
@@ -324,7 +325,7 @@ class HostileInputTest {
         }
         assertArrayEquals("made it".getBytes(), delivered);
         B4aeEngine.StateSize st = p.bob().stateSize();
-        assertTrue(maxBytes <= sb.maxReassemblyBytes, "reassembly bounded: " + maxBytes);
+        assertTrue(maxBytes <= sb.build().maxReassemblyBytes(), "reassembly bounded: " + maxBytes);
         assertEquals(0, st.pendingResponders(), st.toString());
         assertTrue(ob.get("dos.mac1") > 5000, ob.toString());
         assertTrue(ob.get("cookie.sent") > 0, "under load: cookie replies instead of state: " + ob);

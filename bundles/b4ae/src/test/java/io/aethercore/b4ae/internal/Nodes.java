@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.api.b4ae.DatagramTransport;
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.custody.KeyCustody;
@@ -43,16 +44,16 @@ final class Nodes implements AutoCloseable {
         });
     }
 
-    static B4aeEngine.Settings settings() {
-        B4aeEngine.Settings s = new B4aeEngine.Settings();
-        s.bloomFilterSize = 10_000;
-        s.handshakeRetryMs = 500;
-        s.tickMs = 20;
+    static B4aeSettings.Builder settings() {
+        B4aeSettings.Builder s = B4aeSettings.builder();
+        s.bloomFilterSize(10_000);
+        s.handshakeRetryMs(500);
+        s.tickMs(20);
         return s;
     }
 
-    B4aeEngine node(String name, PinnedTrustStore trust, B4aeEngine.Settings settings) {
-        B4aeEngine e = new B4aeEngine(SUITE, keys(name), trust, settings, new SecureRandom());
+    B4aeEngine node(String name, PinnedTrustStore trust, B4aeSettings.Builder settings) {
+        B4aeEngine e = new B4aeEngine(SUITE, keys(name), trust, settings.build(), new SecureRandom());
         closeables.add(e);
         return e;
     }
@@ -86,7 +87,7 @@ final class Nodes implements AutoCloseable {
     /** Two nodes "alice" and "bob" pinned to each other on a transport pair. */
     record Pair(B4aeEngine alice, B4aeEngine bob, InetSocketAddress aliceAddr, InetSocketAddress bobAddr) {}
 
-    Pair pair(DatagramTransport ta, DatagramTransport tb, B4aeEngine.Settings sa, B4aeEngine.Settings sb) {
+    Pair pair(DatagramTransport ta, DatagramTransport tb, B4aeSettings.Builder sa, B4aeSettings.Builder sb) {
         PinnedTrustStore trustA = trust();
         PinnedTrustStore trustB = trust();
         pin(trustA, "bob", tb.localAddress());

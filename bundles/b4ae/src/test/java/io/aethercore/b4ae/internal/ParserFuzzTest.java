@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal;
 
+import io.aethercore.b4ae.internal.config.B4aeSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -71,8 +72,8 @@ class ParserFuzzTest {
             corpus.add(d.clone());
             return new byte[][] {d};
         });
-        B4aeEngine.Settings sb = Nodes.settings();
-        sb.cookieAlways = true; // so COOKIE replies are in the corpus too
+        B4aeSettings.Builder sb = Nodes.settings();
+        sb.cookieAlways(true); // so COOKIE replies are in the corpus too
         var p = nodes.pair(nodes.track(net.endpoint(Nodes.mem(1))), nodes.track(net.endpoint(Nodes.mem(2))),
                 Nodes.settings(), sb);
         for (Mode m : Mode.values()) {
@@ -102,7 +103,7 @@ class ParserFuzzTest {
         assertEquals(0, oa.get("dropped.internal") + ob.get("dropped.internal"), "seed " + SEED + " " + oa + ob);
         assertEquals(0, oa.get("received") + ob.get("received"), "nothing authenticated, seed " + SEED);
         assertEquals(0, p.bob().stateSize().sessions(), "seed " + SEED);
-        assertTrue(p.bob().stateSize().reassemblyBytes() <= sb.maxReassemblyBytes);
+        assertTrue(p.bob().stateSize().reassemblyBytes() <= sb.build().maxReassemblyBytes());
     }
 
     @Test
@@ -119,9 +120,9 @@ class ParserFuzzTest {
         for (Mode m : Mode.values()) {
             var init = Handshakes.Initiator.start(s, alice, m, both, m.bit(), 5, "bob", bob.x25519(), bob.mldsa(), ss,
                     Handshakes.timestamp(Instant.now()));
-            bodies.add(init.body);
-            var resp = Handshakes.Responder.respond(s, bob, trustB, Instant.now(), init.body, 6, both, (k, t) -> true, k -> ss);
-            bodies.add(resp.resp);
+            bodies.add(init.body());
+            var resp = Handshakes.Responder.respond(s, bob, trustB, Instant.now(), init.body(), 6, both, (k, t) -> true, k -> ss);
+            bodies.add(resp.resp());
             init.close();
         }
         int rejections = 0;

@@ -14,14 +14,14 @@ import org.xipki.pkcs11.wrapper.TokenInfo;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.*;
 
 /** Slots and tokens of a PKCS#11 library with the mechanisms AetherCore cares about. No login needed. */
-final class TokenListing {
+public final class TokenListing {
 
-    record TokenRow(long slotId, String label, String manufacturer, String model, String serial, boolean eddsa,
+    public record TokenRow(long slotId, String label, String manufacturer, String model, String serial, boolean eddsa,
             boolean ecdsa, boolean edwardsKeyGen, boolean ecKeyGen, boolean mlDsa, String problem) {}
 
     private TokenListing() {}
 
-    static List<TokenRow> list(String libraryPath) throws KeyCustodyException {
+    public static List<TokenRow> list(String libraryPath) throws KeyCustodyException {
         Pkcs11Library lib = Pkcs11Library.acquire(libraryPath);
         try {
             Lock read = lib.lock().readLock();

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test opened closed at the end (so that the library is finalised and the next test's {@code
  * C_Initialize} reads the next config). Missing tools fail the test; they are never a reason to skip.
  */
-final class SoftHsm implements AutoCloseable {
+public final class SoftHsm implements AutoCloseable {
 
-    static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
+    public static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
     static final String SO_PIN = "87654321";
     static final String PIN = "1234-test";
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -31,7 +31,7 @@ final class SoftHsm implements AutoCloseable {
     final Path conf;
     private final List<Pkcs11KeyCustody> opened = new ArrayList<>();
 
-    SoftHsm(Path tempDir) throws IOException {
+    public SoftHsm(Path tempDir) throws IOException {
         requireTool("softhsm2-util");
         requireTool("pkcs11-tool");
         if (!Files.isRegularFile(Path.of(LIBRARY))) {
@@ -60,11 +60,11 @@ final class SoftHsm implements AutoCloseable {
     }
 
     /** A fresh label for a new token. */
-    static String newLabel(String prefix) {
+    public static String newLabel(String prefix) {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     }
 
-    void initToken(String label) {
+    public void initToken(String label) {
         run("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", PIN);
     }
 

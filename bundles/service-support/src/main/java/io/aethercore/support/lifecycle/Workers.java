@@ -45,6 +45,8 @@ public final class Workers implements AutoCloseable {
     private final Consumer<Throwable> onError;
     private final Duration join;
     private final List<Thread> threads = new ArrayList<>();
+    /** Threads the executors made; dead ones are dropped as new ones come (a pool's threads time out). */
+    private final List<Thread> executorThreads = new ArrayList<>();
     private final List<ExecutorService> executors = new ArrayList<>();
     private final AtomicInteger poolCount = new AtomicInteger();
     private ScheduledExecutorService shared;
@@ -157,7 +159,8 @@ public final class Workers implements AutoCloseable {
 
     /**
      * Stops everything: executors are shut down now (running tasks interrupted), threads interrupted,
-     * and each is waited for up to the join bound. Idempotent; safe to call from one of its own threads
+     * and each thread, the executors' own included, is waited for up to the join bound (an executor
+     * reports termination a moment before its last thread has ended). Idempotent; safe to call from one of its own threads
      * (that thread is not waited for).
      *
      * @return true if every thread and executor ended within the bound
@@ -170,7 +173,8 @@ public final class Workers implements AutoCloseable {
                 return true;
             }
             closed = true;
-            ts = List.copyOf(threads);
+            ts = new ArrayList<>(threads);
+            ts.addAll(executorThreads);
             es = List.copyOf(executors);
         }
         for (ExecutorService e : es) {
@@ -223,6 +227,10 @@ public final class Workers implements AutoCloseable {
         return r -> {
             Thread t = new Thread(r, numbered ? threadName(name) + "-" + n.incrementAndGet() : threadName(name));
             t.setDaemon(true);
+            synchronized (this) {
+                executorThreads.removeIf(x -> x.getState() == Thread.State.TERMINATED);
+                executorThreads.add(t);
+            }
             return t;
         };
     }

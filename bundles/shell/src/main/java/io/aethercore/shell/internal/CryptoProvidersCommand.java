@@ -1,5 +1,6 @@
 package io.aethercore.shell.internal;
 
+import io.aethercore.api.console.ReadOnly;
 import io.aethercore.api.crypto.AeadAlgorithm;
 import io.aethercore.api.crypto.AeadService;
 import io.aethercore.api.crypto.CryptoServices;
@@ -27,6 +28,7 @@ import org.osgi.framework.ServiceReference;
 
 /** {@code aether:crypto-providers}: every crypto provider and custody, and which serves each algorithm now. */
 @Service
+@ReadOnly
 @Command(scope = "aether", name = "crypto-providers",
         description = "Lists crypto providers and key custodies with their algorithms and rankings,"
                 + " and which provider serves each algorithm now.")

@@ -1,5 +1,6 @@
 package io.aethercore.shell.internal;
 
+import io.aethercore.api.console.ReadOnly;
 import io.aethercore.api.crypto.HashAlgorithm;
 import io.aethercore.api.crypto.HashService;
 import io.aethercore.api.crypto.Hasher;
@@ -22,6 +23,7 @@ import org.osgi.framework.ServiceReference;
 
 /** {@code aether:hash}: digest of a string or a file, and the provider that computed it. */
 @Service
+@ReadOnly
 @Command(scope = "aether", name = "hash", description = "Hashes a string or a file and shows which provider served it.")
 public class HashCommand implements Action {
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.CommandSessionListener;
@@ -25,11 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Automatic audit of console commands: a Gogo {@link CommandSessionListener} service, which Karaf's
  * shell calls around every command line of every session (local console, SSH, {@code bin/client}).
- * Every {@code aether:*} command of the line that is not in {@code console.readonly} is recorded after
- * it ran, with the session's user as operator, action {@code ConsoleCommand}, the command as target and
- * the outcome. So commands that other bundles add later are covered without changing them: a new
- * command is audited unless it is declared read-only. Commands that record their own, more specific
- * event ({@code config-update}, {@code audit-prune}) are skipped here.
+ * Every {@code aether:*} command of the line is recorded after it ran, with the session's user as
+ * operator, action {@code ConsoleCommand}, the command as target and the outcome, unless it is read-only.
+ * A command is read-only when its own class carries {@link io.aethercore.api.console.ReadOnly} (read
+ * through Karaf's command registry, see {@link CommandMarks}) or when the operator lists its name in
+ * {@code console.readonly} (an extra override). So commands that other bundles add later are covered
+ * without changing this bundle: a new command is audited unless it says it is read-only. Commands that
+ * record their own, more specific event ({@code config-update}, {@code audit-prune}) are skipped here.
  *
  * <p>Values of options that look secret ({@code --pin}, {@code --password}, {@code --passphrase},
  * {@code --secret}, {@code --token}) are replaced by {@code ***}. A failing audit never fails the
@@ -88,7 +91,10 @@ public final class ConsoleAuditor implements CommandSessionListener {
         if (!enabled || commandline == null) {
             return;
         }
-        List<String> commands = stateChanging(commandline.toString(), knownCommands(session), readOnly);
+        Set<String> listed = readOnly;
+        Object karafSession = karafSession(session);
+        List<String> commands = stateChanging(commandline.toString(), knownCommands(session),
+                name -> listed.contains(name) || markedReadOnly(karafSession, name));
         if (commands.isEmpty()) {
             return;
         }
@@ -109,6 +115,23 @@ public final class ConsoleAuditor implements CommandSessionListener {
             } catch (Exception | LinkageError ex) {
                 LOG.error("Console command by {} NOT audited ({}): {}", operator, ex.getMessage(), c);
             }
+        }
+    }
+
+    private static Object karafSession(CommandSession session) {
+        try {
+            return session.get(CommandMarks.SESSION_VARIABLE);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean markedReadOnly(Object karafSession, String name) {
+        try {
+            return CommandMarks.readOnly(karafSession, "aether", name);
+        } catch (RuntimeException | LinkageError e) {
+            // no Karaf shell API wired to this bundle: only console.readonly applies
+            return false;
         }
     }
 
@@ -139,6 +162,11 @@ public final class ConsoleAuditor implements CommandSessionListener {
      * knows {@code aether:name} ({@code known}).
      */
     static List<String> stateChanging(String line, Set<String> known, Set<String> readOnly) {
+        return stateChanging(line, known, readOnly::contains);
+    }
+
+    /** As above, with read-only decided per command name (its class's mark or the operator's list). */
+    static List<String> stateChanging(String line, Set<String> known, Predicate<String> readOnly) {
         List<String> out = new ArrayList<>();
         for (List<String> words : statements(line)) {
             if (words.isEmpty()) {
@@ -153,7 +181,7 @@ public final class ConsoleAuditor implements CommandSessionListener {
             } else {
                 continue;
             }
-            if (name.isEmpty() || readOnly.contains(name) || SELF_AUDITED.contains(name)) {
+            if (name.isEmpty() || SELF_AUDITED.contains(name) || readOnly.test(name)) {
                 continue;
             }
             StringBuilder sb = new StringBuilder("aether:").append(name);

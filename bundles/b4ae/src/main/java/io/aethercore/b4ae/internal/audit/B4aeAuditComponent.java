@@ -3,6 +3,10 @@ package io.aethercore.b4ae.internal.audit;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.b4ae.internal.ProtocolObserver;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
+import io.aethercore.support.lifecycle.Workers;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -43,28 +44,32 @@ public final class B4aeAuditComponent implements ProtocolObserver {
     private volatile AuditLog auditLog;
 
     private volatile B4aeAuditor auditor;
-    private ScheduledExecutorService timer;
+    private Workers workers;
 
     @Activate
     void activate(Map<String, Object> props) {
-        if (!bool(props, "audit.enabled", true)) {
+        activate(B4aeSettingsParser.parse(props, System.getenv(), false));
+    }
+
+    /** Starts the auditor as the settings say (also for use without OSGi). */
+    void activate(B4aeSettings settings) {
+        if (!settings.auditEnabled()) {
             LOG.info("B4AE audit disabled (audit.enabled = false)");
             return;
         }
         byte[] key = null;
-        if (bool(props, "audit.hash_identities", true)) {
+        if (settings.auditHashIdentities()) {
             key = identityKey(Path.of(System.getProperty("karaf.data", "data"), "aethercore", "b4ae",
                     "audit-identity.key"));
         }
+        long every = settings.auditSummaryIntervalSeconds();
+        if (every < 1) {
+            throw new IllegalArgumentException("audit.summary_interval_s must be a whole number of seconds");
+        }
         auditor = new B4aeAuditor(this::record, key);
-        long every = Math.max(1, Math.min(86_400, Long.parseLong(
-                String.valueOf(props.getOrDefault("audit.summary_interval_s", "60")).trim())));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "b4ae-audit-summary");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(() -> auditor.flushSummary(), every, every, TimeUnit.SECONDS);
+        workers = Workers.create("b4ae-audit", e -> LOG.warn("B4AE audit summary failed", e), Workers.DEFAULT_JOIN);
+        B4aeAuditor a = auditor;
+        workers.every("summary", Duration.ofSeconds(every), a::flushSummary);
     }
 
     private void record(AuditEvent e) {
@@ -77,19 +82,14 @@ public final class B4aeAuditComponent implements ProtocolObserver {
 
     @Deactivate
     void deactivate() {
-        if (timer != null) {
-            timer.shutdownNow();
+        if (workers != null) {
+            workers.close();
         }
         B4aeAuditor a = auditor;
         auditor = null;
         if (a != null) {
             a.close();
         }
-    }
-
-    private static boolean bool(Map<String, Object> props, String key, boolean def) {
-        Object v = props.get(key);
-        return v == null ? def : Boolean.parseBoolean(String.valueOf(v).trim());
     }
 
     /** A 32-byte secret of this node (0600), made on first use: identities hash the same way across restarts. */

@@ -1,5 +1,7 @@
 package io.aethercore.b4ae.internal.metrics;
 
+import io.aethercore.api.metrics.MetricsFormat;
+import io.aethercore.api.metrics.MetricsSource;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.scheduler.SchedulerListener;
 import io.aethercore.b4ae.internal.scheduler.SchedulerStats;
@@ -7,10 +9,12 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,8 +40,11 @@ import java.util.function.Supplier;
  * {@code b4ae_scheduler_queue_wait_seconds}. promtool's linter flags the
  * document's {@code _ms} names (and reads {@code mode_b} as an abbreviated unit); they are kept because the
  * document's alerts and dashboards use them. Our own additions use base units.
+ *
+ * <p>As a {@link MetricsSource} service these metrics are served by the platform metrics endpoint, in the
+ * format the scrape asks for, as client_java writes them.
  */
-public final class B4aeMetrics implements ProtocolObserver, SchedulerListener {
+public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, MetricsSource {
 
     private static final int MAX_REASONS = 32;
     private static final int WINDOW = 1024;
@@ -174,6 +181,22 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Writes the families for the platform endpoint: OpenMetrics without its {@code # EOF} line, or text 0.0.4. */
+    @Override
+    public void writeMetrics(OutputStream out, MetricsFormat format) throws IOException {
+        if (format == MetricsFormat.OPENMETRICS_TEXT) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            new OpenMetricsTextFormatWriter(false, false).write(b, registry.scrape(),
+                    io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
+            String text = b.toString(StandardCharsets.UTF_8);
+            out.write((text.endsWith("# EOF\n") ? text.substring(0, text.length() - 6) : text)
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape(),
+                    io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
+        }
     }
 
     /** Samples of the exposition (histogram buckets left out), for the console: {name{labels}, value}. */

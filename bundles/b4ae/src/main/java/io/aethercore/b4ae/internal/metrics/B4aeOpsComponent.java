@@ -1,9 +1,13 @@
 package io.aethercore.b4ae.internal.metrics;
 
+import io.aethercore.api.metrics.MetricsEndpoint;
+import io.aethercore.api.metrics.MetricsSource;
 import io.aethercore.b4ae.internal.MetadataHooks;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeConfig;
 import io.aethercore.b4ae.internal.config.B4aeConfigException;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import io.aethercore.b4ae.internal.padding.Padme;
 import io.aethercore.b4ae.internal.scheduler.GlobalScheduler;
 import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
@@ -11,12 +15,10 @@ import io.aethercore.b4ae.internal.scheduler.Profile;
 import io.aethercore.b4ae.internal.scheduler.SchedulerSettings;
 import io.aethercore.b4ae.internal.scheduler.SchedulerStats;
 import io.aethercore.b4ae.internal.scheduler.SlotSink;
-import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -32,13 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata-protection and operations side of B4AE in a running node: reads the {@code io.aethercore.b4ae}
+ * The metadata-protection and operations side of B4AE in a running node: takes the {@code io.aethercore.b4ae}
  * configuration (shared with the core; our keys are listed in {@code docs/configuration.md}) and the
- * {@code B4AE_*} environment, owns the node's {@link GlobalScheduler}, the {@link B4aeMetrics} and their
- * Prometheus endpoint, and publishes:
+ * {@code B4AE_*} environment as {@link B4aeSettings} from {@link B4aeSettingsParser}, owns the node's
+ * {@link GlobalScheduler} and the {@link B4aeMetrics}, and publishes:
  *
  * <ul>
- *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (the core's engine reports to it),</li>
+ *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (the core's engine reports to it) and as a
+ *       {@link MetricsSource} (the platform metrics bundle serves it),</li>
  *   <li>the {@link GlobalScheduler} (the core submits {@link OutboundMessage}s to it),</li>
  *   <li>{@link Padme} for the configured buckets (the core's record padding function),</li>
  *   <li>{@link B4aeOps} for the console.</li>
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * The core publishes its {@link SlotSink}; it is bound here, dynamically, and handed to the scheduler (until
  * then slots send nothing and messages wait). A configuration change reconfigures the scheduler in place (no
- * session or queued message is dropped) and restarts the endpoint only when its address changed; an invalid
- * change is refused with the reasons in the log and the running configuration stays.
+ * session or queued message is dropped); an invalid change is refused with the reasons in the log and the
+ * running configuration stays. The Prometheus endpoint is the platform metrics bundle's ({@link MetricsEndpoint},
+ * bound here for the console).
  */
 @Component(service = B4aeOps.class, configurationPid = "io.aethercore.b4ae",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -70,10 +74,10 @@ public final class B4aeOpsComponent implements B4aeOps {
     private final ServiceRegistration<?> hooksReg;
     private final SchedulerHooks hooks;
     private final Map<String, String> env;
+    private volatile B4aeSettings settings;
     private volatile B4aeConfig config;
     private volatile Padme currentPadme;
-    private volatile MetricsExporter exporter;
-    private volatile String endpointNote = "not started";
+    private volatile MetricsEndpoint metricsEndpoint;
     private volatile SlotSink boundSink;
 
     @Activate
@@ -84,7 +88,8 @@ public final class B4aeOpsComponent implements B4aeOps {
     /** For tests: an explicit environment; {@code context} may be null (nothing is registered). */
     public B4aeOpsComponent(BundleContext context, Map<String, Object> properties, Map<String, String> env) {
         this.env = env;
-        this.config = B4aeConfig.parse(properties, env);          // refuses invalid values with their keys
+        this.settings = B4aeSettingsParser.parse(properties, env, false);
+        this.config = settings.documentOrThrow();                 // refuses invalid values with their keys
         config.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
         if (config.cookieSecretGenerated()) {
             LOG.info("B4AE: no cookie_challenge.secret / B4AE_COOKIE_SECRET given, a random one is used");
@@ -96,9 +101,9 @@ public final class B4aeOpsComponent implements B4aeOps {
         metrics.attachScheduler(scheduler::stats);
         scheduler.start();
         hooks = new SchedulerHooks(scheduler, () -> currentPadme);
-        startExporter(config);
         if (context != null) {
-            observerReg = context.registerService(ProtocolObserver.class, metrics, props("b4ae-metrics"));
+            observerReg = context.registerService(new String[] {ProtocolObserver.class.getName(),
+                MetricsSource.class.getName()}, metrics, props("b4ae-metrics"));
             schedulerReg = context.registerService(GlobalScheduler.class, scheduler, props("b4ae-scheduler"));
             padmeReg = context.registerService(Padme.class, padme, props("b4ae-padme"));
             // the core's channel binds this and attaches its engine: padding + constant-rate sending
@@ -139,56 +144,41 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     @Modified
     void modified(Map<String, Object> properties) {
+        B4aeSettings nextSettings = B4aeSettingsParser.parse(properties, env, false);
         B4aeConfig next;
         try {
-            next = B4aeConfig.parse(properties, env);
+            next = nextSettings.documentOrThrow();
         } catch (B4aeConfigException e) {
             LOG.error("B4AE configuration change refused, the running configuration stays: {}", e.getMessage());
             return;
         }
         next.warnings().forEach(w -> LOG.warn("B4AE configuration: {}", w));
         B4aeConfig previous = config;
+        settings = nextSettings;
         config = next;
         scheduler.reconfigure(next.scheduler());
         currentPadme = next.padme();
-        if (previous.metricsEnabled() != next.metricsEnabled() || previous.metricsPort() != next.metricsPort()
-                || !previous.metricsPath().equals(next.metricsPath())
-                || !previous.metricsBindAddress().equals(next.metricsBindAddress())
-                || previous.tlsEnabled() != next.tlsEnabled()
-                || !previous.tlsKeystorePath().equals(next.tlsKeystorePath())) {
-            stopExporter();
-            startExporter(next);
-        }
         if (previous.minBucketSize() != next.minBucketSize() || previous.maxBucketSize() != next.maxBucketSize()) {
             LOG.info("B4AE padding buckets changed to {}..{}: records sealed from now on use them", next.minBucketSize(), next.maxBucketSize());
         }
         LOG.info("B4AE metadata protection reconfigured: {}", next);
     }
 
-    private void startExporter(B4aeConfig c) {
-        if (!c.metricsEnabled()) {
-            endpointNote = "disabled (monitoring.metrics_enabled = false)";
-            return;
-        }
-        try {
-            SSLContext tls = c.tlsEnabled() ? MetricsExporter.sslContext(Path.of(c.tlsKeystorePath()),
-                    c.tlsKeystoreType(), Path.of(c.tlsKeystorePasswordFile())) : null;
-            exporter = MetricsExporter.start(metrics.registry(), c.metricsBindAddress(), c.metricsPort(),
-                    c.metricsPath(), tls);
-            endpointNote = exporter.url(c.metricsBindAddress());
-            LOG.info("B4AE metrics served at {}", endpointNote);
-        } catch (Exception e) {
-            endpointNote = "not serving: " + e.getMessage();
-            LOG.error("B4AE metrics endpoint not started: {}", e.getMessage());
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetricsEndpoint(MetricsEndpoint endpoint) {
+        metricsEndpoint = endpoint;
+    }
+
+    void unbindMetricsEndpoint(MetricsEndpoint endpoint) {
+        if (metricsEndpoint == endpoint) {
+            metricsEndpoint = null;
         }
     }
 
-    private void stopExporter() {
-        MetricsExporter ex = exporter;
-        exporter = null;
-        if (ex != null) {
-            ex.close();
-        }
+    /** Lets code without OSGi (tests, an embedding application) hand the metrics endpoint over. */
+    public void setMetricsEndpoint(MetricsEndpoint endpoint) {
+        bindMetricsEndpoint(endpoint);
     }
 
     @Deactivate
@@ -206,7 +196,6 @@ public final class B4aeOpsComponent implements B4aeOps {
         if (!unsent.isEmpty()) {
             LOG.warn("B4AE scheduler stopped with {} messages not sent", unsent.size());
         }
-        stopExporter();
     }
 
     /** Same as deactivation, for use without OSGi. */
@@ -225,6 +214,11 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     public GlobalScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The settings of the running configuration (the last one accepted). */
+    public B4aeSettings settings() {
+        return settings;
     }
 
     @Override
@@ -249,7 +243,9 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     @Override
     public String metricsEndpoint() {
-        return endpointNote;
+        MetricsEndpoint e = metricsEndpoint;
+        return e == null ? "not served: the platform metrics endpoint is not running (feature:install aethercore-metrics)"
+                : e.status();
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class Reassembler {
             throw new FragmentException("fragment-header", "fragment header disagrees with the earlier fragments of message "
                     + Integer.toUnsignedString(id));
         }
-        if (p.parts[index] != null) {
+        if (p.slots.has(index)) {
             return null;                                        // duplicate: the first copy stands
         }
         // Every fragment but the last carries the same amount of data; the last carries the rest.
@@ -113,27 +113,17 @@ public final class Reassembler {
             drop(id);
             throw new FragmentException("fragment-header", "fragment sizes do not add up to " + total + " bytes");
         }
-        byte[] data = new byte[dataLen];
-        System.arraycopy(fragment, Splitter.HEADER_BYTES, data, 0, dataLen);
-        p.parts[index] = data;
-        p.received++;
-        p.held += dataLen;
-        pendingBytes += dataLen;
-        if (p.received < count) {
+        pendingBytes += p.slots.put(index, -1, fragment, Splitter.HEADER_BYTES, dataLen);
+        if (!p.slots.complete()) {
             return null;
         }
         pending.remove(id);
-        pendingBytes -= p.held;
-        if (p.held != total) {
-            throw new FragmentException("fragment-header", "fragments add up to " + p.held + " bytes, header says " + total);
+        pendingBytes -= p.slots.held();
+        if (p.slots.held() != total) {
+            throw new FragmentException("fragment-header", "fragments add up to " + p.slots.held()
+                    + " bytes, header says " + total);
         }
-        byte[] out = new byte[(int) total];
-        int at = 0;
-        for (byte[] part : p.parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
+        return p.slots.assemble((int) total);
     }
 
     /** Messages in progress. */
@@ -157,7 +147,7 @@ public final class Reassembler {
             Iterator<Map.Entry<Integer, Pending>> it = pending.entrySet().iterator();
             Pending oldest = it.next().getValue();
             it.remove();
-            pendingBytes -= oldest.held;
+            pendingBytes -= oldest.slots.held();
             evicted++;
         }
     }
@@ -178,7 +168,7 @@ public final class Reassembler {
                 break;                                          // insertion order = age order
             }
             it.remove();
-            pendingBytes -= p.held;
+            pendingBytes -= p.slots.held();
             evicted++;
         }
     }
@@ -186,7 +176,7 @@ public final class Reassembler {
     private void drop(int id) {
         Pending p = pending.remove(id);
         if (p != null) {
-            pendingBytes -= p.held;
+            pendingBytes -= p.slots.held();
             evicted++;
         }
     }
@@ -195,16 +185,14 @@ public final class Reassembler {
         final int count;
         final int total;
         final long startedNanos;
-        final byte[][] parts;
+        final FragmentSlots slots;
         int fragmentData;
-        int received;
-        long held;
 
         Pending(int count, int total, long startedNanos) {
             this.count = count;
             this.total = total;
             this.startedNanos = startedNanos;
-            this.parts = new byte[count][];
+            this.slots = new FragmentSlots(count);
         }
     }
 }

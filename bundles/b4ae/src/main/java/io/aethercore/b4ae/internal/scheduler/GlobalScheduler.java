@@ -1,6 +1,8 @@
 package io.aethercore.b4ae.internal.scheduler;
 
+import io.aethercore.support.lifecycle.Workers;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,6 +66,7 @@ public final class GlobalScheduler implements AutoCloseable {
     private volatile SchedulerListener listener;
     private volatile boolean running;
     private volatile Thread thread;
+    private Workers workers;                                       // guarded by this
     private volatile boolean sleepingIdle;
 
     // owned by the scheduler thread
@@ -98,11 +101,10 @@ public final class GlobalScheduler implements AutoCloseable {
             return this;
         }
         running = true;
-        Thread t = new Thread(this::run, "b4ae-global-scheduler");
-        t.setDaemon(true);
+        workers = Workers.create("b4ae", e -> { }, Duration.ofSeconds(2));
+        Thread t = workers.thread("global-scheduler", this::run);
         t.setPriority(Thread.MAX_PRIORITY);
         thread = t;
-        t.start();
         return this;
     }
 
@@ -214,18 +216,24 @@ public final class GlobalScheduler implements AutoCloseable {
      */
     public List<OutboundMessage> stop() {
         Thread t;
+        Workers w;
         synchronized (this) {
             running = false;
             t = thread;
             thread = null;
+            w = workers;
+            workers = null;
         }
         if (t != null) {
             LockSupport.unpark(t);
             try {
-                t.join(TimeUnit.SECONDS.toMillis(2));
+                t.join(TimeUnit.SECONDS.toMillis(2));   // the slot in progress ends; no interrupt mid-send
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (w != null) {
+            w.close();
         }
         List<OutboundMessage> left = new ArrayList<>(carry);
         carry.clear();

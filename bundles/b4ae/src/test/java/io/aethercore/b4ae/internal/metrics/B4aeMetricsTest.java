@@ -10,6 +10,7 @@ import io.aethercore.b4ae.internal.scheduler.GlobalScheduler;
 import io.aethercore.b4ae.internal.scheduler.OutboundMessage;
 import io.aethercore.b4ae.internal.scheduler.SchedulerSettings;
 import io.aethercore.b4ae.internal.scheduler.SlotSink;
+import io.aethercore.metrics.internal.MetricsHttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,7 +145,7 @@ class B4aeMetricsTest {
     void countersMatchTheEventsAndTheEndpointServesThem() throws Exception {
         B4aeMetrics m = new B4aeMetrics();
         feed(m);
-        try (MetricsExporter ex = MetricsExporter.start(m.registry(), "127.0.0.1", 0, "/metrics", null)) {
+        try (MetricsHttpServer ex = MetricsHttpServer.start("127.0.0.1", 0, "/metrics", null, () -> List.of(m))) {
             String text = get("http://127.0.0.1:" + ex.port() + "/metrics", null);
             Map<String, Double> v = parse(text);
             assertEquals(7.0, v.get("b4ae_mode_a_handshakes_total{role=\"initiator\"}"));
@@ -224,7 +225,7 @@ class B4aeMetricsTest {
                 "-keystore", ks.toString(), "-storepass", "changeit-b4ae", "-keypass", "changeit-b4ae"), null);
         B4aeMetrics m = new B4aeMetrics();
         feed(m);
-        SSLContext server = MetricsExporter.sslContext(ks, "PKCS12", pw);
+        SSLContext server = MetricsHttpServer.sslContext(ks, "PKCS12", pw);
         KeyStore trustStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(ks)) {
             trustStore.load(in, "changeit-b4ae".toCharArray());
@@ -233,7 +234,7 @@ class B4aeMetricsTest {
         tmf.init(trustStore);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        try (MetricsExporter ex = MetricsExporter.start(m.registry(), "127.0.0.1", 0, "/b4ae/metrics", server)) {
+        try (MetricsHttpServer ex = MetricsHttpServer.start("127.0.0.1", 0, "/b4ae/metrics", server, () -> List.of(m))) {
             assertTrue(ex.url("localhost").startsWith("https://localhost:"));
             String text = get(ex.url("localhost"), client);
             assertEquals(5.0, parse(text).get("b4ae_cookie_challenges_total"));

@@ -1,0 +1,118 @@
+package io.aethercore.b4ae.internal;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reassembly of fragmented handshake messages from unauthenticated peers (§3.2), within hard limits: at most
+ * two INITs in progress per source address and {@code max_reassembly_bytes} held in all (INIT and FINISH
+ * partials count against the same budget). Idle INIT partials are NACKed and expire after 3 s. The fragments
+ * themselves are kept in {@link Partial}s, which share the record layer's fragment slots.
+ */
+final class HandshakeReassembly {
+
+    private record PartialKey(InetSocketAddress from, int senderIndex) {}
+
+    private final EngineContext ctx;
+    private final Datagrams datagrams;
+    private final Object lock = new Object();
+    private final Map<PartialKey, Partial> initPartials = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, AtomicInteger> initPartialsPerAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger reassemblyBytes = new AtomicInteger();
+
+    HandshakeReassembly(EngineContext ctx, Datagrams datagrams) {
+        this.ctx = ctx;
+        this.datagrams = datagrams;
+    }
+
+    /** Bytes held for partial handshake messages. */
+    int bytes() {
+        return reassemblyBytes.get();
+    }
+
+    int initPartials() {
+        return initPartials.size();
+    }
+
+    /** Whether adding {@code more} bytes would exceed {@code max_reassembly_bytes}. */
+    boolean wouldExceed(int more) {
+        return reassemblyBytes.get() + more > ctx.settings().maxReassemblyBytes();
+    }
+
+    /** Counts bytes buffered (positive) or released (negative) by a FINISH partial. */
+    void account(int delta) {
+        reassemblyBytes.addAndGet(delta);
+    }
+
+    /** Takes one fragment of a multi-fragment INIT; returns the whole body when it completed one. */
+    byte[] addInit(InetSocketAddress from, Wire.Fragment f, byte[] d) {
+        ProtocolObserver observer = ctx.observer();
+        PartialKey key = new PartialKey(from, f.senderIndex());
+        long now = System.nanoTime();
+        synchronized (lock) {
+            Partial p = initPartials.get(key);
+            if (p == null) {
+                AtomicInteger perAddress = initPartialsPerAddress.computeIfAbsent(from, x -> new AtomicInteger());
+                if (perAddress.get() >= 2) {
+                    observer.dosAttemptBlocked("limits");
+                    return null;
+                }
+                if (wouldExceed(f.chunkLength())) {
+                    observer.dosAttemptBlocked("limits");
+                    return null;
+                }
+                p = new Partial(f, from, now);
+                initPartials.put(key, p);
+                perAddress.incrementAndGet();
+            }
+            if (wouldExceed(f.chunkLength())) {
+                observer.dosAttemptBlocked("limits");
+                return null;
+            }
+            int added = p.add(f, d, now);
+            if (added < 0) {
+                drop(key, p);
+                observer.datagramDropped("fragment");
+                return null;
+            }
+            reassemblyBytes.addAndGet(added);
+            if (!p.complete()) {
+                return null;
+            }
+            drop(key, p);
+            byte[] body = p.assemble();
+            if (body == null) {
+                observer.datagramDropped("fragment");
+            }
+            return body;
+        }
+    }
+
+    private void drop(PartialKey key, Partial p) {
+        if (initPartials.remove(key, p)) {
+            reassemblyBytes.addAndGet(-p.bytes());
+            AtomicInteger c = initPartialsPerAddress.get(key.from());
+            if (c != null && c.decrementAndGet() <= 0) {
+                initPartialsPerAddress.remove(key.from());
+            }
+        }
+    }
+
+    /** Timer: NACK idle INIT partials, expire them after 3 s (1 s once 3 NACKs went unanswered). */
+    void tick(long now) {
+        long nackAfter = ctx.settings().fragmentNackMs() * 1_000_000L;
+        synchronized (lock) {
+            for (Map.Entry<PartialKey, Partial> e : List.copyOf(initPartials.entrySet())) {
+                Partial p = e.getValue();
+                if (now - p.lastNanos() > 3_000_000_000L || p.nacks() >= 3 && now - p.lastNanos() > 1_000_000_000L) {
+                    drop(e.getKey(), p);
+                } else if (p.nackDue(now, nackAfter, false)) {
+                    datagrams.sendNack(p.from(), Wire.T_INIT, p.senderIndex(), 0, p.missing());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.B4aeException;
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.TrustStore;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.RawPublicKey;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initiator's side of the handshakes (§5): builds and re-sends INIT, takes a COOKIE reply (§4.3) and RESP
+ * (reassembled when fragmented), sends FINISH in Mode B, installs the keys, and gives up after the configured
+ * attempts. Mode negotiation uses the peer's pinned keys and its configured modes.
+ */
+final class Initiations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Initiations.class);
+
+    private final EngineContext ctx;
+    private final IndexTable index;
+    private final Datagrams datagrams;
+    private final SessionTable sessions;
+    private final RecordLayer records;
+    private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
+    private final Object timestampLock = new Object();
+    private Instant lastTimestamp = Instant.EPOCH;   // guarded by timestampLock
+
+    Initiations(EngineContext ctx, IndexTable index, Datagrams datagrams, SessionTable sessions, RecordLayer records) {
+        this.ctx = ctx;
+        this.index = index;
+        this.datagrams = datagrams;
+        this.sessions = sessions;
+        this.records = records;
+    }
+
+    /** Modes a configured peer can do; unset: what its pinned keys allow. */
+    void setPeerModes(String peer, Set<Mode> modes) {
+        if (modes == null || modes.isEmpty()) {
+            peerModes.remove(peer);
+        } else {
+            peerModes.put(peer, EnumSet.copyOf(modes));
+        }
+    }
+
+    private int possibleModes(String peer, Instant now) {
+        TrustStore trust = ctx.trust();
+        int m = 0;
+        if (trust.current(peer, KeyAlgorithm.X25519, now).isPresent()) {
+            m |= Mode.A.bit();
+            if (trust.current(peer, KeyAlgorithm.ML_DSA_87, now).isPresent() && ctx.keys().mldsa() != null
+                    && ctx.suite().modeBCapable()) {
+                m |= Mode.B.bit();
+            }
+        }
+        Set<Mode> configured = peerModes.get(peer);
+        if (configured != null) {
+            m &= Mode.mask(configured);
+        }
+        return m;
+    }
+
+    /** Sends a fresh INIT for {@code p} (first attempt, retry or rekey). */
+    void start(PendingInit p) throws B4aeException {
+        Suite s = ctx.suite();
+        TrustStore trust = ctx.trust();
+        Instant now = Instant.now();
+        RawPublicKey peerStatic = trust.current(p.peer(), KeyAlgorithm.X25519, now).orElseThrow(() ->
+                new B4aeException("unknown-peer", "no X25519 key pinned for peer '" + p.peer()
+                        + "'; pin its key (configuration 'peers' or the trust store) first"));
+        int possible = possibleModes(p.peer(), now);
+        Set<Mode> supported = ctx.supported();
+        int local = Mode.mask(supported);
+        int offered = (p.requested() == null ? local : (p.requested().bit() & local)) & possible;
+        if (offered == 0) {
+            throw new B4aeException("mode", "no common mode with '" + p.peer() + "': requested "
+                    + (p.requested() == null ? "any" : p.requested()) + ", this node supports " + supported
+                    + ", the peer's pinned keys allow " + Mode.fromMask(possible));
+        }
+        int preferred = p.requested() != null ? p.requested().bit() : ctx.settings().preferred().bit();
+        Mode mode = Handshakes.select(offered, preferred, offered);
+        RawPublicKey peerSig = mode == Mode.B ? trust.current(p.peer(), KeyAlgorithm.ML_DSA_87, now).orElseThrow() : null;
+        int idx = index.newIndex(ctx.random());
+        byte[] ts;
+        synchronized (timestampLock) {
+            Instant t = now.isAfter(lastTimestamp) ? now : lastTimestamp.plusNanos(1);
+            lastTimestamp = t;
+            ts = Handshakes.timestamp(t);
+        }
+        Handshakes.Initiator hs;
+        try {
+            byte[] sscached = mode == Mode.A ? ctx.staticStatic(peerStatic) : null;
+            hs = Handshakes.Initiator.start(s, ctx.keys(), mode, offered, preferred, idx, p.peer(), peerStatic, peerSig,
+                    sscached, ts);
+        } catch (HandshakeException e) {
+            throw new B4aeException(e.reason(), "cannot start handshake with '" + p.peer() + "': " + e.getMessage());
+        }
+        if (p.attempts() == 0) {
+            ctx.observer().handshakeStarted(mode.label(), true);
+        }
+        byte[][] initDatagrams;
+        synchronized (p) {
+            byte[] mac1Key = CookieGuard.mac1Key(s, peerStatic);
+            byte[][] fragments = datagrams.fragment(s, Wire.T_INIT, mode, idx, 0, hs.body(), mac1Key);
+            Handshakes.Initiator old = p.restart(hs, fragments);
+            if (old != null) {
+                index.removeInit(old.index());
+                old.close();
+            }
+            p.reMac2(s, ctx.settings().expirySeconds());
+            index.putInit(idx, p);
+            p.sent(System.nanoTime());
+            initDatagrams = p.datagrams();
+        }
+        datagrams.sendAll(p.address(), initDatagrams, -1);
+    }
+
+    /** A new handshake to rekey a session (§6.3); the session's rekeying flag drops when it ends. */
+    void rekey(B4aeSession s) {
+        PendingInit p = new PendingInit(s.peer(), s.address(), s.mode(), new CompletableFuture<>());
+        p.future().whenComplete((x, e) -> s.setRekeying(false));
+        try {
+            start(p);
+        } catch (B4aeException e) {
+            s.setRekeying(false);
+            LOG.warn("Rekey with '{}' could not start: {}", s.peer(), e.getMessage());
+        }
+    }
+
+    void onResp(InetSocketAddress from, byte[] d, int len) {
+        ProtocolObserver observer = ctx.observer();
+        Wire.Fragment f = Wire.Fragment.parse(d, len);
+        if (f == null) {
+            observer.datagramDropped("malformed");
+            return;
+        }
+        PendingInit p = index.init(f.receiverIndex());
+        if (p == null) {
+            Finished done = index.finished(f.receiverIndex());
+            if (done != null && done.respIndex() == f.senderIndex()) {
+                datagrams.sendAll(done.address(), done.datagrams(), -1); // our FINISH was lost: the responder repeats RESP
+                return;
+            }
+            observer.datagramDropped("unknown-handshake");
+            return;
+        }
+        Suite s = ctx.suite();
+        byte[] body = takeResp(p, s, f, from, d, len);
+        if (body == null) {
+            return;
+        }
+        Handshakes.Initiator hs = p.hs();
+        Handshakes.Initiator.Done done;
+        try {
+            try {
+                done = hs.onResponse(s, ctx.keys(), body);
+            } catch (RuntimeException e) {
+                LOG.warn("RESP from {} failed on an internal error", from, e);
+                throw new HandshakeException("internal", String.valueOf(e));
+            }
+        } catch (HandshakeException e) {
+            observer.handshakeFailed(hs.mode().label(), true, e.reason(), p.peer());
+            boolean permanent = switch (e.reason()) {
+                case "downgrade", "signature", "mode", "custody" -> true;
+                default -> false;
+            };
+            if (permanent) {
+                index.removeInit(hs.index());
+                p.future().completeExceptionally(new B4aeException(e.reason(), "handshake with '" + p.peer()
+                        + "' failed: " + e.getMessage()));
+            } else {
+                p.markDead(); // possibly a forged RESP: the next (fresh) INIT may still succeed
+            }
+            return;
+        }
+        complete(p, hs, done, Bytes.i32(body, 4), s);
+    }
+
+    /** The RESP body once whole and addressed to the current INIT; null (and counted) otherwise. */
+    private byte[] takeResp(PendingInit p, Suite s, Wire.Fragment f, InetSocketAddress from, byte[] d, int len) {
+        ProtocolObserver observer = ctx.observer();
+        byte[] body;
+        synchronized (p) {
+            Handshakes.Initiator hs = p.hs();
+            if (!p.live() || hs.index() != f.receiverIndex() || f.mode() != hs.mode().bit()) {
+                observer.datagramDropped("unknown-handshake");
+                return null;
+            }
+            byte[] key = CookieGuard.mac1RespKey(s, hs.ephemeral());
+            if (!Bytes.equalsAt(s.mac(key, d, 0, len - 32), d, len - 32)) {
+                observer.datagramDropped("mac1");
+                return null;
+            }
+            if (f.count() == 1) {
+                if (f.offset() != 0 || f.total() != f.chunkLength()) {
+                    observer.datagramDropped("fragment");
+                    return null;
+                }
+                body = Bytes.slice(d, f.chunkOffset(), f.chunkLength());
+            } else {
+                if (p.resp() == null) {
+                    p.setResp(new Partial(f, from, System.nanoTime()));
+                }
+                Partial resp = p.resp();
+                int added = resp.add(f, d, System.nanoTime());
+                if (added < 0) {
+                    p.setResp(null);
+                    observer.datagramDropped("fragment");
+                    return null;
+                }
+                if (!resp.complete()) {
+                    return null;
+                }
+                body = resp.assemble();
+                p.setResp(null);
+                if (body == null) {
+                    observer.datagramDropped("fragment");
+                    return null;
+                }
+            }
+            p.setDone(true);
+        }
+        return body;
+    }
+
+    private void complete(PendingInit p, Handshakes.Initiator hs, Handshakes.Initiator.Done done, int respIndex, Suite s) {
+        index.removeInit(hs.index());
+        Keypair kp = new Keypair(s, done.keys(), hs.index(), respIndex, true, System.nanoTime(), ctx.keyLimit());
+        if (done.finish() != null) {
+            byte[][] fin = datagrams.fragment(s, Wire.T_FINISH, hs.mode(), hs.index(), respIndex, done.finish(),
+                    CookieGuard.mac1Key(s, hs.peerStatic()));
+            index.putFinished(hs.index(), new Finished(respIndex, p.address(), fin, System.nanoTime() + 10_000_000_000L));
+            datagrams.sendAll(p.address(), fin, -1);
+        }
+        RawPublicKey peerKey = hs.mode() == Mode.A ? hs.peerStatic() : hs.peerSig();
+        if (hs.mode() == Mode.B) {
+            // the responder has not yet accepted FINISH: wait for its first record (§5.4)
+            kp.setConfirmed(false);
+            long wait = (long) ctx.settings().handshakeRetryMs() * (ctx.settings().handshakeAttempts() + 1) * 1_000_000L;
+            index.putUnconfirmed(hs.index(), new Unconfirmed(kp, p.peer(), peerKey.fingerprint(), Mode.B, p.address(),
+                    p.startedNanos(), System.nanoTime() + wait, p));
+            return;
+        }
+        B4aeSession session = sessions.install(kp, p.peer(), peerKey.fingerprint(), hs.mode(), true, p.address());
+        ctx.observer().handshakeCompleted(hs.mode().label(), true, System.nanoTime() - p.startedNanos(), p.peer());
+        records.sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the responder
+        p.future().complete(session);
+    }
+
+    void onCookie(InetSocketAddress from, byte[] d, int len) {
+        ProtocolObserver observer = ctx.observer();
+        if (len != Wire.COOKIE_LEN) {
+            observer.datagramDropped("malformed");
+            return;
+        }
+        PendingInit p = index.init(Bytes.i32(d, 4));
+        if (p == null) {
+            observer.datagramDropped("unknown-handshake");
+            return;
+        }
+        Suite s = ctx.suite();
+        byte[][] initDatagrams;
+        synchronized (p) {
+            if (!p.live()) {
+                return;
+            }
+            byte[] cookie = CookieGuard.openCookieReply(s, p.hs().peerStatic(), d, p.mac1s());
+            if (cookie == null) {
+                observer.invalidCookie();
+                return;
+            }
+            p.setCookie(cookie, System.nanoTime());
+            p.reMac2(s, ctx.settings().expirySeconds());
+            p.sent(System.nanoTime());
+            initDatagrams = p.datagrams();
+        }
+        datagrams.sendAll(p.address(), initDatagrams, -1);
+    }
+
+    /** Timer: NACK a partial RESP, send a new INIT after the retry time, fail after the attempts. */
+    void tick(long now, long retry) {
+        for (PendingInit p : index.inits()) {
+            try {
+                tick(p, now, retry);
+            } catch (RuntimeException e) {
+                LOG.warn("Handshake with '{}' failed on an internal error", p.peer(), e);
+                index.removeInit(p);
+                p.future().completeExceptionally(new B4aeException("internal", "handshake failed: " + e));
+            }
+        }
+    }
+
+    private void tick(PendingInit p, long now, long retry) {
+        boolean resend = false;
+        boolean fail = false;
+        synchronized (p) {
+            if (p.done()) {
+                return;
+            }
+            Partial resp = p.resp();
+            if (resp != null && resp.nackDue(now, ctx.settings().fragmentNackMs() * 1_000_000L, true)) {
+                datagrams.sendNack(p.address(), Wire.T_RESP, resp.senderIndex(), p.hs().index(), resp.missing());
+            }
+            if (now - p.sentNanos() >= retry) {
+                if (p.attempts() >= ctx.settings().handshakeAttempts()) {
+                    fail = true;
+                } else {
+                    resend = true;
+                }
+            }
+        }
+        Handshakes.Initiator hs = p.hs();
+        if (fail) {
+            index.removeInit(hs.index());
+            hs.close();
+            ctx.observer().handshakeFailed(hs.mode().label(), true, "timeout", p.peer());
+            p.future().completeExceptionally(new B4aeException("timeout", "no answer from '" + p.peer() + "' at "
+                    + p.address() + " after " + p.attempts() + " attempts; check the address, the firewall (udp) and"
+                    + " that the peer pins this node's key"));
+        } else if (resend) {
+            try {
+                start(p);
+            } catch (B4aeException e) {
+                index.removeInit(hs.index());
+                p.future().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The engine stops: every handshake in progress fails. */
+    void close() {
+        for (PendingInit p : index.drainInits()) {
+            p.future().completeExceptionally(new B4aeException("closed", "the B4AE channel was stopped"));
+        }
+    }
+}

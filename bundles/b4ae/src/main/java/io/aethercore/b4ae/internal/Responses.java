@@ -1,0 +1,243 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.crypto.RawPublicKey;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder's side of the handshakes (§4, §5): checks INIT's mac1 and, under load, mac2 (answering with a
+ * COOKIE), refuses replays, answers with RESP, waits for FINISH in Mode B (re-sending RESP, NACKing a partial
+ * FINISH) and installs the keys. Mode A keys wait for the initiator's first record (§5.4).
+ */
+final class Responses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private final EngineContext ctx;
+    private final IndexTable index;
+    private final Datagrams datagrams;
+    private final HandshakeReassembly reassembly;
+    private final SessionTable sessions;
+    private final RecordLayer records;
+    private final Map<RawPublicKey, byte[]> lastTimestamps = new ConcurrentHashMap<>();
+
+    Responses(EngineContext ctx, IndexTable index, Datagrams datagrams, HandshakeReassembly reassembly,
+              SessionTable sessions, RecordLayer records) {
+        this.ctx = ctx;
+        this.index = index;
+        this.datagrams = datagrams;
+        this.reassembly = reassembly;
+        this.sessions = sessions;
+        this.records = records;
+    }
+
+    /** Whether the cookie defence is on (§4.2): always, by INIT rate, or by state held. */
+    boolean underLoad(boolean countThis) {
+        B4aeSettings st = ctx.settings();
+        boolean rate = countThis && ctx.guard().countInit();
+        return st.cookieAlways() || rate || index.resps() > st.maxPendingResponders() / 2
+                || reassembly.bytes() > st.maxReassemblyBytes() / 2;
+    }
+
+    void onInit(InetSocketAddress from, byte[] d, int len) {
+        ProtocolObserver observer = ctx.observer();
+        Wire.Fragment f = Wire.Fragment.parse(d, len);
+        if (f == null || f.receiverIndex() != 0) {
+            observer.datagramDropped("malformed");
+            return;
+        }
+        Suite s = ctx.suite();
+        if (!Bytes.equalsAt(s.mac(ctx.ownMac1Key(), d, 0, len - 32), d, len - 32)) {
+            observer.dosAttemptBlocked("mac1");
+            return;
+        }
+        CookieGuard guard = ctx.guard();
+        if (underLoad(true) && !guard.mac2Valid(s, d, len, from)) {
+            if (!Bytes.isZero(d, len - 16, 16)) {
+                observer.invalidCookie();
+            }
+            if (len >= Wire.COOKIE_LEN) {
+                datagrams.sendRaw(from, guard.cookieReply(s, ctx.keys().x25519(), f.senderIndex(), d, len, from));
+                observer.cookieChallengeSent();
+            } else {
+                observer.dosAttemptBlocked("cookie");
+            }
+            return;
+        }
+        byte[] body;
+        if (f.count() == 1) {
+            if (f.offset() != 0 || f.total() != f.chunkLength()) {
+                observer.datagramDropped("fragment");
+                return;
+            }
+            body = Bytes.slice(d, f.chunkOffset(), f.chunkLength());
+        } else {
+            body = reassembly.addInit(from, f, d);
+            if (body == null) {
+                return;
+            }
+        }
+        respond(s, from, f, body);
+    }
+
+    private void respond(Suite s, InetSocketAddress from, Wire.Fragment f, byte[] body) {
+        ProtocolObserver observer = ctx.observer();
+        B4aeSettings st = ctx.settings();
+        if (body.length < 8 || Bytes.u8(body, 1) != f.mode() || Bytes.i32(body, 4) != f.senderIndex()) {
+            observer.datagramDropped("malformed");
+            return;
+        }
+        String modeLabel = f.mode() == 1 ? "A" : "B";
+        CookieGuard guard = ctx.guard();
+        byte[] digest = guard.replayDigest(s, body);
+        if (guard.seenBefore(digest)) {
+            observer.dosAttemptBlocked("replay");
+            return;
+        }
+        if (index.resps() >= st.maxPendingResponders()) {
+            observer.dosAttemptBlocked("limits");
+            return;
+        }
+        observer.handshakeStarted(modeLabel, false);
+        long start = System.nanoTime();
+        int idx = index.newIndex(ctx.random());
+        Handshakes.Responder r;
+        try {
+            r = Handshakes.Responder.respond(s, ctx.keys(), ctx.trust(), Instant.now(), body, idx,
+                    Mode.mask(ctx.supported()), this::freshTimestamp, ctx::staticStatic, st.trustOnFirstUse());
+        } catch (HandshakeException e) {
+            observer.handshakeFailed(modeLabel, false, e.reason(), String.valueOf(from));
+            LOG.debug("INIT from {} rejected: {}", from, e.getMessage());
+            return;
+        }
+        guard.remember(digest);
+        byte[] mac1Key = CookieGuard.mac1RespKey(s, Bytes.slice(body, 8, 32));
+        byte[][] resp = datagrams.fragment(s, Wire.T_RESP, r.mode(), idx, r.initiatorIndex(), r.resp(), mac1Key);
+        if (r.mode() == Mode.A) {
+            Keypair kp = new Keypair(s, r.keys(), idx, r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
+            index.putUnconfirmed(idx, new Unconfirmed(kp, r.peer(), r.peerKey().fingerprint(), Mode.A, from, start,
+                    System.nanoTime() + 10_000_000_000L, null));
+        } else {
+            index.putResp(idx, new PendingResp(r, from, resp, System.nanoTime()));
+        }
+        datagrams.sendAll(from, resp, -1);
+    }
+
+    private boolean freshTimestamp(RawPublicKey key, byte[] ts) {
+        synchronized (lastTimestamps) {
+            byte[] last = lastTimestamps.get(key);
+            if (last != null && Arrays.compareUnsigned(ts, last) <= 0) {
+                return false;
+            }
+            lastTimestamps.put(key, ts.clone());
+            return true;
+        }
+    }
+
+    void onFinish(InetSocketAddress from, byte[] d, int len) {
+        ProtocolObserver observer = ctx.observer();
+        Wire.Fragment f = Wire.Fragment.parse(d, len);
+        if (f == null) {
+            observer.datagramDropped("malformed");
+            return;
+        }
+        PendingResp pr = index.resp(f.receiverIndex());
+        if (pr == null || pr.responder().initiatorIndex() != f.senderIndex() || f.mode() != pr.responder().mode().bit()) {
+            observer.datagramDropped("unknown-handshake");
+            return;
+        }
+        Suite s = ctx.suite();
+        if (!Bytes.equalsAt(s.mac(ctx.ownMac1Key(), d, 0, len - 32), d, len - 32)) {
+            observer.dosAttemptBlocked("mac1");
+            return;
+        }
+        byte[] body = takeFinish(pr, f, from, d);
+        if (body == null) {
+            return;
+        }
+        Handshakes.Responder r = pr.responder();
+        try {
+            r.onFinish(s, ctx.trust(), Instant.now(), body);
+        } catch (HandshakeException e) {
+            observer.handshakeFailed(r.mode().label(), false, e.reason(), String.valueOf(from));
+            LOG.debug("FINISH from {} rejected: {}", from, e.getMessage());
+            return;
+        }
+        Keypair kp = new Keypair(s, r.keys(), r.index(), r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
+        kp.setConfirmed(true);
+        B4aeSession session = sessions.install(kp, r.peer(), r.peerKey().fingerprint(), r.mode(), false, from);
+        records.sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the initiator
+        observer.handshakeCompleted(r.mode().label(), false, System.nanoTime() - pr.startedNanos(), r.peer());
+    }
+
+    /** The FINISH body once whole (and the handshake taken out of the table); null otherwise. */
+    private byte[] takeFinish(PendingResp pr, Wire.Fragment f, InetSocketAddress from, byte[] d) {
+        ProtocolObserver observer = ctx.observer();
+        byte[] body;
+        synchronized (pr) {
+            if (pr.finish() == null) {
+                if (reassembly.wouldExceed(f.total())) {
+                    observer.dosAttemptBlocked("limits");
+                    return null;
+                }
+                pr.setFinish(new Partial(f, from, System.nanoTime()));
+            }
+            Partial finish = pr.finish();
+            int added = finish.add(f, d, System.nanoTime());
+            if (added < 0) {
+                reassembly.account(-finish.bytes());
+                pr.setFinish(null);
+                observer.datagramDropped("fragment");
+                return null;
+            }
+            reassembly.account(added);
+            if (!finish.complete()) {
+                return null;
+            }
+            body = finish.assemble();
+            reassembly.account(-finish.bytes());
+            pr.setFinish(null);
+            if (body == null) {
+                observer.datagramDropped("fragment");
+                return null;
+            }
+            if (index.removeResp(f.receiverIndex()) == null) {
+                return null; // processed concurrently
+            }
+        }
+        return body;
+    }
+
+    /** Timer: resend RESP while FINISH is missing, NACK a partial FINISH, expire after 10 s. */
+    void tick(long now, long retry) {
+        long nackAfter = ctx.settings().fragmentNackMs() * 1_000_000L;
+        for (Map.Entry<Integer, PendingResp> e : index.respEntries()) {
+            PendingResp pr = e.getValue();
+            Handshakes.Responder r = pr.responder();
+            synchronized (pr) {
+                if (now - pr.startedNanos() > 10_000_000_000L) {
+                    if (index.removeResp(e.getKey(), pr)) {
+                        if (pr.finish() != null) {
+                            reassembly.account(-pr.finish().bytes());
+                        }
+                        ctx.observer().handshakeFailed(r.mode().label(), false, "timeout", r.peer());
+                    }
+                    continue;
+                }
+                Partial finish = pr.finish();
+                if (finish != null && finish.nackDue(now, nackAfter, true)) {
+                    datagrams.sendNack(pr.address(), Wire.T_FINISH, r.initiatorIndex(), r.index(), finish.missing());
+                } else if (pr.resendDue(now, retry)) {
+                    datagrams.sendAll(pr.address(), pr.datagrams(), -1);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.aethercore.b4ae.internal;
+
+import io.aethercore.api.b4ae.B4aeException;
+import io.aethercore.b4ae.internal.config.B4aeSettings;
+import io.aethercore.support.lifecycle.Workers;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's clock (wireguard-go's {@code timers}): every {@code tick} it drives handshake retries, NACKs
+ * and expiry, key confirmation timeouts, rekeying by time and the retirement of old keys; it also runs the
+ * rekeys that the record layer asks for, off the caller's thread.
+ */
+final class Timers implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Timers.class);
+
+    private final EngineContext ctx;
+    private final IndexTable index;
+    private final SessionTable sessions;
+    private final Initiations initiations;
+    private final Responses responses;
+    private final HandshakeReassembly reassembly;
+    private final Workers workers;
+    private final ScheduledExecutorService timer;
+
+    Timers(EngineContext ctx, IndexTable index, SessionTable sessions, Initiations initiations, Responses responses,
+           HandshakeReassembly reassembly) {
+        this.ctx = ctx;
+        this.index = index;
+        this.sessions = sessions;
+        this.initiations = initiations;
+        this.responses = responses;
+        this.reassembly = reassembly;
+        this.workers = Workers.create("b4ae", e -> LOG.warn("B4AE timer task failed", e), Workers.DEFAULT_JOIN);
+        this.timer = workers.scheduler("timer");
+        int tick = ctx.settings().tickMs();
+        timer.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a rekey of {@code s} unless one runs or {@code kp} is no longer its current keys. */
+    void maybeRekey(B4aeSession s, Keypair kp) {
+        if (!sessions.beginRekey(s, kp)) {
+            return;
+        }
+        timer.execute(() -> initiations.rekey(s));
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("B4AE timer task failed", e);
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long retry = ctx.settings().handshakeRetryMs() * 1_000_000L;
+        initiations.tick(now, retry);
+        responses.tick(now, retry);
+        index.expireFinished(now);
+        expireUnconfirmed(now);
+        reassembly.tick(now);
+        tickSessions(now);
+    }
+
+    private void expireUnconfirmed(long now) {
+        for (Map.Entry<Integer, Unconfirmed> e : index.unconfirmedEntries()) {
+            Unconfirmed u = e.getValue();
+            if (now - u.expiresNanos() > 0 && index.removeUnconfirmed(e.getKey(), u)) {
+                ctx.observer().handshakeFailed(u.mode().label(), u.init() != null, "unconfirmed", u.peer());
+                if (u.init() != null) {
+                    u.init().future().completeExceptionally(new B4aeException("unconfirmed", "'" + u.peer()
+                            + "' never confirmed the Mode B session: it refused this node's FINISH (is this node's"
+                            + " ML-DSA-87 key pinned there?) or the path dropped it"));
+                }
+            }
+        }
+    }
+
+    /** Sessions: rekey by time (the responder 10 s later, so the initiator's wins), retire old keys. */
+    private void tickSessions(long now) {
+        B4aeSettings st = ctx.settings();
+        long rekeyAfter = st.rekeyAfterSeconds() * 1_000_000_000L;
+        long rejectAfter = st.rejectAfterSeconds() * 1_000_000_000L;
+        for (B4aeSession s : sessions.all()) {
+            Keypair cur = s.current();
+            long age = now - cur.createdNanos();
+            if (age > rekeyAfter + (cur.initiator() ? 0 : 10_000_000_000L)) {
+                maybeRekey(s, cur);
+            }
+            Keypair retired = s.retirePrevious(now, rejectAfter);
+            if (retired != null) {
+                index.removeKeypair(retired);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+    }
+}

@@ -1,0 +1,66 @@
+package io.aethercore.b4ae.internal.command;
+
+import io.aethercore.api.b4ae.Mode;
+import io.aethercore.api.b4ae.SecureChannel;
+import io.aethercore.api.b4ae.SessionInfo;
+import io.aethercore.api.crypto.KeyAlgorithm;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/** Shared helpers of the aether:b4ae-* commands. */
+final class B4aeCommands {
+
+    private B4aeCommands() {}
+
+    static SecureChannel channel(List<SecureChannel> channels, String node) {
+        if (channels == null || channels.isEmpty()) {
+            throw new IllegalStateException("no B4AE channel is running: feature:install aethercore-b4ae, and check"
+                    + " the log for what it waits for (crypto providers, a key custody)");
+        }
+        String wanted = node == null || node.isBlank() ? "default" : node.trim();
+        for (SecureChannel c : channels) {
+            if (c.nodeName().equals(wanted)) {
+                return c;
+            }
+        }
+        if (node == null && channels.size() == 1) {
+            return channels.get(0);
+        }
+        throw new IllegalArgumentException("no B4AE node '" + wanted + "'; nodes: "
+                + channels.stream().map(SecureChannel::nodeName).toList());
+    }
+
+    static Mode mode(String text) {
+        return text == null || text.isBlank() || text.equalsIgnoreCase("auto") ? null : Mode.fromId(text);
+    }
+
+    /** The peers entry other nodes paste to pin this node. */
+    static String identity(SecureChannel c) {
+        StringBuilder b = new StringBuilder("name=").append(c.nodeName());
+        if (c.localAddress() != null) {
+            b.append(";address=").append(c.localAddress().getHostString()).append(':').append(c.localAddress().getPort());
+        }
+        c.localKey(KeyAlgorithm.X25519).ifPresent(k ->
+                b.append(";x25519=").append(Base64.getEncoder().encodeToString(k.encoded())));
+        c.localKey(KeyAlgorithm.ML_DSA_87).ifPresent(k ->
+                b.append(";mldsa87=").append(Base64.getEncoder().encodeToString(k.toSpki())));
+        return b.toString();
+    }
+
+    static String age(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
+    }
+
+    static String row(String node, SessionInfo i) {
+        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4d %8d %8d %s", node, i.id(), i.peer(), i.mode(),
+                i.initiator() ? "initiator" : "responder", i.peerAddress(), age(i.keysAge()), i.keyGeneration(),
+                i.recordsSent(), i.recordsReceived(), i.peerKeyFingerprint().substring(0, 16));
+    }
+
+    static String header() {
+        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4s %8s %8s %s", "node", "session", "peer", "mode",
+                "role", "peer address", "keyage", "gen", "sent", "received", "peer key");
+    }
+}

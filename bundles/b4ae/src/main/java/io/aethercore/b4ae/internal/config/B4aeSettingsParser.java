@@ -1,0 +1,215 @@
+package io.aethercore.b4ae.internal.config;
+
+import io.aethercore.api.b4ae.Mode;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one reader of the {@code io.aethercore.b4ae} configuration (and of each {@code io.aethercore.b4ae.node}
+ * factory configuration): turns ConfigAdmin properties and the environment into the one immutable
+ * {@link B4aeSettings} that the channel, the engine, the operations component and the audit component use.
+ *
+ * <ul>
+ *   <li>The endpoint's properties are those of the typed configuration ({@code B4aeComponent.Config}, whose
+ *       {@code __} method names are the single-underscore property names, {@code listen_address}) with its
+ *       defaults; the B4AE document's {@code section.key} names win over them where the document has one
+ *       ({@code network.listen_address}, {@code authentication.supported_modes},
+ *       {@code authentication.preferred_mode}, {@code cookie_challenge.bloom_filter_size},
+ *       {@code cookie_challenge.expiry_seconds}, {@code cookie_challenge.secret}); {@code B4AE_AUTH_MODE}
+ *       overrides the modes, and the cookie secret comes from {@code cookie_secret_file}, the configuration or
+ *       {@code B4AE_COOKIE_SECRET}, in that order. An invalid value here stops the endpoint.</li>
+ *   <li>The whole document ({@code section.key} names and every {@code B4AE_*} variable) is validated by
+ *       {@link B4aeConfig}; the result, or the problems found, travel in the settings. The operations
+ *       component refuses a configuration with problems; the endpoint does not depend on them.</li>
+ *   <li>The audit switches ({@code audit.enabled}, {@code audit.hash_identities},
+ *       {@code audit.summary_interval_s}) are read leniently, so that the audit keeps working when another
+ *       part of the document is refused.</li>
+ * </ul>
+ */
+public final class B4aeSettingsParser {
+
+    private B4aeSettingsParser() {}
+
+    /**
+     * Reads a configuration.
+     *
+     * @param props        the ConfigAdmin properties (may be null: all defaults)
+     * @param env          the environment, {@code System.getenv()} in production
+     * @param ownTransport whether the endpoint opens its own UDP socket (extra endpoints)
+     * @return the settings; an invalid endpoint value is kept as {@link B4aeSettings#endpointOrThrow()}'s
+     *         exception, an invalid document as {@link B4aeSettings#documentProblems()}
+     */
+    public static B4aeSettings parse(Map<String, ?> props, Map<String, String> env, boolean ownTransport) {
+        Map<String, ?> p = props == null ? Map.of() : props;
+        Map<String, String> e = env == null ? Map.of() : env;
+        B4aeSettings.Builder b = B4aeSettings.builder();
+        B4aeSettings d = b.build(); // the defaults, equal to the typed configuration's
+        try {
+            endpoint(b, d, p, e, ownTransport);
+        } catch (RuntimeException invalid) {
+            b.endpointError(invalid);
+        }
+        try {
+            b.document(B4aeConfig.parse(p, e), List.of());
+        } catch (B4aeConfigException refused) {
+            b.document(null, refused.problems());
+        }
+        b.auditEnabled(bool(p, "audit.enabled", true))
+                .auditHashIdentities(bool(p, "audit.hash_identities", true))
+                .auditSummaryIntervalSeconds(summaryInterval(p.get("audit.summary_interval_s")));
+        return b.build();
+    }
+
+    private static void endpoint(B4aeSettings.Builder b, B4aeSettings d, Map<String, ?> p, Map<String, String> e,
+                                 boolean ownTransport) {
+        Object m = p.get("authentication.supported_modes");
+        String[] modes = m instanceof String[] a ? a
+                : m != null ? String.valueOf(m).replaceAll("[\\[\\]\"]", "").split(",")
+                : strings(p, "supported_modes", new String[] {"mode_a", "mode_b"});
+        b.name(str(p, "name", d.name()))
+                .listenAddress(alias(p, "network.listen_address", str(p, "listen_address", d.listenAddress())))
+                .supported(supported(modes, e.get("B4AE_AUTH_MODE")))
+                .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_a"))))
+                .peers(list(strings(p, "peers", new String[0])))
+                .bloomFilterSize(Integer.parseInt(alias(p, "cookie_challenge.bloom_filter_size",
+                        Integer.toString(integer(p, "bloom_filter_size", d.bloomFilterSize())))))
+                .expirySeconds(Integer.parseInt(alias(p, "cookie_challenge.expiry_seconds",
+                        Integer.toString(integer(p, "expiry_seconds", d.expirySeconds())))))
+                .cookieSecret(cookieSecret(alias(p, "cookie_challenge.secret", str(p, "cookie_secret", "")),
+                        str(p, "cookie_secret_file", ""), e.get("B4AE_COOKIE_SECRET")))
+                .cookieAlways(bool(p, "cookie_always", d.cookieAlways()))
+                .underLoadInitsPerSecond(integer(p, "under_load_inits_per_second", d.underLoadInitsPerSecond()))
+                .rekeyAfterMessages(longValue(p, "rekey_after_messages", d.rekeyAfterMessages()))
+                .rekeyAfterSeconds(integer(p, "rekey_after_seconds", d.rekeyAfterSeconds()))
+                .rejectAfterSeconds(integer(p, "reject_after_seconds", d.rejectAfterSeconds()))
+                .keyRotationDays(integer(p, "key_rotation_days", d.keyRotationDays()))
+                .keyOverlapDays(integer(p, "key_overlap_days", d.keyOverlapDays()))
+                .maxDatagram(integer(p, "max_datagram_size", d.maxDatagram()))
+                .maxReassemblyBytes(integer(p, "max_reassembly_bytes", d.maxReassemblyBytes()))
+                .handshakeRetryMs(integer(p, "handshake_retry_ms", d.handshakeRetryMs()))
+                .handshakeAttempts(integer(p, "handshake_attempts", d.handshakeAttempts()))
+                .x25519Label(str(p, "identity_x25519_label", d.x25519Label()))
+                .mldsaLabel(str(p, "identity_mldsa87_label", d.mldsaLabel()))
+                .x25519Custody(str(p, "x25519_custody", "").trim())
+                .mldsaCustody(str(p, "mldsa87_custody", "").trim())
+                .transport(str(p, "transport", "").trim())
+                .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
+                .ownTransport(ownTransport);
+    }
+
+    /** Seconds between audit summaries, 1 to 86400; -1 when not a whole number (the audit refuses to start). */
+    private static long summaryInterval(Object v) {
+        try {
+            return Math.max(1, Math.min(86_400, Long.parseLong(String.valueOf(v == null ? "60" : v).trim())));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Supported modes from the configuration, overridden by B4AE_AUTH_MODE (mode_a, mode_b, both). */
+    static Set<Mode> supported(String[] configured, String env) {
+        Set<Mode> m = env != null && !env.isBlank() ? Mode.parseSet(env) : Mode.parseSet(configured);
+        if (m.isEmpty()) {
+            throw new IllegalArgumentException("supported_modes is empty; use mode_a, mode_b or both");
+        }
+        return m;
+    }
+
+    /** Cookie secret from a file, the configuration, or B4AE_COOKIE_SECRET (in that order); null: generated. */
+    public static byte[] cookieSecret(String configured, String file, String env) {
+        String text;
+        if (file != null && !file.isBlank()) {
+            try {
+                text = Files.readString(Path.of(file.trim())).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read cookie_secret_file " + file + ": " + e.getMessage());
+            }
+        } else if (configured != null && !configured.isBlank()) {
+            text = configured.trim();
+        } else {
+            text = env == null || env.isBlank() ? null : env.trim();
+        }
+        if (text == null) {
+            return null;
+        }
+        byte[] b;
+        try {
+            b = HexFormat.of().parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes)");
+        }
+        if (b.length != 32) {
+            throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes), got " + b.length + " bytes");
+        }
+        return b;
+    }
+
+    private static List<String> list(String[] a) {
+        List<String> out = new ArrayList<>();
+        for (String s : a) {
+            if (s != null && !s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    /** A document alias: its trimmed value when given and not blank, otherwise {@code otherwise}. */
+    private static String alias(Map<String, ?> p, String key, String otherwise) {
+        Object v = p.get(key);
+        return v == null || String.valueOf(v).isBlank() ? otherwise : String.valueOf(v).trim();
+    }
+
+    // ---- typed reads of the typed configuration's properties, converted as Declarative Services does
+
+    private static String str(Map<String, ?> p, String key, String def) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v.getClass().isArray()) {
+            return Array.getLength(v) == 0 ? def : String.valueOf(Array.get(v, 0));
+        }
+        return String.valueOf(v);
+    }
+
+    private static String[] strings(Map<String, ?> p, String key, String[] def) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v.getClass().isArray()) {
+            String[] out = new String[Array.getLength(v)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = String.valueOf(Array.get(v, i));
+            }
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toArray(String[]::new);
+        }
+        return new String[] {String.valueOf(v)};
+    }
+
+    private static int integer(Map<String, ?> p, String key, int def) {
+        Object v = p.get(key);
+        return v == null ? def : v instanceof Number n ? n.intValue() : Integer.parseInt(str(p, key, "").trim());
+    }
+
+    private static long longValue(Map<String, ?> p, String key, long def) {
+        Object v = p.get(key);
+        return v == null ? def : v instanceof Number n ? n.longValue() : Long.parseLong(str(p, key, "").trim());
+    }
+
+    private static boolean bool(Map<String, ?> p, String key, boolean def) {
+        Object v = p.get(key);
+        return v == null ? def : v instanceof Boolean x ? x : Boolean.parseBoolean(str(p, key, "").trim());
+    }
+}

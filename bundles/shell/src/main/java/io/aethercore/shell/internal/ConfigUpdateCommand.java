@@ -1,0 +1,106 @@
+package io.aethercore.shell.internal;
+
+import io.aethercore.api.audit.AuditEvent;
+import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.audit.AuditReceipt;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * {@code aether:config-update --key K --value V} (playbook step 5.2): changes one configuration
+ * property through ConfigAdmin, recorded in the audit log first (no record, no change).
+ *
+ * <p>Keys: {@code <pid>:<property>} names the PID exactly ({@code io.aethercore.audit:retention.days});
+ * a plain dotted key's first part is the capability, {@code mesh.quorum_size} is property {@code
+ * quorum_size} of PID {@code io.aethercore.mesh}. The value keeps the type the property has (Integer,
+ * Long, Boolean, Double), or {@code --type} sets it; new properties are Strings.
+ */
+@Service
+@Command(scope = "aether", name = "config-update",
+        description = "Changes a configuration property through ConfigAdmin; the change is signed into the audit log.")
+public class ConfigUpdateCommand implements Action {
+
+    @Option(name = "-k", aliases = "--key", required = true, description = "pid:property, or capability.property (mesh.quorum_size)")
+    String key;
+
+    @Option(name = "-v", aliases = "--value", required = true, description = "new value")
+    String value;
+
+    @Option(name = "-t", aliases = "--type", description = "string, int, long, boolean or double (default: keep the current type)")
+    String type;
+
+    @Reference(optional = true)
+    AuditLog audit;
+
+    @Reference
+    ConfigurationAdmin configAdmin;
+
+    @Reference
+    Session session;
+
+    /** PID and property of a key. */
+    static String[] resolve(String key) {
+        String k = key.trim();
+        int colon = k.indexOf(':');
+        if (colon > 0 && colon < k.length() - 1) {
+            return new String[] {k.substring(0, colon), k.substring(colon + 1)};
+        }
+        int dot = k.indexOf('.');
+        if (dot <= 0 || dot == k.length() - 1) {
+            throw new IllegalArgumentException("key '" + key + "' must be <pid>:<property> or <capability>.<property>"
+                    + " (e.g. mesh.quorum_size)");
+        }
+        return new String[] {"io.aethercore." + k.substring(0, dot), k.substring(dot + 1)};
+    }
+
+    static Object typed(String value, Object current, String type) {
+        String t = type != null ? type.trim().toLowerCase(java.util.Locale.ROOT)
+                : current instanceof Integer ? "int" : current instanceof Long ? "long"
+                : current instanceof Boolean ? "boolean" : current instanceof Double ? "double" : "string";
+        return switch (t) {
+            case "int", "integer" -> Integer.valueOf(value.trim());
+            case "long" -> Long.valueOf(value.trim());
+            case "boolean", "bool" -> {
+                if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+                    throw new IllegalArgumentException("'" + value + "' is not true or false");
+                }
+                yield Boolean.valueOf(value.trim());
+            }
+            case "double" -> Double.valueOf(value.trim());
+            case "string" -> value;
+            default -> throw new IllegalArgumentException("--type must be string, int, long, boolean or double");
+        };
+    }
+
+    @Override
+    public Object execute() throws Exception {
+        AuditLog a = audit;
+        if (a == null) {
+            throw new IllegalStateException("No audit log is running: feature:install aethercore-audit, and check"
+                    + " io.aethercore.audit (enabled = true) and the log for why it waits");
+        }
+        String[] pk = resolve(key);
+        Configuration c = configAdmin.getConfiguration(pk[0], "?");
+        Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        Object old = props.get(pk[1]);
+        Object typed = typed(value, old, type);
+        String operator = ConsoleOperator.current(session.get("USER"));
+        AuditReceipt r = a.record(AuditEvent.of(operator, "ConfigUpdate", key.trim() + "=" + value)
+                .withDetail("pid", pk[0]).withDetail("property", pk[1])
+                .withDetail("old_value", old == null ? "(unset)" : String.valueOf(old))
+                .withDetail("new_value", String.valueOf(typed)));
+        props.put(pk[1], typed);
+        c.update(props);
+        System.out.println(pk[0] + " " + pk[1] + " = " + typed + " (was " + (old == null ? "unset" : old)
+                + "); audit record " + r.eventId() + " at index " + r.leafIndex());
+        return null;
+    }
+}
