@@ -520,7 +520,10 @@ public final class KarafNode implements AutoCloseable {
         } catch (IOException e) {
             out = e.toString();
         }
-        return "\n--- " + home.resolve("data/log/karaf.log") + " (last 40 lines) ---\n" + logTail(40)
+        // the readiness polling logs a line per SSH login: leave those out
+        String log = log().lines().filter(l -> !(l.contains("ServerSessionImpl") && l.contains(" authenticated")))
+                .collect(Collectors.joining("\n"));
+        return "\n--- " + home.resolve("data/log/karaf.log") + " (last 40 lines, SSH logins left out) ---\n" + tail(log, 40)
                 + "\n--- JVM output (last 20 lines) ---\n" + tail(out, 20);
     }
 

@@ -27,7 +27,7 @@ public record PortBinding(String id, String pid, String key, Protocol protocol, 
     public static final String SSH = "ssh";
     /** The B4AE v2 UDP endpoint ({@code listen_address}), bound to loopback. */
     public static final String B4AE = "b4ae";
-    /** The Prometheus metrics endpoint of the B4AE bundle. */
+    /** The node's Prometheus endpoint (bundles/metrics). */
     public static final String METRICS = "metrics";
     public static final String RMI_REGISTRY = "rmi.registry";
     public static final String RMI_SERVER = "rmi.server";
@@ -44,8 +44,9 @@ public record PortBinding(String id, String pid, String key, Protocol protocol, 
             new PortBinding(HTTP, "org.ops4j.pax.web", "org.osgi.service.http.port", Protocol.TCP, "%d"),
             new PortBinding(B4AE, "io.aethercore.b4ae", "listen_address", Protocol.UDP, "127.0.0.1:%d"),
             new PortBinding(METRICS, "io.aethercore.b4ae", "monitoring.metrics_port", Protocol.TCP, "%d"),
-            // where the metrics port is expected to move; skipped while etc/io.aethercore.metrics.cfg is absent
-            new PortBinding(METRICS, "io.aethercore.metrics", "port", Protocol.TCP, "%d"));
+            // the metrics bundle reads its port from both PIDs; this row is skipped while the distribution
+            // ships no etc/io.aethercore.metrics.cfg
+            new PortBinding(METRICS, "io.aethercore.metrics", "monitoring.metrics_port", Protocol.TCP, "%d"));
 
     public PortBinding {
         if (!format.contains("%d")) {
