@@ -1,0 +1,106 @@
+package io.aethercore.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.aethercore.api.attestation.Attestation;
+import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.b4ae.SecureChannel;
+import io.aethercore.api.merkle.MerkleVine;
+import io.aethercore.api.metrics.MetricsEndpoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * Every engine owns its threads through {@code Workers} (docs/architecture.md, rule 7): updating an engine's
+ * bundle in a running node stops all of that bundle's threads and starts the new revision's, so the node has
+ * the same threads afterwards, and every thread that runs our code carries an {@code aethercore-} name.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class BundleUpdateThreadsIT extends AetherCoreTestSupport {
+
+    private static final String PREFIX = "aethercore-";
+
+    @Configuration
+    public Option[] config() {
+        return containerOptions(aethercoreDistribution(), "AetherCore");
+    }
+
+    /** Our threads by name (pool threads counted under their pool's name), sorted. */
+    private static Map<String, Integer> ourThreads() {
+        Map<String, Integer> names = new TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(PREFIX)) {
+                names.merge(t.getName().replaceAll("-\\d+$", "-N"), 1, Integer::sum);
+            }
+        }
+        return names;
+    }
+
+    /** Threads that run AetherCore code (a frame of io.aethercore.*) but are not named as ours. */
+    private static List<String> unnamedThreadsRunningOurCode() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
+            if (t == Thread.currentThread() || t.getName().startsWith(PREFIX)) {
+                continue;
+            }
+            boolean ours = Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("io.aethercore.")
+                    && !f.getClassName().startsWith("io.aethercore.itests."));
+            if (ours) {
+                out.add(t.getName() + " " + Arrays.stream(e.getValue()).limit(6).map(String::valueOf)
+                        .collect(Collectors.joining(" < ")));
+            }
+        }
+        return out;
+    }
+
+    private void updateAndCompare(String symbolicName, Check back) throws Exception {
+        Bundle b = bundle(symbolicName);
+        assertTrue(symbolicName + " is installed", b != null);
+        waitUntil(symbolicName + " is active", 30_000, () -> b.getState() == Bundle.ACTIVE && back.ok());
+        Thread.sleep(500); // let pools reach their steady size
+        Map<String, Integer> before = ourThreads();
+        executeCommand("bundle:update " + b.getBundleId());
+        waitUntil(symbolicName + " is back after its update", 60_000,
+                () -> bundle(symbolicName).getState() == Bundle.ACTIVE && back.ok());
+        try {
+            waitUntil("the threads of " + symbolicName + " are those it had before its update", 20_000,
+                    () -> ourThreads().equals(before));
+        } catch (AssertionError e) {
+            assertEquals("threads named " + PREFIX + "* after bundle:update " + symbolicName, before, ourThreads());
+        }
+    }
+
+    @Test
+    public void updatingAnEngineBundleLeavesNoThreadBehind() throws Exception {
+        updateAndCompare("io.aethercore.merkle",
+                () -> waitForService(MerkleVine.class, null, 30_000).log("default").isPresent());
+        updateAndCompare("io.aethercore.audit", () -> waitForService(AuditLog.class, null, 30_000) != null);
+        updateAndCompare("io.aethercore.b4ae", () -> waitForService(SecureChannel.class, null, 30_000) != null);
+        updateAndCompare("io.aethercore.tpm", () -> waitForService(Attestation.class, null, 30_000) != null);
+        updateAndCompare("io.aethercore.metrics", () -> waitForService(MetricsEndpoint.class, null, 30_000) != null);
+        updateAndCompare("io.aethercore.hsm", () -> true);
+        updateAndCompare("io.aethercore.crypto", () -> true);
+
+        Map<String, Integer> threads = ourThreads();
+        System.out.println("AetherCore threads after the updates: " + threads);
+        assertTrue("the node runs engine threads named " + PREFIX + "*: " + threads, !threads.isEmpty());
+        List<String> unnamed = unnamedThreadsRunningOurCode();
+        assertTrue("threads running AetherCore code without an " + PREFIX + " name:\n" + String.join("\n", unnamed),
+                unnamed.isEmpty());
+    }
+}
