@@ -4,6 +4,8 @@ import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.SessionInfo;
 import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.b4ae.internal.NodeWiring;
+import io.aethercore.b4ae.internal.metrics.B4aeOps;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -29,6 +31,21 @@ final class B4aeCommands {
         }
         throw new IllegalArgumentException("no B4AE node '" + wanted + "'; nodes: "
                 + channels.stream().map(SecureChannel::nodeName).toList());
+    }
+
+    /**
+     * The metadata layer's operations, for b4ae-stats and b4ae-profile. Not a Karaf {@code @Reference}: that
+     * injects OSGi services only, and {@link B4aeOps} is an internal type that no other bundle uses, so it is
+     * not registered as one. The bundle's B4aeOpsComponent publishes it in {@link NodeWiring} (same class
+     * loader as these commands) while it is active.
+     */
+    static B4aeOps ops() {
+        B4aeOps ops = NodeWiring.bundle().ops();
+        if (ops == null) {
+            throw new IllegalStateException("the B4AE metadata layer is not running: check the log for a refused"
+                    + " io.aethercore.b4ae configuration");
+        }
+        return ops;
     }
 
     static Mode mode(String text) {

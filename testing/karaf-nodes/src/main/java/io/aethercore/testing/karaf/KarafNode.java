@@ -1,0 +1,666 @@
+package io.aethercore.testing.karaf;
+
+import io.aethercore.testing.swtpm.Swtpm;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One AetherCore node: a Karaf JVM of its own, unpacked from the assembled distribution into its own
+ * directory, with its own free ports ({@link PortBinding}), its own data, optionally its own TPM
+ * simulator, and a console reached over SSH with this run's key ({@link ConsoleKey}).
+ *
+ * <pre>{@code
+ * try (KarafNode n = KarafNode.builder("node1").swtpm().build()) {
+ *     n.start();                                  // unpack, ports, key, swtpm, launch, wait for boot
+ *     String out = n.execute("aether:hash hello"); // throws ConsoleException when the command fails
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #prepare()} (unpack, ports, key, configuration; repeated configuration through
+ * {@link #configure(String, String, String)} is applied to {@code etc/*.cfg} directly, before or while the
+ * node runs), {@link #launch()} (starts {@code bin/karaf daemon}, which execs the JVM, so the process the
+ * harness holds is the JVM itself), {@link #awaitReady()} (boot finished, every bundle active, then the
+ * builder's readiness probes), {@link #stop()} (SIGTERM: Karaf's shutdown hook stops the framework), {@link
+ * #kill()} (SIGKILL, for crash tests), {@link #restart()}, {@link #close()}. A JVM shutdown hook kills
+ * every node still running when the test JVM exits.
+ *
+ * <p>The launch command can be wrapped ({@link Builder#launcher(String...)}), e.g. with
+ * {@code ip netns exec ns1} to run the node in a network namespace. The wrapper must exec its command
+ * (as {@code ip netns exec}, {@code setsid}, {@code nice}, {@code taskset} do) so that stopping the process
+ * stops the JVM; the harness also signals every descendant it finds, in case one does not.
+ */
+public final class KarafNode implements AutoCloseable {
+
+    /** A readiness condition: the command's output must satisfy the predicate. */
+    public record Probe(String description, String command, Predicate<String> ready) {}
+
+    private static final Set<KarafNode> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (KarafNode n : LIVE) {
+                n.killQuietly();
+            }
+        }, "karaf-nodes-cleanup"));
+    }
+
+    private final String name;
+    private final Path home;
+    private final Path distribution;
+    private final ConsoleKey key;
+    private final String user;
+    private final String roles;
+    private final Path javaHome;
+    private final List<String> launcher;
+    private final Map<String, String> env;
+    private final Duration bootTimeout;
+    private final List<Probe> probes;
+    private final List<PortBinding> bindings;
+    private final boolean withSwtpm;
+    private final List<String[]> configuration = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    private volatile boolean prepared;
+    private volatile Process process;
+    private volatile Swtpm swtpm;
+    private volatile long launchedAt;
+    private volatile long bootMillis = -1;
+
+    private KarafNode(Builder b) {
+        this.name = b.name;
+        this.home = b.baseDir.toAbsolutePath().resolve(b.name);
+        this.distribution = b.distribution != null ? b.distribution : Distribution.locate();
+        this.key = b.key != null ? b.key : ConsoleKey.ofThisRun();
+        this.user = b.user;
+        this.roles = b.roles;
+        this.javaHome = b.javaHome != null ? b.javaHome : Jdk17.locate();
+        this.launcher = List.copyOf(b.launcher);
+        this.env = Map.copyOf(b.env);
+        this.bootTimeout = b.bootTimeout;
+        this.probes = List.copyOf(b.probes);
+        this.bindings = List.copyOf(b.bindings);
+        this.withSwtpm = b.swtpm;
+        this.configuration.addAll(b.configuration);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    // ---------------------------------------------------------------------------------------- lifecycle
+
+    /**
+     * Makes the node's directory: a fresh copy of the distribution (an earlier one of the same name is
+     * deleted), free ports, this run's key for the console user, the swtpm, the configuration. Called by
+     * {@link #start()} when needed.
+     */
+    public synchronized void prepare() throws IOException, InterruptedException {
+        if (prepared) {
+            return;
+        }
+        deleteTree(home);
+        Files.createDirectories(home.getParent());
+        unpack();
+        Path etc = home.resolve("etc");
+        for (PortBinding b : bindings) {
+            if (Files.exists(etc.resolve(b.pid() + ".cfg"))) {
+                int port = ports.computeIfAbsent(b.id(), id -> FreePorts.next());
+                CfgFile.set(etc.resolve(b.pid() + ".cfg"), b.key(), b.value(port));
+            }
+        }
+        if (!ports.containsKey(PortBinding.SSH)) {
+            throw new IllegalStateException(distribution + " has no etc/org.apache.karaf.shell.cfg: not a Karaf distribution?");
+        }
+        Path keys = etc.resolve("keys.properties");
+        String groups = roles;
+        if (groups == null) {
+            boolean adminGroup = Files.exists(keys) && Files.readString(keys).contains("_g_\\:admingroup");
+            groups = adminGroup ? "_g_:admingroup" : "admin,manager,viewer,systembundles,ssh";
+        }
+        Files.writeString(keys, (Files.exists(keys) ? Files.readString(keys) : "") + "\n"
+                + key.keysPropertiesLine(user, groups) + "\n", StandardCharsets.UTF_8);
+        Files.createDirectories(home.resolve("harness"));
+        key.writePrivateKey(home.resolve("harness").resolve("console.key"));
+        if (withSwtpm) {
+            try {
+                swtpm = Swtpm.start();
+            } catch (IOException e) {
+                throw new IOException("node " + name + " needs a TPM simulator and swtpm could not start (run"
+                        + " scripts/run-tests.sh, which installs it, or apt-get install swtpm swtpm-tools): " + e.getMessage(), e);
+            }
+            // the simulator only: "auto" would take the machine's own /dev/tpmrm0 first where one exists
+            CfgFile.set(etc.resolve("io.aethercore.tpm.cfg"), "device", swtpm.address());
+            CfgFile.set(etc.resolve("io.aethercore.tpm.cfg"), "simulator", swtpm.address());
+        }
+        synchronized (configuration) {
+            for (String[] c : configuration) {
+                CfgFile.set(etc.resolve(c[0] + ".cfg"), c[1], c[2]);
+            }
+        }
+        prepared = true;
+    }
+
+    private void unpack() throws IOException, InterruptedException {
+        List<String> cmd;
+        if (Files.isDirectory(distribution)) {
+            Files.createDirectories(home);
+            cmd = List.of("cp", "-a", distribution + "/.", home.toString());
+        } else {
+            Files.createDirectories(home);
+            cmd = List.of("tar", "-xzf", distribution.toString(), "-C", home.toString(), "--strip-components=1");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        if (!Files.isExecutable(home.resolve("bin/karaf"))) {
+            throw new IOException(distribution + " unpacked into " + home + " has no executable bin/karaf");
+        }
+    }
+
+    /** {@link #prepare()}, {@link #launch()}, {@link #awaitReady()}. */
+    public void start() throws IOException, InterruptedException {
+        prepare();
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the JVM in the background and returns at once (see {@link #awaitReady()}). */
+    public synchronized void launch() throws IOException, InterruptedException {
+        prepare();
+        if (isRunning()) {
+            throw new IllegalStateException("node " + name + " is already running (pid " + process.pid() + ")");
+        }
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(home.resolve("bin").resolve("karaf").toString());
+        cmd.add("daemon");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS") || k.equals("EXTRA_JAVA_OPTS")
+                || k.equals("JAVA_MIN_MEM") || k.equals("JAVA_MAX_MEM"));
+        e.put("JAVA_HOME", javaHome.toString());
+        e.putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Path out = home.resolve("harness").resolve("karaf.out");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        launchedAt = System.nanoTime();
+        bootMillis = -1;
+        process = pb.start();
+        LIVE.add(this);
+    }
+
+    /**
+     * Waits until Karaf's boot features are installed ({@code BootFinished}), every bundle is active
+     * (fragments resolved), and every readiness probe of the builder is satisfied.
+     *
+     * @throws IllegalStateException when the JVM exits or the boot timeout passes, with the tail of
+     *                               {@code karaf.log} and of the JVM's console output
+     */
+    public void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + bootTimeout.toNanos();
+        List<Probe> all = new ArrayList<>();
+        all.add(new Probe("Karaf boot features installed (BootFinished)",
+                "service:list org.apache.karaf.features.BootFinished", o -> o.contains("BootFinished")));
+        all.add(new Probe("every bundle Active (fragments Resolved)", "bundle:list -t 0 --no-format", KarafNode::allBundlesUp));
+        all.addAll(probes);
+        int next = 0;
+        String last = "(the console never answered)";
+        while (next < all.size()) {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException("node " + name + " exited" + (p == null ? "" : " with code " + p.exitValue())
+                        + " while booting" + diagnostics());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node " + name + " not ready after " + bootTimeout.toSeconds() + " s: waiting for "
+                        + all.get(next).description() + "; last answer of `" + all.get(next).command() + "`:\n" + last
+                        + diagnostics());
+            }
+            Probe probe = all.get(next);
+            try {
+                ConsoleResult r = SshConsole.run(name, "127.0.0.1", sshPort(), user, key, probe.command(), Duration.ofSeconds(20));
+                last = r.output();
+                if (r.ok() && probe.ready().test(r.output())) {
+                    next++;
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        bootMillis = (System.nanoTime() - launchedAt) / 1_000_000;
+    }
+
+    static boolean allBundlesUp(String bundleList) {
+        boolean any = false;
+        for (String line : bundleList.split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length < 3 || !f[0].trim().matches("\\d+")) {
+                continue;
+            }
+            any = true;
+            String state = f[1].trim();
+            boolean fragment = line.contains("Hosts:");
+            if (!(state.equals("Active") || fragment && state.equals("Resolved"))) {
+                return false;
+            }
+        }
+        return any;
+    }
+
+    /** Stops the node: SIGTERM (Karaf stops the framework), SIGKILL after 30 s. Keeps its directory. */
+    public synchronized void stop() throws InterruptedException {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+        process = null;
+        LIVE.remove(this);
+    }
+
+    /** Kills the JVM at once (SIGKILL), as a crash or power loss would; the swtpm keeps running. */
+    public synchronized void kill() throws InterruptedException {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        p.waitFor(10, TimeUnit.SECONDS);
+        process = null;
+        LIVE.remove(this);
+    }
+
+    private void killQuietly() {
+        Process p = process;
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        Swtpm s = swtpm;
+        if (s != null) {
+            try {
+                s.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops (if running) and starts again on the same directory, ports, data and swtpm. */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        launch();
+        awaitReady();
+    }
+
+    /** Stops the node and its swtpm. The directory stays (under the build's target/) for inspection. */
+    @Override
+    public void close() throws InterruptedException, IOException {
+        try {
+            stop();
+        } finally {
+            Swtpm s = swtpm;
+            swtpm = null;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ console
+
+    /**
+     * Runs a console command and returns what it printed.
+     *
+     * @throws ConsoleException when the command failed (non-zero exit status, "Error executing command",
+     *                          "Command not found") or the console did not answer; the message has the output
+     */
+    public String execute(String command) {
+        return execute(command, COMMAND_TIMEOUT);
+    }
+
+    public String execute(String command, Duration timeout) {
+        ConsoleResult r = run(command, timeout);
+        if (!r.ok() || r.output().contains("Error executing command")) {
+            throw new ConsoleException("node " + name + ": `" + command + "` failed (exit " + r.exitStatus() + "):\n"
+                    + r.output(), r, null);
+        }
+        return r.output();
+    }
+
+    /** Runs a console command and returns its result whatever the exit status. */
+    public ConsoleResult run(String command) {
+        return run(command, COMMAND_TIMEOUT);
+    }
+
+    public ConsoleResult run(String command, Duration timeout) {
+        try {
+            return SshConsole.run(name, "127.0.0.1", sshPort(), user, key, command, timeout);
+        } catch (IOException e) {
+            throw new ConsoleException("node " + name + ": console on port " + sshPort() + " did not answer `" + command
+                    + "`: " + e.getMessage() + (isRunning() ? "" : " (the node is not running)"), null, e);
+        }
+    }
+
+    /**
+     * Repeats a command until its output satisfies the condition (failures count as not yet), and returns
+     * that output.
+     *
+     * @throws ConsoleException after the timeout, with the last output
+     */
+    public String awaitOutput(String command, Predicate<String> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (true) {
+            try {
+                ConsoleResult r = run(command, timeout);
+                last = r.output();
+                if (r.ok() && condition.test(r.output())) {
+                    return r.output();
+                }
+            } catch (ConsoleException e) {
+                last = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ConsoleException("node " + name + ": `" + command + "` did not give the expected output within "
+                        + timeout.toSeconds() + " s; last:\n" + last, null, null);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Runs a command through the distribution's own {@code bin/client} (a JVM per call, command on standard
+     * input in batch mode: with Karaf 4.4.10 a command given as an argument only prints "Closed"). Slower
+     * than {@link #run(String)}; here to compare and for what a user at a shell does.
+     */
+    public ConsoleResult runWithBinClient(String command) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", user, "-k",
+                home.resolve("harness/console.key").toString(), "-p", Integer.toString(sshPort()), "-h", "127.0.0.1", "-b")
+                .directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        Process p = pb.start();
+        p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("bin/client did not finish: " + out);
+        }
+        return new ConsoleResult(name, command, p.exitValue(), out.replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", ""),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    // ------------------------------------------------------------------------------------ configuration
+
+    /**
+     * Sets {@code key = value} in {@code etc/<pid>.cfg}: remembered until {@link #prepare()} if the node is not
+     * prepared yet, written at once otherwise (a running node's Felix FileInstall picks the change up
+     * within about a second and updates the configuration). The value is written as is: {@code I"200"}
+     * for an Integer, {@code ["a", "b"]} for an array.
+     */
+    public KarafNode configure(String pid, String key, String value) {
+        configuration.add(new String[] {pid, key, value});
+        if (prepared) {
+            try {
+                CfgFile.set(home.resolve("etc").resolve(pid + ".cfg"), key, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------------------------------ queries
+
+    public String name() {
+        return name;
+    }
+
+    /** The node's Karaf home (and base): {@code bin/}, {@code etc/}, {@code data/}. */
+    public Path home() {
+        return home;
+    }
+
+    /** The port assigned to a {@link PortBinding} id (after {@link #prepare()}). */
+    public int port(String id) {
+        Integer p = ports.get(id);
+        if (p == null) {
+            throw new IllegalArgumentException("node " + name + " has no port '" + id + "'" + (prepared ? "" : " (not prepared yet)")
+                    + "; ports: " + ports);
+        }
+        return p;
+    }
+
+    public Map<String, Integer> ports() {
+        return Collections.unmodifiableMap(ports);
+    }
+
+    public int sshPort() {
+        return port(PortBinding.SSH);
+    }
+
+    /** The B4AE UDP endpoint, {@code 127.0.0.1:port}. */
+    public String b4aeAddress() {
+        return "127.0.0.1:" + port(PortBinding.B4AE);
+    }
+
+    /** The node's TPM simulator, or null when it has none. */
+    public Swtpm swtpm() {
+        return swtpm;
+    }
+
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The JVM's process id, -1 when not running. */
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /** Milliseconds from the last launch to ready, -1 while booting. */
+    public long bootMillis() {
+        return bootMillis;
+    }
+
+    /** The whole of {@code data/log/karaf.log}. */
+    public String log() {
+        Path f = home.resolve("data/log/karaf.log");
+        try {
+            return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last lines of {@code karaf.log}. */
+    public String logTail(int lines) {
+        return tail(log(), lines);
+    }
+
+    private String diagnostics() {
+        String out = "";
+        try {
+            Path f = home.resolve("harness/karaf.out");
+            out = Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            out = e.toString();
+        }
+        // the readiness polling logs a line per SSH login: leave those out
+        String log = log().lines().filter(l -> !(l.contains("ServerSessionImpl") && l.contains(" authenticated")))
+                .collect(Collectors.joining("\n"));
+        return "\n--- " + home.resolve("data/log/karaf.log") + " (last 40 lines, SSH logins left out) ---\n" + tail(log, 40)
+                + "\n--- JVM output (last 20 lines) ---\n" + tail(out, 20);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return all.subList(Math.max(0, all.size() - lines), all.size()).stream().collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public String toString() {
+        return "KarafNode[" + name + ", ssh " + ports.get(PortBinding.SSH) + ", " + home + "]";
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ builder
+
+    /** How to make a node; {@link #build()} makes it (nothing is unpacked or started until asked). */
+    public static final class Builder {
+        private final String name;
+        private Path baseDir = Path.of(System.getProperty("aethercore.karaf.nodes.dir", "target/karaf-nodes"));
+        private Path distribution;
+        private ConsoleKey key;
+        private String user = "operator";
+        private String roles;
+        private Path javaHome;
+        private final List<String> launcher = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private Duration bootTimeout = Duration.ofSeconds(Long.getLong("aethercore.karaf.nodes.boot.timeout", 180));
+        private final List<Probe> probes = new ArrayList<>();
+        private final List<PortBinding> bindings = new ArrayList<>(PortBinding.DEFAULTS);
+        private boolean swtpm;
+        private final List<String[]> configuration = new ArrayList<>();
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw new IllegalArgumentException("node name must be letters, digits, _ . -: " + name);
+            }
+            this.name = name;
+        }
+
+        /** Where node directories go ({@code <baseDir>/<name>}); default {@code target/karaf-nodes}. */
+        public Builder baseDir(Path dir) {
+            this.baseDir = dir;
+            return this;
+        }
+
+        /**
+         * The distribution: a {@code .tar.gz} or an unpacked directory. Default: system property
+         * {@code aethercore.distribution}, else the installed tar.gz in the local Maven repository, else the
+         * reactor's {@code karaf-distro/target}.
+         */
+        public Builder distribution(Path tarGzOrDirectory) {
+            this.distribution = tarGzOrDirectory;
+            return this;
+        }
+
+        /** The console key (default: {@link ConsoleKey#ofThisRun()}). */
+        public Builder key(ConsoleKey key) {
+            this.key = key;
+            return this;
+        }
+
+        /** The console user the key is registered for (default {@code operator}). */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** Its roles or groups in keys.properties (default {@code _g_:admingroup}: admin, manager, viewer, systembundles, ssh). */
+        public Builder roles(String rolesOrGroups) {
+            this.roles = rolesOrGroups;
+            return this;
+        }
+
+        /** A JDK 17 for the node (default: this JVM's if it is a 17, else one found in the usual places). */
+        public Builder javaHome(Path jdk) {
+            this.javaHome = jdk;
+            return this;
+        }
+
+        /**
+         * A prefix for the launch command, e.g. {@code launcher("ip", "netns", "exec", "ns1")}; it must exec
+         * its command (see the class comment).
+         */
+        public Builder launcher(String... prefix) {
+            this.launcher.clear();
+            this.launcher.addAll(List.of(prefix));
+            return this;
+        }
+
+        /** An environment variable of the node's JVM (e.g. {@code B4AE_AUTH_MODE}, {@code JAVA_MAX_MEM}). */
+        public Builder env(String name, String value) {
+            this.env.put(name, value);
+            return this;
+        }
+
+        public Builder bootTimeout(Duration timeout) {
+            this.bootTimeout = timeout;
+            return this;
+        }
+
+        /** A further readiness condition, checked after boot finished and all bundles are active. */
+        public Builder readyWhen(String description, String command, Predicate<String> ready) {
+            this.probes.add(new Probe(description, command, ready));
+            return this;
+        }
+
+        /** A further port of the node's own (see {@link PortBinding}). */
+        public Builder port(PortBinding binding) {
+            this.bindings.add(binding);
+            return this;
+        }
+
+        /** Gives the node its own swtpm, started in {@link KarafNode#prepare()}, set as its TPM device. */
+        public Builder swtpm() {
+            this.swtpm = true;
+            return this;
+        }
+
+        /** {@code key = value} in {@code etc/<pid>.cfg}, written before the first start. */
+        public Builder configure(String pid, String key, String value) {
+            this.configuration.add(new String[] {pid, key, value});
+            return this;
+        }
+
+        public KarafNode build() {
+            return new KarafNode(this);
+        }
+    }
+}
