@@ -25,7 +25,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-/** The audit log in our distribution, driven through the console as an operator would (playbook phase 5). */
+/** The audit log in our distribution, driven through the console as an operator would (docs/operations.md, "Audit log"). */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class AuditIT extends AetherCoreTestSupport {

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Sends B4AE security events to the audit log (the B4AE document's {@code [audit]}): every handshake outcome
+ * Sends B4AE security events to the audit log (docs/operations.md, "Audit log"): every handshake outcome
  * as its own signed record, and cookie challenges, invalid cookies and blocked DoS attempts as a periodic
  * summary of counts. Summaries, not one record per datagram: an attacker flooding junk must not be able to
  * make the node sign and store a record per junk packet (that would turn the audit log into the
