@@ -183,7 +183,7 @@ public final class ConsoleAuditor implements CommandSessionListener {
                 if (log == null) {
                     throw new IllegalStateException("the audit log went away while the command ran");
                 }
-                log.recordAsync(e);
+                log.record(e);
             } catch (Exception | LinkageError ex) {
                 LOG.warn("Outcome of console command by {} not recorded ({}); its ConsoleCommand record {} stands: {}",
                         line.operator().id(), ex.getMessage(), line.eventIds().get(i), c);
