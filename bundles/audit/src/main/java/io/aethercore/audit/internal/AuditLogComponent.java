@@ -116,6 +116,11 @@ public final class AuditLogComponent {
                 + " when the audit log cannot record it. false: run it anyway with an ERROR log line (for repairs).")
         boolean console_fail_closed() default true;
 
+        @AttributeDefinition(name = "checkpoint.pinned_keys", description = "Fingerprints (SHA-256 of the public key,"
+                + " hex, as the records' key_id) of the signer keys that bin/audit-integrity-check trusts, in addition to"
+                + " the key the node recorded at first start in ${karaf.etc}/aethercore/audit-pinned-keys.")
+        String[] checkpoint_pinned__keys() default {};
+
         @AttributeDefinition(name = "console.readonly", description = "Console commands that change nothing and are"
                 + " not recorded, in addition to Karaf's read-only commands and those marked @ReadOnly: scope:name,"
                 + " or a bare name for aether:name.")
@@ -382,8 +387,23 @@ public final class AuditLogComponent {
             props.put(Constants.SERVICE_DESCRIPTION, "AetherCore audit log");
             props.put("aethercore.audit.retention.days", config.retentionDays());
             registration = context.registerService(AuditLog.class, engine, props);
+            pinFirstKey();
             LOG.info("Audit log ready in {} with {} records{}", dir, engine.size(),
                     engine.failure() == null ? "" : " (NOT RECORDING: " + engine.failure() + ")");
+        }
+    }
+
+    /** At the first start, records the node key's fingerprint as the key the offline check trusts. */
+    private void pinFirstKey() {
+        Path pins = Path.of(System.getProperty("karaf.etc", "etc"), "aethercore", PinnedKeys.FILE);
+        try {
+            String fp = followingKey.handle().publicKey().fingerprint();
+            if (PinnedKeys.recordFirst(pins, fp)) {
+                LOG.info("Audit log: pinned the node key {} for the offline integrity check in {}", fp, pins);
+            }
+        } catch (Exception e) {
+            LOG.warn("Audit log: cannot pin the node key in {} ({}); bin/audit-integrity-check then needs"
+                    + " checkpoint.pinned_keys", pins, e.getMessage());
         }
     }
 
