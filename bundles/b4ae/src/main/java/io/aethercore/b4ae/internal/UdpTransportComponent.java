@@ -33,6 +33,7 @@ public final class UdpTransportComponent {
 
     private UdpTransport transport;
     private ServiceRegistration<DatagramTransport> registration;
+    private ServiceRegistration<TransportProblem> problem;
 
     @Activate
     public UdpTransportComponent(BundleContext context, Config config) {
@@ -41,6 +42,9 @@ public final class UdpTransportComponent {
         } catch (SocketException | IllegalArgumentException e) {
             LOG.error("B4AE UDP transport cannot bind {}: {}. Free the port or set listen_address in"
                     + " etc/io.aethercore.b4ae.cfg", config.listen__address(), e.getMessage());
+            // the status commands (aether:b4ae-sessions) name the reason while it lasts
+            problem = context == null ? null
+                    : context.registerService(TransportProblem.class, TransportProblem.of(config.listen__address(), e), null);
             return;
         }
         Dictionary<String, Object> p = new Hashtable<>();
@@ -52,6 +56,13 @@ public final class UdpTransportComponent {
 
     @Deactivate
     void deactivate() {
+        if (problem != null) {
+            try {
+                problem.unregister();
+            } catch (IllegalStateException ignored) {
+                // bundle stopping
+            }
+        }
         if (registration != null) {
             try {
                 registration.unregister();
