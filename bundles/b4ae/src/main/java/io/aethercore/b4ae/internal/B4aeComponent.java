@@ -27,7 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The node's B4AE v2 endpoint ({@code etc/io.aethercore.b4ae.cfg}): publishes {@code SecureChannel} and
- * {@code TrustStore}. Uses the highest-ranked {@link DatagramTransport} (the UDP transport on
+ * {@code TrustStore}, and takes the node's observers and metadata layer from {@link NodeWiring}. Uses the highest-ranked {@link DatagramTransport} (the UDP transport on
  * {@code listen_address} by default) and the platform's crypto services and key custodies.
  */
 @Component(immediate = true, configurationPid = B4aeComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -128,11 +128,17 @@ public final class B4aeComponent {
     }
 
     private final ChannelHost host;
+    private final NodeWiring wiring = NodeWiring.bundle();
+    private final NodeWiring.Listener parts;
 
     @Activate
     public B4aeComponent(BundleContext context, Map<String, Object> props) {
         this.host = new ChannelHost(context, settings(props, false));
         host.activate();
+        // the node's observers (metrics, audit) and its metadata layer come from this bundle's other
+        // components through NodeWiring, not as OSGi services (they are internal types)
+        this.parts = host.partsListener(true);
+        wiring.watch(parts);
     }
 
     /** The endpoint's settings from this PID's (or a node factory PID's) properties, by the one parser. */
@@ -147,6 +153,7 @@ public final class B4aeComponent {
 
     @Deactivate
     void deactivate() {
+        wiring.unwatch(parts);
         host.deactivate();
     }
 
@@ -187,12 +194,4 @@ public final class B4aeComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindTransport(DatagramTransport t, Map<String, Object> p) { host.bindTransport(t, p); }
     void unbindTransport(DatagramTransport t) { host.unbindTransport(t); }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindObserver(ProtocolObserver o) { host.bindObserver(o); }
-    void unbindObserver(ProtocolObserver o) { host.unbindObserver(o); }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindHooks(MetadataHooks h) { host.bindHooks(h); }
-    void unbindHooks(MetadataHooks h) { host.unbindHooks(h); }
 }

@@ -32,11 +32,15 @@ public final class B4aeNodeComponent {
     public static final String PID = "io.aethercore.b4ae.node";
 
     private final ChannelHost host;
+    private final NodeWiring wiring = NodeWiring.bundle();
+    private final NodeWiring.Listener parts;
 
     @Activate
     public B4aeNodeComponent(BundleContext context, Map<String, Object> props) {
         this.host = new ChannelHost(context, B4aeComponent.settings(props, true));
         host.activate();
+        this.parts = host.partsListener(false);                   // the node's observers, no metadata layer
+        wiring.watch(parts);
     }
 
     @Modified
@@ -46,6 +50,7 @@ public final class B4aeNodeComponent {
 
     @Deactivate
     void deactivate() {
+        wiring.unwatch(parts);
         host.deactivate();
     }
 
@@ -76,8 +81,4 @@ public final class B4aeNodeComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindCustody(KeyCustody c, Map<String, Object> p) { host.bindCustody(c, p); }
     void unbindCustody(KeyCustody c) { host.unbindCustody(c); }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindObserver(ProtocolObserver o) { host.bindObserver(o); }
-    void unbindObserver(ProtocolObserver o) { host.unbindObserver(o); }
 }

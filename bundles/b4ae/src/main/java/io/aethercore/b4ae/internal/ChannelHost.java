@@ -253,6 +253,27 @@ final class ChannelHost {
         }
     }
 
+    /**
+     * What this endpoint takes from the node's other parts ({@link NodeWiring}): every observer, and the
+     * metadata hooks when {@code metadata} (the main endpoint only).
+     */
+    NodeWiring.Listener partsListener(boolean metadata) {
+        return new NodeWiring.Listener() {
+            @Override public void observerAdded(ProtocolObserver o) { bindObserver(o); }
+            @Override public void observerRemoved(ProtocolObserver o) { unbindObserver(o); }
+            @Override public void hooksBound(MetadataHooks h) {
+                if (metadata) {
+                    bindHooks(h);
+                }
+            }
+            @Override public void hooksUnbound(MetadataHooks h) {
+                if (metadata) {
+                    unbindHooks(h);
+                }
+            }
+        };
+    }
+
     private static void applyHooks(B4aeEngine e, MetadataHooks h) {
         e.setPadding(h == null ? null : h.padding());
         e.setOutbound(h == null ? null : h.attach(e));

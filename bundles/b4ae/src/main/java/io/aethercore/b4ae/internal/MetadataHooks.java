@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * How the metadata layer (padding, constant-rate scheduler) plugs into the running channel: register one
- * as an OSGi service (internal to this bundle); {@link B4aeComponent} binds the highest-ranked one
- * dynamically and hands it the engine's {@link SlotSink}. Without one, records are sealed and sent at once,
+ * How the metadata layer (padding, constant-rate scheduler) plugs into the running channel: bind one in the
+ * bundle's {@link NodeWiring} (not an OSGi service: an internal type); {@link B4aeComponent} takes the bound
+ * one, also when it changes, and hands it the engine's {@link SlotSink}. Without one, records are sealed and sent at once,
  * with the minimum padding.
  */
 public interface MetadataHooks {

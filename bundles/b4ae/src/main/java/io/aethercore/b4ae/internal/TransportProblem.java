@@ -3,8 +3,8 @@ package io.aethercore.b4ae.internal;
 import java.util.Locale;
 
 /**
- * Why the UDP transport of {@code io.aethercore.b4ae} is not listening, registered as a service (inside this
- * bundle) while it is so, for the status commands to say: {@code 0.0.0.0:4000 address already in use}.
+ * Why the UDP transport of {@code io.aethercore.b4ae} is not listening, reported in {@link NodeWiring} while it is
+ * so, for the status commands to say: {@code 0.0.0.0:4000 address already in use}.
  *
  * @param listenAddress the configured {@code listen_address}
  * @param reason        what failed, in plain words

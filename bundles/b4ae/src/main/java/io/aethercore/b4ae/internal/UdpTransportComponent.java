@@ -33,7 +33,7 @@ public final class UdpTransportComponent {
 
     private UdpTransport transport;
     private ServiceRegistration<DatagramTransport> registration;
-    private ServiceRegistration<TransportProblem> problem;
+    private TransportProblem problem;
 
     @Activate
     public UdpTransportComponent(BundleContext context, Config config) {
@@ -43,8 +43,8 @@ public final class UdpTransportComponent {
             LOG.error("B4AE UDP transport cannot bind {}: {}. Free the port or set listen_address in"
                     + " etc/io.aethercore.b4ae.cfg", config.listen__address(), e.getMessage());
             // the status commands (aether:b4ae-sessions) name the reason while it lasts
-            problem = context == null ? null
-                    : context.registerService(TransportProblem.class, TransportProblem.of(config.listen__address(), e), null);
+            problem = TransportProblem.of(config.listen__address(), e);
+            NodeWiring.bundle().reportTransportProblem(problem);
             return;
         }
         Dictionary<String, Object> p = new Hashtable<>();
@@ -57,11 +57,7 @@ public final class UdpTransportComponent {
     @Deactivate
     void deactivate() {
         if (problem != null) {
-            try {
-                problem.unregister();
-            } catch (IllegalStateException ignored) {
-                // bundle stopping
-            }
+            NodeWiring.bundle().clearTransportProblem(problem);
         }
         if (registration != null) {
             try {

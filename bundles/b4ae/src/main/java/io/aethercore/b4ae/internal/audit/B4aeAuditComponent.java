@@ -2,6 +2,7 @@ package io.aethercore.b4ae.internal.audit;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
+import io.aethercore.b4ae.internal.NodeWiring;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
@@ -26,15 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * B4AE's {@code [audit]} section: registers a {@link B4aeAuditor} as a {@link ProtocolObserver} (the channel
- * binds every observer) when {@code audit.enabled} is true, and hands its records to the best
+ * B4AE's {@code [audit]} section: adds itself as a {@link ProtocolObserver} to the bundle's {@link NodeWiring}
+ * (every endpoint takes the node's observers; an internal type, so not an OSGi service) and forwards to a
+ * {@link B4aeAuditor} when {@code audit.enabled} is true, and hands its records to the best
  * {@link AuditLog} present — so they are signed, Merkle-proved and fanned out to the audit bundle's sinks
  * (syslog, file, SIEM). Without an audit log (feature not installed) the records are counted as dropped and
  * the summary says so once one appears. Summaries of cookie and DoS counts every
  * {@code audit.summary_interval_s} seconds (default 60).
  */
-@Component(service = ProtocolObserver.class, configurationPid = "io.aethercore.b4ae",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "aethercore.provider=b4ae-audit")
+@Component(service = {}, immediate = true, configurationPid = "io.aethercore.b4ae",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class B4aeAuditComponent implements ProtocolObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(B4aeAuditComponent.class);
@@ -45,10 +47,14 @@ public final class B4aeAuditComponent implements ProtocolObserver {
 
     private volatile B4aeAuditor auditor;
     private Workers workers;
+    private NodeWiring wiring;
 
     @Activate
     void activate(Map<String, Object> props) {
         activate(B4aeSettingsParser.parse(props, System.getenv(), false));
+        // like the observer service this replaces: present (forwarding or not) while the component is active
+        wiring = NodeWiring.bundle();
+        wiring.addObserver(this);
     }
 
     /** Starts the auditor as the settings say (also for use without OSGi). */
@@ -82,6 +88,10 @@ public final class B4aeAuditComponent implements ProtocolObserver {
 
     @Deactivate
     void deactivate() {
+        if (wiring != null) {
+            wiring.removeObserver(this);
+            wiring = null;
+        }
         if (workers != null) {
             workers.close();
         }

@@ -2,14 +2,16 @@ package io.aethercore.b4ae.internal.audit;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.b4ae.internal.ProtocolObserver;
+import io.aethercore.support.lifecycle.Workers;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.crypto.Mac;
@@ -36,7 +38,9 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
 
     private final Consumer<AuditEvent> log;
     private final byte[] identityKey;
-    private final ThreadPoolExecutor worker;
+    private final Workers workers = Workers.create("b4ae-audit");
+    private final ExecutorService worker;                         // one thread, aethercore-b4ae-audit-records-1
+    private final AtomicInteger pending = new AtomicInteger();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -47,11 +51,7 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
     public B4aeAuditor(Consumer<AuditEvent> log, byte[] identityKey) {
         this.log = log;
         this.identityKey = identityKey == null ? null : identityKey.clone();
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "b4ae-audit");
-            t.setDaemon(true);
-            return t;
-        }, (r, ex) -> dropped.incrementAndGet());
+        this.worker = workers.pool("records", 1, QUEUE);
     }
 
     @Override
@@ -108,7 +108,7 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
 
     /** Records handed over and not yet passed to the log. */
     public int pending() {
-        return worker.getQueue().size() + worker.getActiveCount();
+        return pending.get();
     }
 
     /** Records lost because the queue was full or the log refused them, since the last summary. */
@@ -138,13 +138,21 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
     }
 
     private void submit(AuditEvent event) {
-        worker.execute(() -> {
-            try {
-                log.accept(event);
-            } catch (RuntimeException e) {
-                dropped.incrementAndGet();
-            }
-        });
+        pending.incrementAndGet();
+        try {
+            worker.execute(() -> {
+                try {
+                    log.accept(event);
+                } catch (RuntimeException e) {
+                    dropped.incrementAndGet();
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException full) {             // queue full, or closed
+            pending.decrementAndGet();
+            dropped.incrementAndGet();
+        }
     }
 
     private static String modeName(String mode) {
@@ -166,12 +174,13 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdown();
+        worker.shutdown();                                        // drain what is queued first
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        workers.close();                                          // then stop whatever is left
         AuditEvent last = takeSummary(); // after the queue drained, so nothing counted is left out
         if (last != null) {
             try {

@@ -4,10 +4,11 @@ import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.SessionInfo;
 import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.b4ae.internal.NodeWiring;
 import io.aethercore.b4ae.internal.TransportProblem;
+import io.aethercore.b4ae.internal.metrics.B4aeOps;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Shared helpers of the aether:b4ae-* commands. */
@@ -31,6 +32,21 @@ final class B4aeCommands {
         }
         throw new IllegalArgumentException("no B4AE node '" + wanted + "'; nodes: "
                 + channels.stream().map(SecureChannel::nodeName).toList());
+    }
+
+    /**
+     * The metadata layer's operations, for b4ae-stats and b4ae-profile. Not a Karaf {@code @Reference}: that
+     * injects OSGi services only, and {@link B4aeOps} is an internal type that no other bundle uses, so it is
+     * not registered as one. The bundle's B4aeOpsComponent publishes it in {@link NodeWiring} (same class
+     * loader as these commands) while it is active.
+     */
+    static B4aeOps ops() {
+        B4aeOps ops = NodeWiring.bundle().ops();
+        if (ops == null) {
+            throw new IllegalStateException("the B4AE metadata layer is not running: check the log for a refused"
+                    + " io.aethercore.b4ae configuration");
+        }
+        return ops;
     }
 
     static Mode mode(String text) {
@@ -71,15 +87,13 @@ final class B4aeCommands {
      * transport, why: {@code node default: not listening: 0.0.0.0:4000 address already in use; set listen_address
      * in etc/io.aethercore.b4ae.cfg}.
      */
-    static String endpointLine(SecureChannel c, List<TransportProblem> problems) {
+    static String endpointLine(SecureChannel c, TransportProblem problem) {
         if (c.localAddress() != null) {
             return "node " + c.nodeName() + " on " + c.localAddress() + ", modes " + c.supportedModes();
         }
         String why;
-        if (problems != null && !problems.isEmpty()) {
-            List<String> reasons = new ArrayList<>();
-            problems.forEach(p -> reasons.add(p.describe()));
-            why = String.join(", ", reasons) + "; set listen_address in etc/io.aethercore.b4ae.cfg";
+        if (problem != null) {
+            why = problem.describe() + "; set listen_address in etc/io.aethercore.b4ae.cfg";
         } else {
             why = "no datagram transport (the UDP transport is stopped, or 'transport' names one that is absent;"
                     + " see log:display)";

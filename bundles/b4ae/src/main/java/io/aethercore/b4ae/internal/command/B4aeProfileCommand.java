@@ -9,7 +9,6 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code aether:b4ae-profile [name]}: shows or switches the scheduler profile at runtime. */
@@ -23,11 +22,9 @@ public class B4aeProfileCommand implements Action {
     @Completion(ProfileCompleter.class)
     String profile;
 
-    @Reference
-    B4aeOps ops;
-
     @Override
     public Object execute() {
+        B4aeOps ops = B4aeCommands.ops();
         run(ops, profile, System.out);
         return null;
     }

@@ -3,7 +3,7 @@ package io.aethercore.b4ae.internal.command;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.Session;
 import io.aethercore.api.console.ReadOnly;
-import io.aethercore.b4ae.internal.TransportProblem;
+import io.aethercore.b4ae.internal.NodeWiring;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -24,9 +24,6 @@ public class B4aeSessionsCommand implements Action {
     @Reference(optional = true)
     List<SecureChannel> channels;
 
-    @Reference(optional = true)
-    List<TransportProblem> transportProblems;
-
     @Override
     public Object execute() {
         if (channels == null || channels.isEmpty()) {
@@ -34,7 +31,7 @@ public class B4aeSessionsCommand implements Action {
             return null;
         }
         for (SecureChannel c : channels) {
-            System.out.println(B4aeCommands.endpointLine(c, transportProblems));
+            System.out.println(B4aeCommands.endpointLine(c, NodeWiring.bundle().transportProblem()));
             System.out.println("  pin me with: " + B4aeCommands.identity(c));
         }
         if (identityOnly) {

@@ -10,7 +10,6 @@ import java.util.Locale;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code aether:b4ae-stats}: the B4AE metrics and the scheduler's state as a table. */
@@ -23,11 +22,9 @@ public class B4aeStatsCommand implements Action {
     @Option(name = "-f", aliases = "--filter", description = "only metrics whose name contains this")
     String filter;
 
-    @Reference
-    B4aeOps ops;
-
     @Override
     public Object execute() {
+        B4aeOps ops = B4aeCommands.ops();
         print(ops, filter, System.out);
         return null;
     }

@@ -3,6 +3,7 @@ package io.aethercore.b4ae.internal.metrics;
 import io.aethercore.api.metrics.MetricsEndpoint;
 import io.aethercore.api.metrics.MetricsSource;
 import io.aethercore.b4ae.internal.MetadataHooks;
+import io.aethercore.b4ae.internal.NodeWiring;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeConfig;
 import io.aethercore.b4ae.internal.config.B4aeConfigException;
@@ -40,20 +41,25 @@ import org.slf4j.LoggerFactory;
  * {@link GlobalScheduler} and the {@link B4aeMetrics}, and publishes:
  *
  * <ul>
- *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (the core's engine reports to it) and as a
- *       {@link MetricsSource} (the platform metrics bundle serves it),</li>
- *   <li>the {@link GlobalScheduler} (the core submits {@link OutboundMessage}s to it),</li>
- *   <li>{@link Padme} for the configured buckets (the core's record padding function),</li>
- *   <li>{@link B4aeOps} for the console.</li>
+ *   <li>{@link B4aeMetrics} as a {@link MetricsSource} OSGi service (the platform metrics bundle serves it),</li>
  * </ul>
  *
- * The core publishes its {@link SlotSink}; it is bound here, dynamically, and handed to the scheduler (until
- * then slots send nothing and messages wait). A configuration change reconfigures the scheduler in place (no
+ * and, inside the bundle only, through {@link NodeWiring} (internal types are not OSGi services):
+ *
+ * <ul>
+ *   <li>{@link B4aeMetrics} as a {@link ProtocolObserver} (every endpoint's engine reports to it),</li>
+ *   <li>the {@link MetadataHooks}: {@link Padme} for the configured buckets as the main endpoint's record
+ *       padding, and the {@link GlobalScheduler} as where its sessions submit {@link OutboundMessage}s;</li>
+ *   <li>itself as {@link B4aeOps} for the console commands.</li>
+ * </ul>
+ *
+ * The endpoint hands its {@link SlotSink} over when it attaches to the hooks (until then slots send nothing
+ * and messages wait). A configuration change reconfigures the scheduler in place (no
  * session or queued message is dropped); an invalid change is refused with the reasons in the log and the
  * running configuration stays. The Prometheus endpoint is the platform metrics bundle's ({@link MetricsEndpoint},
  * bound here for the console).
  */
-@Component(service = B4aeOps.class, configurationPid = "io.aethercore.b4ae",
+@Component(service = {}, configurationPid = "io.aethercore.b4ae",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 public final class B4aeOpsComponent implements B4aeOps {
 
@@ -68,24 +74,21 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     private final B4aeMetrics metrics = new B4aeMetrics();
     private final GlobalScheduler scheduler;
-    private final ServiceRegistration<?> observerReg;
-    private final ServiceRegistration<?> schedulerReg;
-    private final ServiceRegistration<?> padmeReg;
-    private final ServiceRegistration<?> hooksReg;
+    private final ServiceRegistration<?> metricsReg;
+    private final NodeWiring wiring;                              // null without OSGi
     private final SchedulerHooks hooks;
     private final Map<String, String> env;
     private volatile B4aeSettings settings;
     private volatile B4aeConfig config;
     private volatile Padme currentPadme;
     private volatile MetricsEndpoint metricsEndpoint;
-    private volatile SlotSink boundSink;
 
     @Activate
     public B4aeOpsComponent(BundleContext context, Map<String, Object> properties) {
         this(context, properties, System.getenv());
     }
 
-    /** For tests: an explicit environment; {@code context} may be null (nothing is registered). */
+    /** For tests: an explicit environment; {@code context} may be null (nothing is registered or wired). */
     public B4aeOpsComponent(BundleContext context, Map<String, Object> properties, Map<String, String> env) {
         this.env = env;
         this.settings = B4aeSettingsParser.parse(properties, env, false);
@@ -102,17 +105,15 @@ public final class B4aeOpsComponent implements B4aeOps {
         scheduler.start();
         hooks = new SchedulerHooks(scheduler, () -> currentPadme);
         if (context != null) {
-            observerReg = context.registerService(new String[] {ProtocolObserver.class.getName(),
-                MetricsSource.class.getName()}, metrics, props("b4ae-metrics"));
-            schedulerReg = context.registerService(GlobalScheduler.class, scheduler, props("b4ae-scheduler"));
-            padmeReg = context.registerService(Padme.class, padme, props("b4ae-padme"));
-            // the core's channel binds this and attaches its engine: padding + constant-rate sending
-            hooksReg = context.registerService(MetadataHooks.class, hooks, props("b4ae-metadata"));
+            metricsReg = context.registerService(MetricsSource.class, metrics, props("b4ae-metrics"));
+            wiring = NodeWiring.bundle();
+            wiring.addObserver(metrics);
+            // the main endpoint takes these and attaches its engine: padding + constant-rate sending
+            wiring.bindHooks(hooks);
+            wiring.publishOps(this);
         } else {
-            hooksReg = null;
-            observerReg = null;
-            schedulerReg = null;
-            padmeReg = null;
+            metricsReg = null;
+            wiring = null;
         }
         LOG.info("B4AE metadata protection started: {}", config);
     }
@@ -123,23 +124,12 @@ public final class B4aeOpsComponent implements B4aeOps {
         return p;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindSlotSink(SlotSink sink) {
-        boundSink = sink;
-        scheduler.setSink(sink);
-    }
-
-    void unbindSlotSink(SlotSink sink) {
-        if (boundSink == sink) {
-            boundSink = null;
-            scheduler.setSink(null);
-        }
-    }
-
-    /** Lets code without OSGi (tests, an embedding application) hand the core's sink over. */
+    /**
+     * Lets code without an endpoint attached through the hooks (tests, an embedding application) hand the
+     * core's sink over. In a node the main endpoint does it when it attaches ({@link SchedulerHooks#attach}).
+     */
     public void setSlotSink(SlotSink sink) {
-        bindSlotSink(sink);
+        scheduler.setSink(sink);
     }
 
     @Modified
@@ -183,13 +173,16 @@ public final class B4aeOpsComponent implements B4aeOps {
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {hooksReg, observerReg, schedulerReg, padmeReg}) {
-            if (r != null) {
-                try {
-                    r.unregister();
-                } catch (IllegalStateException alreadyGone) {
-                    // the bundle is stopping
-                }
+        if (wiring != null) {
+            wiring.withdrawOps(this);
+            wiring.unbindHooks(hooks);                          // the endpoint detaches: records go out directly
+            wiring.removeObserver(metrics);
+        }
+        if (metricsReg != null) {
+            try {
+                metricsReg.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
             }
         }
         List<OutboundMessage> unsent = scheduler.stop();
@@ -207,7 +200,7 @@ public final class B4aeOpsComponent implements B4aeOps {
         return metrics;
     }
 
-    /** What the core's channel binds (registered as a service): for use without OSGi. */
+    /** What the main endpoint takes through {@link NodeWiring}: for use without OSGi. */
     public MetadataHooks hooks() {
         return hooks;
     }

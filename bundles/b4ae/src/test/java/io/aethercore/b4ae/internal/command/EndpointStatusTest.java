@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.EnumSet;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Issue 19, item 4: aether:b4ae-sessions names why an endpoint does not listen, never "on null". */
@@ -25,7 +24,7 @@ class EndpointStatusTest {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
             SocketException e = assertThrows(SocketException.class, () -> new UdpTransport(UdpTransport.parse(address)));
-            String line = B4aeCommands.endpointLine(channel(null), List.of(TransportProblem.of(address, e)));
+            String line = B4aeCommands.endpointLine(channel(null), TransportProblem.of(address, e));
             assertEquals("node default: not listening: " + address + " address already in use; set listen_address in"
                     + " etc/io.aethercore.b4ae.cfg; modes [A, B]", line);
         }
@@ -33,7 +32,7 @@ class EndpointStatusTest {
 
     @Test
     void withoutAKnownProblemItStillSaysNotListeningAndWhereToLook() {
-        String line = B4aeCommands.endpointLine(channel(null), List.of());
+        String line = B4aeCommands.endpointLine(channel(null), null);
         assertTrue(line.startsWith("node default: not listening: no datagram transport"), line);
         assertTrue(!line.contains("null"), line);
         assertEquals("node default on /127.0.0.1:4000, modes [A, B]",
