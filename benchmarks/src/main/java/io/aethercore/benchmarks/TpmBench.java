@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * TPM latency through the AetherCore TPM bundle on a TPM simulator (swtpm), one persistent session:
  * TPM2_Quote over sha256:0,1,2,7 (with the PCR read that goes with it), TPM2_Sign with a custody key
- * (ECDSA P-256 over SHA-256; the playbook's "Ed25519 sign (TPM)" row, on the key type TPMs have), and
+ * (ECDSA P-256 over SHA-256; the hardware-signature row of docs/operations.md "Benchmark targets", on the key type TPMs have), and
  * the off-node verification of a quote and of a signature (JDK crypto, no TPM).
  *
  * <p>The simulator: {@code -Daethercore.bench.swtpm=127.0.0.1:PORT} (the script starts one and runs

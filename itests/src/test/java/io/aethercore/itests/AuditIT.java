@@ -25,7 +25,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-/** The audit log in our distribution, driven through the console as an operator would (playbook phase 5). */
+/** The audit log in our distribution, driven through the console as an operator would (docs/operations.md, "Audit log"). */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class AuditIT extends AetherCoreTestSupport {
@@ -120,10 +120,14 @@ public class AuditIT extends AetherCoreTestSupport {
         try {
             c.update(changed);
             waitUntil("the operator's list is replaced (audit-status is recorded)", 60_000, () -> {
-                long n = audit().size();
-                executeCommand("aether:audit-status");
-                Thread.sleep(200);
-                return audit().size() > n;
+                try {
+                    long n = audit().size();
+                    executeCommand("aether:audit-status");
+                    Thread.sleep(200);
+                    return audit().size() > n;
+                } catch (Exception restarting) {
+                    return false; // the audit log restarts with the new configuration: ask again
+                }
             });
             AuditLog audit = audit();
             long before = audit.size();
@@ -138,8 +142,24 @@ public class AuditIT extends AetherCoreTestSupport {
             } else {
                 c.update(original);
             }
-            audit();
+            awaitAuditLogSettled();
         }
+    }
+
+    /** After a configuration change the audit log restarts: wait until it has answered several times in a row. */
+    private void awaitAuditLogSettled() throws Exception {
+        int[] answers = {0};
+        waitUntil("the audit log runs again after its configuration change", 60_000, () -> {
+            try {
+                audit();
+                executeCommand("aether:audit-status");
+                answers[0]++;
+            } catch (Exception restarting) {
+                answers[0] = 0;
+            }
+            Thread.sleep(300);
+            return answers[0] >= 4;
+        });
     }
 
     /** Sinks are whiteboard services: one added at runtime receives records, removed it receives no more. */

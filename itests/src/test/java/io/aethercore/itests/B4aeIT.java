@@ -33,7 +33,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * Issue 7, items 8-12 in a real Karaf: two B4AE nodes in one container (the distribution's endpoint and an
+ * B4AE v2 (docs/b4ae-protocol.md) in a real Karaf: two B4AE nodes in one container (the distribution's endpoint and an
  * extra one from a factory configuration), each on its own free UDP port on loopback, both modes, the
  * console commands, and a transport swap under a live session.
  */
@@ -120,7 +120,7 @@ public class B4aeIT extends AetherCoreTestSupport {
                 waitUntil("n2 saw the close", 10_000, () -> !atB.isOpen());
             }
         }
-        // issue 8 item 5: handshake outcomes reach the audit log (signed, Merkle-proved, sent to the sinks)
+        // handshake outcomes reach the audit log (signed, Merkle-proved, sent to the sinks)
         String[] log = new String[1];
         waitUntil("both modes' handshakes in the audit log", 15_000, () -> {
             log[0] = executeCommand("aether:audit-log --last 200");

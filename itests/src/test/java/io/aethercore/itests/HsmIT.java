@@ -28,7 +28,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
- * Issue 5, item 8: the PKCS#11 custody in our distribution, against a real SoftHSM2 token made for
+ * The PKCS#11 custody in our distribution, against a real SoftHSM2 token made for
  * this test (token directory under target/, SOFTHSM2_CONF set by failsafe and inherited by Karaf).
  */
 @RunWith(PaxExam.class)
@@ -97,7 +97,7 @@ public class HsmIT extends AetherCoreTestSupport {
         assertTrue(providers, providers.contains("pkcs11:" + LABEL));
     }
 
-    /** Issue 5, item 5: the node signing key moves between HSM and software custody at runtime, recorded. */
+    /** The node signing key moves between HSM and software custody at runtime, recorded. */
     @Test
     public void nodeKeyPolicyMovesBetweenHsmAndSoftwareAndRecordsIt() throws Exception {
         waitForService(KeyCustody.class, "(aethercore.custody.kind=hsm)", 60_000);

@@ -37,7 +37,7 @@ public class MerkleVineIT extends AetherCoreTestSupport {
         return waitForService(MerkleLog.class, "(aethercore.merkle.name=default)", 30_000);
     }
 
-    /** Issue 3, item 9: append, update the merkle bundle, find the log intact. */
+    /** Append, update the merkle bundle, find the log intact. */
     @Test
     public void logIsIntactAfterBundleUpdate() throws Exception {
         MerkleLog log = defaultLog();
@@ -70,7 +70,7 @@ public class MerkleVineIT extends AetherCoreTestSupport {
         assertTrue(checkpoint, checkpoint.contains("[VERIFIED] signature by"));
     }
 
-    /** Issue 3, item 9: swapping the hash provider during appends leaves every root unchanged. */
+    /** Swapping the hash provider during appends leaves every root unchanged. */
     @Test
     public void rootsAreUnchangedWhenTheHashProviderSwapsDuringAppends() throws Exception {
         MerkleLog log = defaultLog();

@@ -41,9 +41,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Issue 4 in our distribution: a real TPM 2.0 simulator (swtpm), started in the test JVM before the
+ * TPM attestation and custody in our distribution (docs/tpm.md): a real TPM 2.0 simulator (swtpm), started in the test JVM before the
  * container is configured, reached by the node through {@code etc/io.aethercore.tpm.cfg} ({@code device =
- * auto}, no /dev/tpmrm0 here, then the simulator). The node runs the playbook's health check, quotes,
+ * auto}, no /dev/tpmrm0 here, then the simulator). The node runs the TPM health check of docs/operations.md, quotes,
  * holds keys in the TPM, and moves its consumers between TPM and software attestation at runtime.
  */
 @RunWith(PaxExam.class)

@@ -4,7 +4,7 @@ package io.aethercore.api.attestation;
 public class AttestationException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** Where it failed; the console maps each to the playbook's guidance. */
+    /** Where it failed; the console maps each to its guidance (docs/operations.md, "TPM health check"). */
     public enum Failure {
         /** No TPM was found where the configuration says to look. */
         NOT_DETECTED,

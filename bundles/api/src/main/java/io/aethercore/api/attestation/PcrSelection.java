@@ -59,7 +59,7 @@ public final class PcrSelection {
     /** PCRs 0 to 23 (the PC Client profile's 24). */
     public static final int MAX_PCR = 23;
 
-    /** The playbook's selection: sha256:0,1,2,7 (firmware, firmware config, option ROMs, Secure Boot). */
+    /** The default selection of docs/operations.md ("TPM health check"): sha256:0,1,2,7 (firmware, firmware config, option ROMs, Secure Boot). */
     public static final PcrSelection PLAYBOOK = sha256(0, 1, 2, 7);
 
     private final Bank bank;

@@ -32,7 +32,7 @@ public record TpmInfo(AttestationKind kind, String manufacturer, long firmwareVe
         return VENDORS.getOrDefault(manufacturer, manufacturer);
     }
 
-    /** {@code IFX (Infineon)}, as the playbook prints it. */
+    /** {@code IFX (Infineon)}, as {@code aether:tpm-test} prints it. */
     public String manufacturerDisplay() {
         String name = manufacturerName();
         return name.equals(manufacturer) ? manufacturer : manufacturer + " (" + name + ")";

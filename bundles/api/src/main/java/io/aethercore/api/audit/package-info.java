@@ -9,7 +9,7 @@
  * by an auditor's tools.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aethercore.api.audit;
 
 import org.osgi.annotation.bundle.Export;

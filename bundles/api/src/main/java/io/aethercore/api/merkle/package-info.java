@@ -8,10 +8,11 @@
  * functions in the formats bundle ({@code io.aethercore.formats.merkle}), so that any client (an auditor
  * offline, a peer) verifies proofs and checkpoints without the service.
  *
- * <p>2.0.0: the proof verifiers and the checkpoint note format moved to the formats bundle.
+ * <p>2.0.0: the proof verifiers and the checkpoint note format moved to the formats bundle. 2.1.0:
+ * {@link io.aethercore.api.merkle.MerkleVine#ensureLog}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.aethercore.api.merkle;
 
 import org.osgi.annotation.bundle.Export;

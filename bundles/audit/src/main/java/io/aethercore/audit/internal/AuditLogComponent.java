@@ -12,14 +12,17 @@ import io.aethercore.api.custody.CustodyUnavailableException;
 import io.aethercore.api.custody.KeyCustodyException;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.api.custody.NodeKey;
+import io.aethercore.api.audit.IdentityHashing;
+import io.aethercore.api.crypto.HashAlgorithm;
+import io.aethercore.api.merkle.Durability;
 import io.aethercore.api.merkle.MerkleLog;
+import io.aethercore.api.merkle.MerkleLogException;
+import io.aethercore.api.merkle.MerkleVine;
 import io.aethercore.support.service.RankedServices;
 import io.aethercore.support.service.ServiceSlot;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +30,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,41 +45,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's audit log (PID {@value #PID}, keys as the playbook's {@code audit.conf}). Registrar
+ * The node's audit log (PID {@value #PID}, read into an {@link AuditConfig}; docs/audit.md). Registrar
  * pattern: the {@link AuditLog} service is registered only once the Merkle log, the node key and a
  * signature verifier are there and the log opened (recovering after a crash); it is unregistered and
  * closed when the Merkle log goes away, and reopened when it is back.
  *
- * <p>The dedicated Merkle log ({@code merkle.log}, default {@code audit}) is created on first start as
- * a factory configuration of {@code io.aethercore.merkle.log} stored at {@code merkle_tree_path}, with
- * group commit and no extra window: the audit committer batches already.
+ * <p>The dedicated Merkle log ({@code merkle.log}, default {@code audit}) is created through the
+ * {@link MerkleVine} when there is none, stored at {@code merkle.tree.path}, with group commit and no
+ * extra window: the audit committer batches already.
  */
 @Component(immediate = true, configurationPid = AuditLogComponent.PID)
 @Designate(ocd = AuditLogComponent.Config.class)
 public final class AuditLogComponent {
 
     public static final String PID = "io.aethercore.audit";
-    static final String MERKLE_PID = "io.aethercore.merkle.log";
     private static final Logger LOG = LoggerFactory.getLogger(AuditLogComponent.class);
     static final Duration PATIENCE = Duration.ofSeconds(10);
 
+    /**
+     * The metatype of the PID: dotted keys. {@link AuditConfig} reads it, with the documented aliases
+     * {@code log_path}, {@code merkle_tree_path} and {@code root_publish_interval_s}.
+     */
     @ObjectClassDefinition(name = "AetherCore audit log",
-            description = "Signed, Merkle-anchored audit records (the playbook's audit.conf).")
+            description = "Signed, Merkle-anchored audit records (docs/audit.md).")
     public @interface Config {
         @AttributeDefinition(name = "enabled")
         boolean enabled() default true;
 
-        @AttributeDefinition(name = "log_path", description = "Directory of the audit records, checkpoints and"
-                + " signer keys. Empty: ${karaf.data}/aethercore/audit/records.")
-        String log__path() default "";
+        @AttributeDefinition(name = "log.path", description = "Directory of the audit records, checkpoints and"
+                + " signer keys. Empty: ${karaf.data}/aethercore/audit/records. Alias: log_path.")
+        String log_path() default "";
 
-        @AttributeDefinition(name = "merkle_tree_path", description = "Directory of the audit Merkle log (used when"
-                + " the log is first created). Empty: ${karaf.data}/aethercore/audit/merkle.")
-        String merkle__tree__path() default "";
+        @AttributeDefinition(name = "merkle.tree.path", description = "Directory of the audit Merkle log (used when"
+                + " the log is first created). Empty: ${karaf.data}/aethercore/audit/merkle. Alias: merkle_tree_path.")
+        String merkle_tree_path() default "";
 
-        @AttributeDefinition(name = "root_publish_interval_s", description = "Seconds between published signed"
-                + " checkpoints (checkpoint file and sinks); a checkpoint is published only if the log grew.")
-        long root__publish__interval__s() default 300;
+        @AttributeDefinition(name = "root.publish.interval.s", description = "Seconds between published signed"
+                + " checkpoints (checkpoint file and sinks); a checkpoint is published only if the log grew."
+                + " Alias: root_publish_interval_s.")
+        long root_publish_interval_s() default 300;
 
         @AttributeDefinition(name = "retention.days", description = "Records older than this may be dropped by"
                 + " aether:audit-prune (their leaf hashes stay). 2555 days: 7 years (NIST 800-171).")
@@ -114,8 +118,8 @@ public final class AuditLogComponent {
     }
 
     private final BundleContext context;
-    private final Config config;
-    private final ConfigurationAdmin configAdmin;
+    private final AuditConfig config;
+    private final IdentityHashing identities;
     private final List<MerkleLog> logs = new ArrayList<>();              // guarded by this
     private final ServiceSlot<NodeKey> nodeKey = new ServiceSlot<>("node signing key (aethercore-crypto)");
     private final RankedServices<SignatureService> verifiers = new RankedServices<>("signature verifier");
@@ -123,13 +127,13 @@ public final class AuditLogComponent {
     private AuditEngine engine;                                           // guarded by this
     private ServiceRegistration<AuditLog> registration;                   // guarded by this
     private boolean active;                                               // guarded by this
-    private UnaryOperator<String> identityHasher;                         // guarded by this
 
     @Activate
-    public AuditLogComponent(BundleContext context, Config config, @Reference ConfigurationAdmin configAdmin) {
+    public AuditLogComponent(BundleContext context, Config config, Map<String, Object> properties,
+            @Reference IdentityHashing identities) {
         this.context = context;
-        this.config = config;
-        this.configAdmin = configAdmin;
+        this.config = AuditConfig.from(config, properties);
+        this.identities = identities;
         synchronized (this) {
             active = config.enabled();
         }
@@ -137,48 +141,40 @@ public final class AuditLogComponent {
             LOG.info("Audit log disabled by configuration ({} enabled = false)", PID);
             return;
         }
-        ensureMerkleLog();
         tryOpen();
     }
 
-    static Path dataDir(String configured, String leaf) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured.trim());
-        }
-        return Path.of(System.getProperty("karaf.data", "data"), "aethercore", "audit", leaf);
-    }
-
-    String origin() {
-        return config.origin().isBlank() ? "aethercore/" + System.getProperty("karaf.name", "node") + "/audit"
-                : config.origin().trim();
-    }
-
-    Config config() {
+    AuditConfig config() {
         return config;
     }
 
-    /** Creates the dedicated Merkle log's configuration if there is none. */
-    private void ensureMerkleLog() {
-        String name = config.merkle_log().trim();
-        try {
-            Configuration[] found = configAdmin.listConfigurations("(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
-                    + MERKLE_PID + ")(name=" + name + "))");
-            if (found != null && found.length > 0) {
+    /** The dedicated Merkle log's description, for {@link MerkleVine#ensureLog}. */
+    MerkleVine.LogSpec merkleLogSpec() {
+        return new MerkleVine.LogSpec(config.merkleLog(), HashAlgorithm.fromId(config.hashAlgorithm()),
+                config.merkleDirectory(), Durability.GROUP, Duration.ZERO, config.origin() + "/merkle");
+    }
+
+    /** Creates the dedicated Merkle log if the node has none of that name. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVine(MerkleVine vine) {
+        synchronized (this) {
+            if (!active) {
                 return;
             }
-            Configuration c = configAdmin.getFactoryConfiguration(MERKLE_PID, name, "?");
-            Dictionary<String, Object> p = new Hashtable<>();
-            p.put("name", name);
-            p.put("hash.algorithm", config.hash_algorithm());
-            p.put("storage.dir", dataDir(config.merkle__tree__path(), "merkle").toString());
-            p.put("durability", "GROUP");
-            p.put("group.commit.ms", 0L);
-            p.put("origin", origin() + "/merkle");
-            c.update(p);
-            LOG.info("Audit log: created Merkle log '{}' in {}", name, p.get("storage.dir"));
-        } catch (IOException | InvalidSyntaxException e) {
-            LOG.error("Audit log: cannot create the configuration of Merkle log '{}': {}", name, e.getMessage());
         }
+        String name = config.merkleLog();
+        try {
+            if (vine.ensureLog(merkleLogSpec())) {
+                LOG.info("Audit log: created Merkle log '{}' in {}", name, config.merkleDirectory());
+            }
+        } catch (MerkleLogException | RuntimeException e) {
+            LOG.error("Audit log: cannot create Merkle log '{}': {}", name, e.getMessage());
+        }
+    }
+
+    void unbindVine(MerkleVine vine) {
+        // the logs themselves come and go through bindLog
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -258,27 +254,15 @@ public final class AuditLogComponent {
                 props.getOrDefault("hash_identities", "false"))));
         UnaryOperator<String> h = null;
         if (hash) {
-            h = identityHasher();
-            if (h == null) {
+            try {
+                identities.hash("aethercore"); // the key is there (made on first use)
+            } catch (RuntimeException ex) {
                 LOG.error("Audit sink '{}' wants hashed identities but the key is unavailable; the sink is not added", name);
                 return;
             }
+            h = identities::hash;
         }
         e.sinkHub().add(sink, name, capacity, h);
-    }
-
-    private synchronized UnaryOperator<String> identityHasher() {
-        if (identityHasher == null) {
-            Path file = config.identity_key_file().isBlank()
-                    ? Path.of(System.getProperty("karaf.etc", "etc"), "aethercore", "audit-identity.key")
-                    : Path.of(config.identity_key_file().trim());
-            try {
-                identityHasher = IdentityHasher.fromFile(file);
-            } catch (IOException | RuntimeException ex) {
-                LOG.error("Audit log: identity hashing key {}: {}", file, ex.getMessage());
-            }
-        }
-        return identityHasher;
     }
 
     static int intProp(Object v, int def) {
@@ -343,9 +327,9 @@ public final class AuditLogComponent {
             if (!active || engine != null) {
                 return;
             }
-            MerkleLog log = logs.stream().filter(l -> l.name().equals(config.merkle_log().trim())).findFirst().orElse(null);
+            MerkleLog log = logs.stream().filter(l -> l.name().equals(config.merkleLog())).findFirst().orElse(null);
             if (log == null) {
-                LOG.info("Audit log waits for Merkle log '{}' (feature aethercore-merkle)", config.merkle_log());
+                LOG.info("Audit log waits for Merkle log '{}' (feature aethercore-merkle)", config.merkleLog());
                 return;
             }
             if (nodeKey.getNow() == null) {
@@ -356,9 +340,9 @@ public final class AuditLogComponent {
                 LOG.info("Audit log waits for a signature verifier (feature aethercore-crypto)");
                 return;
             }
-            Path dir = dataDir(config.log__path(), "records");
-            AuditEngine.Settings s = new AuditEngine.Settings(dir, origin(), config.segment_bytes(), 8192, 65_536,
-                    config.root__publish__interval__s());
+            Path dir = config.logDirectory();
+            AuditEngine.Settings s = new AuditEngine.Settings(dir, config.origin(), config.segmentBytes(), 8192, 65_536,
+                    config.publishIntervalSeconds());
             try {
                 engine = AuditEngine.open(s, log, followingKey, followingVerifier);
             } catch (Exception e) {
@@ -372,7 +356,7 @@ public final class AuditLogComponent {
             }
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(Constants.SERVICE_DESCRIPTION, "AetherCore audit log");
-            props.put("aethercore.audit.retention.days", config.retention_days());
+            props.put("aethercore.audit.retention.days", config.retentionDays());
             registration = context.registerService(AuditLog.class, engine, props);
             LOG.info("Audit log ready in {} with {} records{}", dir, engine.size(),
                     engine.failure() == null ? "" : " (NOT RECORDING: " + engine.failure() + ")");

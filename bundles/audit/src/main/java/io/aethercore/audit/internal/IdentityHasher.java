@@ -1,5 +1,6 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.api.audit.IdentityHashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +14,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keyed hashing of identities for sinks with {@code hash_identities} (the B4AE document's privacy
- * option): {@code hmac-sha256:<first 16 bytes, hex>} of the operator, peer and session ids under a
+ * Keyed hashing of identities, the node's one {@link IdentityHashing} (registered by {@link
+ * IdentityHashingComponent}) for sinks with {@code hash_identities} and B4AE's audit records: {@code hmac-sha256:<first 16 bytes, hex>} of the operator, peer and session ids under a
  * node-local 32-byte key. The same id always maps to the same token on this node, so a SIEM can still
  * correlate, but cannot recover the id without the key. The key file is created (mode 0600) on first
  * use.
  */
-public final class IdentityHasher implements UnaryOperator<String> {
+public final class IdentityHasher implements IdentityHashing, UnaryOperator<String> {
 
     private final SecretKeySpec key;
 
@@ -52,6 +53,11 @@ public final class IdentityHasher implements UnaryOperator<String> {
         } catch (IllegalArgumentException e) {
             throw new IOException("identity hashing key " + file + " must be hex: " + e.getMessage());
         }
+    }
+
+    @Override
+    public String hash(String identity) {
+        return identity == null || identity.isEmpty() ? identity : apply(identity);
     }
 
     @Override

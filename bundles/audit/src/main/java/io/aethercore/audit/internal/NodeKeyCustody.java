@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The node key seen as a one-key custody, so that {@link io.aethercore.api.merkle.SignedCheckpoint#sign}
+ * The node key seen as a one-key custody, so that {@link io.aethercore.formats.merkle.CheckpointNotes#sign}
  * signs checkpoints through whatever custody the node-key policy uses (software, TPM, HSM).
  */
 final class NodeKeyCustody implements KeyCustody {

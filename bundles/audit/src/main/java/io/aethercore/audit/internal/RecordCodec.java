@@ -175,10 +175,10 @@ public final class RecordCodec {
     }
 
     /**
-     * The playbook's view of a record (phase 5.2): {@code event_id, timestamp_ns, operator_id, action,
+     * The operator's view of a record (docs/operations.md, "Audit log"): {@code event_id, timestamp_ns, operator_id, action,
      * target, signature, merkle_proof}, pretty-printed with two spaces.
      */
-    public static String playbookJson(AuditRecord r, List<byte[]> proof) {
+    public static String operatorJson(AuditRecord r, List<byte[]> proof) {
         StringBuilder sb = new StringBuilder("{\n  \"event_id\": ");
         Json.string(sb, r.eventId()).append(",\n  \"timestamp_ns\": ").append(r.timestampNs())
                 .append(",\n  \"operator_id\": ");
@@ -192,7 +192,7 @@ public final class RecordCodec {
         return sb.append("]\n}").toString();
     }
 
-    /** One-line JSON of a record for sinks: the playbook's fields plus leaf index, peer, details, key id. */
+    /** One-line JSON of a record for sinks: the operator view's fields plus leaf index, peer, details, key id. */
     public static String sinkJson(AuditRecord r) {
         StringBuilder sb = new StringBuilder(256).append("{\"event_id\":");
         Json.string(sb, r.eventId()).append(",\"timestamp_ns\":").append(r.timestampNs()).append(",\"leaf_index\":")

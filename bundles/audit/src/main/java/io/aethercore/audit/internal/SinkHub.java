@@ -4,6 +4,7 @@ import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditSink;
 import io.aethercore.api.audit.SinkStatus;
 import io.aethercore.api.merkle.SignedCheckpoint;
+import io.aethercore.support.lifecycle.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,27 +27,52 @@ public final class SinkHub {
     public static final int DEFAULT_CAPACITY = 10_000;
 
     private final CopyOnWriteArrayList<Dispatcher> dispatchers = new CopyOnWriteArrayList<>();
+    private final Workers workers;
+
+    /** @param workers where the delivery threads come from (named {@code sink-<name>}) */
+    public SinkHub(Workers workers) {
+        this.workers = workers;
+    }
 
     /** One sink's queue, thread and counters. */
-    static final class Dispatcher implements Runnable {
-        final AuditSink sink;
-        final String name;
-        final UnaryOperator<String> identityHash; // null: identities as they are
-        final ArrayBlockingQueue<Object> queue;
-        final AtomicLong delivered = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        volatile String lastError;
-        volatile boolean running = true;
-        final Thread thread;
+    private static final class Dispatcher implements Runnable {
+        private final AuditSink sink;
+        private final String name;
+        private final UnaryOperator<String> identityHash; // null: identities as they are
+        private final ArrayBlockingQueue<Object> queue;
+        private final AtomicLong delivered = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private volatile String lastError;
+        private volatile boolean running = true;
+        private Thread thread;
 
         Dispatcher(AuditSink sink, String name, int capacity, UnaryOperator<String> identityHash) {
             this.sink = sink;
             this.name = name;
             this.identityHash = identityHash;
             this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
-            this.thread = new Thread(this, "audit-sink-" + name);
-            thread.setDaemon(true);
+        }
+
+        void start(Workers workers) {
+            thread = workers.thread("sink-" + name, this);
+        }
+
+        AuditSink sink() {
+            return sink;
+        }
+
+        /** Stops delivery: what is queued is delivered for up to a second, then dropped and counted. */
+        void stop() {
+            running = false;
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread.interrupt();
+            LOG.info("Audit sink '{}' removed ({} delivered, {} dropped, {} failed)", name, delivered.get(),
+                    dropped.get() + queue.size(), failed.get());
         }
 
         void offer(Object item) {
@@ -108,24 +134,16 @@ public final class SinkHub {
     public void add(AuditSink sink, String name, int capacity, UnaryOperator<String> identityHash) {
         Dispatcher d = new Dispatcher(sink, name, capacity, identityHash);
         dispatchers.add(d);
-        d.thread.start();
+        d.start(workers);
         LOG.info("Audit sink '{}' added (queue of {}{})", name, capacity, identityHash == null ? "" : ", identities hashed");
     }
 
     /** Removes a sink; what is queued for it is delivered for up to a second, then dropped and counted. */
     public void remove(AuditSink sink) {
         for (Dispatcher d : dispatchers) {
-            if (d.sink == sink) {
+            if (d.sink() == sink) {
                 dispatchers.remove(d);
-                d.running = false;
-                try {
-                    d.thread.join(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                d.thread.interrupt();
-                LOG.info("Audit sink '{}' removed ({} delivered, {} dropped, {} failed)", d.name, d.delivered.get(),
-                        d.dropped.get() + d.queue.size(), d.failed.get());
+                d.stop();
             }
         }
     }
@@ -152,7 +170,7 @@ public final class SinkHub {
 
     public void close() {
         for (Dispatcher d : dispatchers) {
-            remove(d.sink);
+            remove(d.sink());
         }
     }
 }

@@ -65,7 +65,7 @@ class AuditEngineTest {
             byte[] forged = new String(r.record().bytes(), StandardCharsets.UTF_8).replace("quorum_size=5", "quorum_size=1")
                     .getBytes(StandardCharsets.UTF_8);
             AuditVerification v = RecordVerifier.verify(0, forged, r.checkpoint(), (i, s) -> r.proof(), f.engine.keys(),
-                    new JdkSignatures(), Hashers.standalone(r.treeAlgorithm()), new ArrayList<>());
+                    new JdkSignatures(), TestHashers.standalone(r.treeAlgorithm()), new ArrayList<>());
             assertFalse(v.signatureValid());
             assertFalse(v.proofValid());
             assertTrue(v.summary().startsWith("[FAILURE] Signature invalid"), v.summary());
@@ -73,7 +73,7 @@ class AuditEngineTest {
             // and the receipt's own pieces refuse a forged record
             assertThrows(SignatureVerificationException.class, () -> new JdkSignatures().verify(r.signerKey(),
                     RecordCodec.signedPart(forged), r.signature()));
-            var h = Hashers.standalone(r.treeAlgorithm());
+            var h = TestHashers.standalone(r.treeAlgorithm());
             assertThrows(InvalidProofException.class, () -> io.aethercore.formats.merkle.MerkleProofs.verifyInclusion(h,
                     h.leafHash(Hashers.recordDigest(h, forged)), r.proof(), r.checkpoint().checkpoint().root()));
         }

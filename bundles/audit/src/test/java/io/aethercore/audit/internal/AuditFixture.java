@@ -61,7 +61,7 @@ final class AuditFixture implements AutoCloseable {
     /** Verifies a receipt the way an auditor would: JDK signatures, standalone hasher, nothing from the node. */
     static void verifyOffline(AuditReceipt r) throws Exception {
         JdkSignatures jdk = new JdkSignatures();
-        MerkleHasher h = Hashers.standalone(r.treeAlgorithm());
+        MerkleHasher h = TestHashers.standalone(r.treeAlgorithm());
         byte[] stored = r.record().bytes();
         jdk.verify(r.signerKey(), RecordCodec.signedPart(stored), r.signature());
         CheckpointNotes.verify(r.checkpoint(), r.checkpointKeyName(), r.signerKey(), jdk);

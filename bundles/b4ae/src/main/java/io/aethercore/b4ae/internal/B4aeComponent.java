@@ -39,7 +39,7 @@ public final class B4aeComponent {
     @ObjectClassDefinition(name = "AetherCore B4AE v2",
             description = "B4AE v2 secure channel: modes, peers, cookie challenge, rekeying, key rotation."
                     + " Names follow the B4AE deployment document's config.toml.")
-    /** Method names use a double underscore so that the property names keep the B4AE document's single ones
+    /** Method names use a double underscore so that the property names keep the single ones of docs/configuration.md
      * ({@code listen__address()} is the property {@code listen_address}). The properties are read by
      * {@link B4aeSettingsParser}, which also maps the document's {@code section.key} names and the
      * {@code B4AE_*} variables; its defaults are these. */

@@ -7,10 +7,10 @@ import io.aethercore.api.custody.KeyCustodyException;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.api.custody.NodeKey;
 import io.aethercore.api.merkle.MerkleLog;
+import io.aethercore.support.service.RankedServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -58,9 +58,8 @@ public final class NodeKeyPolicy implements NodeKey {
         String record_log() default "default";
     }
 
-    private record Bound(KeyCustody custody, int ranking, long serviceId) {}
-
-    private final List<Bound> custodies = new ArrayList<>();   // guarded by this
+    /** The bound custodies, best ranked first: the same rule as every other ranked consumer. */
+    private final RankedServices<KeyCustody> custodies = new RankedServices<>("key custody");
     private final List<MerkleLog> logs = new ArrayList<>();    // guarded by this
     /** Changes made before their Merkle log was there; appended when it arrives. */
     private final List<String> unrecorded = new ArrayList<>(); // guarded by this
@@ -84,17 +83,12 @@ public final class NodeKeyPolicy implements NodeKey {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCustody(KeyCustody custody, Map<String, Object> props) {
-        synchronized (this) {
-            custodies.add(new Bound(custody, props.get("service.ranking") instanceof Integer i ? i : 0,
-                    props.get("service.id") instanceof Long l ? l : Long.MAX_VALUE));
-        }
+        custodies.bind(custody, props);
         reselect("custody " + custody.name() + " appeared");
     }
 
     void unbindCustody(KeyCustody custody) {
-        synchronized (this) {
-            custodies.removeIf(b -> b.custody() == custody);
-        }
+        custodies.unbind(custody);
         Current c = current;
         if (c != null && c.custody() == custody) {
             reselect("custody " + custody.name() + " went away");
@@ -120,11 +114,8 @@ public final class NodeKeyPolicy implements NodeKey {
     synchronized KeyCustody choose() {
         Config c = config;
         KeyAlgorithm alg = KeyAlgorithm.fromId(c.algorithm());
-        return custodies.stream()
-                .filter(b -> c.custody().isBlank() ? b.custody().algorithms().contains(alg)
-                        : b.custody().name().equals(c.custody().trim()))
-                .sorted(Comparator.comparingInt((Bound b) -> -b.ranking()).thenComparingLong(Bound::serviceId))
-                .map(Bound::custody).findFirst().orElse(null);
+        return custodies.best(k -> c.custody().isBlank() ? k.algorithms().contains(alg)
+                : k.name().equals(c.custody().trim()));
     }
 
     /** Moves the key if the choice changed. Never throws: a failure is logged and retried on the next event. */

@@ -6,8 +6,8 @@ import io.aethercore.api.custody.KeyCustodyException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Hashtable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import io.aethercore.support.lifecycle.Workers;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -68,6 +68,7 @@ public final class Pkcs11CustodyRegistrar {
 
     private final BundleContext context;
     private final Config config;
+    private final Workers workers;
     private final ScheduledExecutorService retries;
     private volatile Pkcs11KeyCustody custody;
     private volatile ServiceRegistration<KeyCustody> registration;
@@ -78,11 +79,10 @@ public final class Pkcs11CustodyRegistrar {
     public Pkcs11CustodyRegistrar(BundleContext context, Config config) {
         this.context = context;
         this.config = config;
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aethercore-pkcs11-" + config.token_label());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Workers.create("pkcs11-" + config.token_label(),
+                e -> LOG.error("PKCS#11 custody for token '{}': {}", config.token_label(), e.toString(), e),
+                Workers.DEFAULT_JOIN);
+        this.retries = workers.scheduler("retry");
         retries.execute(this::attempt);
     }
 
@@ -149,6 +149,6 @@ public final class Pkcs11CustodyRegistrar {
                 custody = null;
             }
         }
-        retries.shutdownNow();
+        workers.close();
     }
 }

@@ -10,6 +10,7 @@ import io.aethercore.api.custody.KeyCustodyException;
 import io.aethercore.api.custody.KeyExistsException;
 import io.aethercore.api.custody.KeyHandle;
 import io.aethercore.api.custody.KeyNotFoundException;
+import io.aethercore.hsm.internal.TokenState.KeyObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,14 +20,8 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xipki.pkcs11.wrapper.AttributeVector;
@@ -35,10 +30,6 @@ import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.PKCS11KeyPair;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
-import org.xipki.pkcs11.wrapper.Token;
-import org.xipki.pkcs11.wrapper.TokenException;
-import org.xipki.pkcs11.wrapper.TokenInfo;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.*;
 
@@ -69,50 +60,14 @@ public final class Pkcs11KeyCustody implements KeyCustody {
     static final long CKM_ML_DSA_KEY_PAIR_GEN = 0x1cL;
     static final long CKM_ML_DSA = 0x1dL;
 
-    private static final Duration BORROW_TIMEOUT = Duration.ofSeconds(30);
-
     private final String name;
     private final String tokenLabel;
-    private final int poolSize;
-    private final Duration retryInterval;
-    private final char[] pin;
     private final Pkcs11Library library;
+    private final Pkcs11Token token;
+    private final TokenKeys keys;
     private final Set<KeyAlgorithm> algorithms;
     private final boolean tokenHasMlDsa;
-    private final Object stateLock = new Object();
     private final Object generateLock = new Object();
-
-    private volatile TokenState state;
-    private volatile KeyCustodyException loginFailure;
-    private long lastRecovery;
-    private volatile boolean closed;
-
-    /** What we know of the token while its sessions are valid. */
-    private static final class TokenState {
-        final long generation;
-        final Token token;
-        final String serial;
-        final int poolSize;
-        final LinkedBlockingDeque<Session> idle = new LinkedBlockingDeque<>();
-        final AtomicInteger open = new AtomicInteger();
-        final Map<String, KeyObject> keys = new ConcurrentHashMap<>();
-        volatile boolean broken;
-
-        TokenState(long generation, Token token, String serial, int poolSize) {
-            this.generation = generation;
-            this.token = token;
-            this.serial = serial;
-            this.poolSize = poolSize;
-        }
-    }
-
-    /** A key found on the token: object handles and its handle for callers. */
-    private record KeyObject(long privateKey, long publicKey, KeyHandle handle) {}
-
-    @FunctionalInterface
-    private interface SessionCall<T> {
-        T run(TokenState st, Session s) throws KeyCustodyException, TokenException;
-    }
 
     /**
      * Opens the custody: loads the library, finds the token by label, logs in.
@@ -131,26 +86,16 @@ public final class Pkcs11KeyCustody implements KeyCustody {
         }
         this.tokenLabel = tokenLabel.strip();
         this.name = name == null || name.isBlank() ? "pkcs11:" + this.tokenLabel : name.strip();
-        this.poolSize = Math.max(1, poolSize);
-        this.retryInterval = retryInterval == null ? Duration.ofSeconds(5) : retryInterval;
         if (pin == null || pin.length == 0) {
             throw new KeyCustodyException("no PIN given for token '" + this.tokenLabel + "'");
         }
-        this.pin = pin.clone();
+        this.keys = new TokenKeys(this.name, this.tokenLabel);
         this.library = Pkcs11Library.acquire(libraryPath);
+        Pkcs11Token t = null;
         try {
-            TokenState st;
-            try {
-                st = openState(false);
-            } catch (CustodyUnavailableException e) {
-                // the library may have been initialised (by another custody) before the token was made
-                st = openState(true);
-            }
-            long[] mechanisms = st.token.getMechanismList();
-            Set<Long> m = new java.util.HashSet<>();
-            for (long x : mechanisms) {
-                m.add(x);
-            }
+            t = new Pkcs11Token(this.name, library, this.tokenLabel, pin, Math.max(1, poolSize),
+                    retryInterval == null ? Duration.ofSeconds(5) : retryInterval);
+            Set<Long> m = t.mechanisms();
             EnumSet<KeyAlgorithm> algs = EnumSet.noneOf(KeyAlgorithm.class);
             if (m.contains(CKM_EC_EDWARDS_KEY_PAIR_GEN) && m.contains(CKM_EDDSA)) {
                 algs.add(KeyAlgorithm.ED25519);
@@ -164,252 +109,16 @@ public final class Pkcs11KeyCustody implements KeyCustody {
             }
             this.algorithms = Collections.unmodifiableSet(algs);
             this.tokenHasMlDsa = m.contains(CKM_ML_DSA);
-            this.state = st;
+            this.token = t;
         } catch (KeyCustodyException | RuntimeException e) {
-            Arrays.fill(this.pin, '\0');
+            if (t != null) {
+                t.close();
+            }
             library.release();
             throw e;
         }
         LOG.info("PKCS#11 custody '{}': token '{}' (serial {}) in {}, algorithms {}", this.name, this.tokenLabel,
-                state.serial, library.path(), algorithms);
-    }
-
-    // ------------------------------------------------------------------------------ token and sessions
-
-    /** Finds the token by label, opens a first session and logs in. Called with {@link #stateLock} held or from the constructor. */
-    private TokenState openState(boolean reinitializeFirst) throws KeyCustodyException {
-        if (reinitializeFirst) {
-            library.reinitialize(library.generation());
-        }
-        Lock read = library.lock().readLock();
-        read.lock();
-        try {
-            long generation = library.generation();
-            Token token = null;
-            List<String> labels = new ArrayList<>();
-            Slot[] slots;
-            try {
-                slots = library.module().getSlotList(true);
-            } catch (PKCS11Exception e) {
-                throw new CustodyUnavailableException("cannot list the slots of " + library.path() + ": " + e.getErrorName(), e);
-            }
-            String serial = null;
-            for (Slot slot : slots) {
-                try {
-                    TokenInfo info = slot.getToken().getTokenInfo();
-                    String label = info.getLabel() == null ? "" : info.getLabel().strip();
-                    if (!info.isTokenInitialized()) {
-                        continue;
-                    }
-                    labels.add(label);
-                    if (label.equals(tokenLabel)) {
-                        if (token != null) {
-                            throw new KeyCustodyException("more than one token is labelled '" + tokenLabel
-                                    + "' in " + library.path() + "; give each token a distinct label");
-                        }
-                        token = slot.getToken();
-                        serial = info.getSerialNumber() == null ? "" : info.getSerialNumber().strip();
-                    }
-                } catch (PKCS11Exception e) {
-                    LOG.debug("slot {}: {}", slot.getSlotID(), e.getErrorName());
-                }
-            }
-            if (token == null) {
-                throw new CustodyUnavailableException("no token labelled '" + tokenLabel + "' in " + library.path()
-                        + "; tokens present: " + (labels.isEmpty() ? "none" : labels), null);
-            }
-            TokenState st = new TokenState(generation, token, serial, poolSize);
-            Session first = newSession(st);
-            try {
-                first.login(CKU_USER, pin);
-            } catch (PKCS11Exception e) {
-                long code = e.getErrorCode();
-                if (code != CKR_USER_ALREADY_LOGGED_IN) {
-                    closeQuietly(first);
-                    st.open.decrementAndGet();
-                    if (code == CKR_PIN_INCORRECT || code == CKR_PIN_INVALID || code == CKR_PIN_LEN_RANGE
-                            || code == CKR_PIN_LOCKED || code == CKR_PIN_EXPIRED) {
-                        KeyCustodyException f = new KeyCustodyException("login to token '" + tokenLabel + "' failed: "
-                                + e.getErrorName() + (code == CKR_PIN_LOCKED ? " (the user PIN is locked; the SO must"
-                                + " unlock it)" : " (wrong PIN?)") + ". Not retried: fix the PIN and reconfigure the custody", e);
-                        loginFailure = f;
-                        LOG.error("PKCS#11 custody '{}': {}", name, f.getMessage());
-                        throw f;
-                    }
-                    throw unavailable("login to token '" + tokenLabel + "'", e);
-                }
-            }
-            st.idle.add(first);
-            return st;
-        } finally {
-            read.unlock();
-        }
-    }
-
-    private static Session newSession(TokenState st) throws KeyCustodyException {
-        st.open.incrementAndGet();
-        return openCounted(st);
-    }
-
-    /** Opens a session whose place in the pool count is already taken; gives the place back on failure. */
-    private static Session openCounted(TokenState st) throws KeyCustodyException {
-        try {
-            return st.token.openSession(true);
-        } catch (PKCS11Exception e) {
-            st.open.decrementAndGet();
-            st.broken = true;
-            throw new CustodyUnavailableException("cannot open a session: " + e.getErrorName(), e);
-        }
-    }
-
-    /** The current token state, recovering (re-initialise, find by label, log in) if it was lost. */
-    private TokenState usableState() throws KeyCustodyException {
-        KeyCustodyException failed = loginFailure;
-        if (failed != null) {
-            throw new KeyCustodyException(failed.getMessage(), failed);
-        }
-        if (closed) {
-            throw new CustodyUnavailableException("custody '" + name + "' is closed", null);
-        }
-        TokenState st = state;
-        if (st != null && !st.broken && st.generation == library.generation()) {
-            return st;
-        }
-        synchronized (stateLock) {
-            st = state;
-            if (st != null && !st.broken && st.generation == library.generation()) {
-                return st;
-            }
-            failed = loginFailure;
-            if (failed != null) {
-                throw new KeyCustodyException(failed.getMessage(), failed);
-            }
-            // another custody re-initialised the library: just log in again. Our token failed: re-initialise.
-            boolean reinitialize = st == null || st.broken;
-            long now = System.nanoTime();
-            if (reinitialize && lastRecovery != 0 && now - lastRecovery < retryInterval.toNanos()) {
-                throw new CustodyUnavailableException("token '" + tokenLabel + "' is unavailable; next attempt to"
-                        + " reconnect in at most " + retryInterval.toMillis() + " ms", null);
-            }
-            if (reinitialize) {
-                lastRecovery = now;
-            }
-            state = null;
-            TokenState fresh = openState(reinitialize);
-            if (st != null && !st.serial.equals(fresh.serial)) {
-                LOG.warn("PKCS#11 custody '{}': token '{}' is back with another serial ({} -> {}); it was re-initialised,"
-                        + " keys made before are gone", name, tokenLabel, st.serial, fresh.serial);
-            } else {
-                LOG.info("PKCS#11 custody '{}': token '{}' reconnected", name, tokenLabel);
-            }
-            state = fresh;
-            return fresh;
-        }
-    }
-
-    /** Runs {@code call} with a pooled session under the library's read lock, mapping PKCS#11 failures. */
-    private <T> T call(String what, SessionCall<T> call) throws KeyCustodyException {
-        for (int attempt = 0; ; attempt++) {
-            TokenState st = usableState();
-            Lock read = library.lock().readLock();
-            read.lock();
-            try {
-                if (st.generation != library.generation()) {
-                    if (attempt < 2) {
-                        continue; // the library was re-initialised meanwhile: take the new state
-                    }
-                    throw new CustodyUnavailableException(what + ": the PKCS#11 library keeps re-initialising", null);
-                }
-                Session s = borrow(st);
-                boolean drop = false;
-                try {
-                    return call.run(st, s);
-                } catch (PKCS11Exception e) {
-                    if (isSessionOrDeviceError(e.getErrorCode())) {
-                        drop = true;
-                        st.broken = true;
-                        throw unavailable(what, e);
-                    }
-                    throw new KeyCustodyException(what + " failed on token '" + tokenLabel + "': " + e.getErrorName(), e);
-                } catch (TokenException e) {
-                    throw new KeyCustodyException(what + " failed on token '" + tokenLabel + "': " + e.getMessage(), e);
-                } catch (CustodyUnavailableException e) {
-                    drop = true;
-                    st.broken = true;
-                    throw e;
-                } finally {
-                    if (drop) {
-                        closeQuietly(s);
-                        st.open.decrementAndGet();
-                    } else {
-                        st.idle.addFirst(s);
-                    }
-                }
-            } finally {
-                read.unlock();
-            }
-        }
-    }
-
-    private Session borrow(TokenState st) throws KeyCustodyException {
-        Session s = st.idle.pollFirst();
-        if (s != null) {
-            return s;
-        }
-        while (true) {
-            int n = st.open.get();
-            if (n >= st.poolSize) {
-                break;
-            }
-            if (st.open.compareAndSet(n, n + 1)) {
-                return openCounted(st);
-            }
-        }
-        try {
-            s = st.idle.pollFirst(BORROW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CustodyUnavailableException("interrupted while waiting for a session of token '" + tokenLabel + "'", e);
-        }
-        if (s == null) {
-            throw new CustodyUnavailableException("no session of token '" + tokenLabel + "' became free within "
-                    + BORROW_TIMEOUT.toSeconds() + " s (pool size " + st.poolSize + ")", null);
-        }
-        return s;
-    }
-
-    static boolean isSessionOrDeviceError(long code) {
-        return code == CKR_SESSION_HANDLE_INVALID || code == CKR_SESSION_CLOSED || code == CKR_DEVICE_REMOVED
-                || code == CKR_DEVICE_ERROR || code == CKR_TOKEN_NOT_PRESENT || code == CKR_TOKEN_NOT_RECOGNIZED
-                || code == CKR_GENERAL_ERROR || code == CKR_CRYPTOKI_NOT_INITIALIZED || code == CKR_USER_NOT_LOGGED_IN
-                || code == CKR_DEVICE_MEMORY || code == CKR_SESSION_COUNT;
-    }
-
-    private CustodyUnavailableException unavailable(String what, PKCS11Exception e) {
-        return new CustodyUnavailableException(what + ": token '" + tokenLabel + "' is unavailable (" + e.getErrorName()
-                + "); the custody reconnects when it is back", e);
-    }
-
-    /** Throws {@link CustodyUnavailableException} if the token behind the state is gone (a cheap C_GetTokenInfo). */
-    private void probe(TokenState st) throws CustodyUnavailableException {
-        try {
-            TokenInfo info = st.token.getTokenInfo();
-            String serial = info.getSerialNumber() == null ? "" : info.getSerialNumber().strip();
-            if (!serial.equals(st.serial)) {
-                throw new CustodyUnavailableException("token '" + tokenLabel + "' was replaced (serial " + st.serial
-                        + " -> " + serial + "); the custody reconnects", null);
-            }
-        } catch (PKCS11Exception e) {
-            throw unavailable("token check", e);
-        }
-    }
-
-    private static void closeQuietly(Session s) {
-        try {
-            s.closeSession();
-        } catch (PKCS11Exception | RuntimeException e) {
-            // the session is gone either way
-        }
+                token.serial(), library.path(), algorithms);
     }
 
     // ------------------------------------------------------------------------------------ the custody
@@ -452,8 +161,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
                     + " keys (it holds " + algorithms.stream().map(KeyAlgorithm::id).toList() + ")");
         }
         synchronized (generateLock) {
-            return call("generate " + algorithm.id() + " key '" + label + "'", (st, s) -> {
-                if (!findObjects(s, CKO_PRIVATE_KEY, label, 1).isEmpty() || !findObjects(s, CKO_PUBLIC_KEY, label, 1).isEmpty()) {
+            return token.call("generate " + algorithm.id() + " key '" + label + "'", (st, s) -> {
+                if (!TokenKeys.findObjects(s, CKO_PRIVATE_KEY, label, 1).isEmpty() || !TokenKeys.findObjects(s, CKO_PUBLIC_KEY, label, 1).isEmpty()) {
                     throw new KeyExistsException(name, label);
                 }
                 boolean ed = algorithm == KeyAlgorithm.ED25519;
@@ -476,7 +185,7 @@ public final class Pkcs11KeyCustody implements KeyCustody {
                     LOG.debug("token '{}' keeps the random CKA_ID of '{}': {}", tokenLabel, label, e.getErrorName());
                 }
                 KeyHandle h = new KeyHandle(name, CustodyKind.HSM, label, pub, null);
-                st.keys.put(label, new KeyObject(kp.getPrivateKey(), kp.getPublicKey(), h));
+                st.remember(label, new KeyObject(kp.getPrivateKey(), kp.getPublicKey(), h));
                 LOG.info("Generated {} key '{}' on token '{}' (custody '{}'), public key {}", algorithm.id(), label,
                         tokenLabel, name, pub.fingerprint());
                 return h;
@@ -490,29 +199,25 @@ public final class Pkcs11KeyCustody implements KeyCustody {
 
     /** CKA_ID of our keys: the first 8 bytes of SHA-256 of the raw public key. */
     static byte[] keyId(RawPublicKey pub) {
-        try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(pub.encoded()), 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return TokenKeys.keyId(pub);
     }
 
     @Override
     public Optional<KeyHandle> find(String label) throws KeyCustodyException {
         KeyCustody.checkLabel(label);
-        return call("find key '" + label + "'", (st, s) -> {
-            probe(st);
-            KeyObject k = lookup(st, s, label, true);
+        return token.call("find key '" + label + "'", (st, s) -> {
+            st.probe();
+            KeyObject k = keys.lookup(st, s, label, true);
             return k == null ? Optional.<KeyHandle>empty() : Optional.of(k.handle());
         });
     }
 
     @Override
     public List<KeyHandle> list() throws KeyCustodyException {
-        return call("list keys", (st, s) -> {
-            probe(st);
+        return token.call("list keys", (st, s) -> {
+            st.probe();
             List<KeyHandle> out = new ArrayList<>();
-            for (long h : findObjects(s, CKO_PRIVATE_KEY, null, Integer.MAX_VALUE)) {
+            for (long h : TokenKeys.findObjects(s, CKO_PRIVATE_KEY, null, Integer.MAX_VALUE)) {
                 String label;
                 try {
                     label = s.getAttrValues(h, CKA_LABEL).label();
@@ -531,7 +236,7 @@ public final class Pkcs11KeyCustody implements KeyCustody {
                     continue; // not a label we could have made
                 }
                 try {
-                    KeyObject k = lookup(st, s, label, true);
+                    KeyObject k = keys.lookup(st, s, label, true);
                     if (k != null) {
                         out.add(k.handle());
                     }
@@ -567,8 +272,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
         }
         byte[] input = key.algorithm() == KeyAlgorithm.ECDSA_P256 ? sha256(message) : message;
         Mechanism mechanism = new Mechanism(key.algorithm() == KeyAlgorithm.ED25519 ? CKM_EDDSA : CKM_ECDSA);
-        return call("sign with key '" + key.label() + "'", (st, s) -> {
-            KeyObject k = resolve(st, s, key);
+        return token.call("sign with key '" + key.label() + "'", (st, s) -> {
+            KeyObject k = keys.resolve(st, s, key);
             byte[] sig;
             try {
                 sig = s.signSingle(mechanism, k.privateKey(), input);
@@ -577,8 +282,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
                     throw e;
                 }
                 // the object vanished under its cached handle: look again, once
-                st.keys.remove(key.label(), k);
-                k = resolve(st, s, key);
+                st.forget(key.label(), k);
+                k = keys.resolve(st, s, key);
                 sig = s.signSingle(mechanism, k.privateKey(), input);
             }
             if (sig.length != key.algorithm().signatureLength()) {
@@ -603,10 +308,10 @@ public final class Pkcs11KeyCustody implements KeyCustody {
             throw new KeyNotFoundException(name, key == null ? "null" : key.custody() + "/" + key.label());
         }
         synchronized (generateLock) {
-            call("delete key '" + key.label() + "'", (st, s) -> {
-                st.keys.remove(key.label());
-                KeyObject k = resolve(st, s, key);
-                st.keys.remove(key.label());
+            token.call("delete key '" + key.label() + "'", (st, s) -> {
+                st.forget(key.label());
+                KeyObject k = keys.resolve(st, s, key);
+                st.forget(key.label());
                 s.destroyObject(k.privateKey());
                 if (k.publicKey() != 0) {
                     try {
@@ -627,8 +332,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
             boolean alwaysSensitive, boolean neverExtractable) {}
 
     public KeyProtection protection(KeyHandle key) throws KeyCustodyException {
-        return call("read attributes of key '" + key.label() + "'", (st, s) -> {
-            KeyObject k = resolve(st, s, key);
+        return token.call("read attributes of key '" + key.label() + "'", (st, s) -> {
+            KeyObject k = keys.resolve(st, s, key);
             AttributeVector a = s.getAttrValues(k.privateKey(), CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_EXTRACTABLE,
                     CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE);
             return new KeyProtection(Boolean.TRUE.equals(a.token()), Boolean.TRUE.equals(a.private_()),
@@ -637,138 +342,9 @@ public final class Pkcs11KeyCustody implements KeyCustody {
         });
     }
 
-    // ---------------------------------------------------------------------------------- object lookup
-
-    /** The key for a caller's handle: same label and same public key, or {@link KeyNotFoundException}. */
-    private KeyObject resolve(TokenState st, Session s, KeyHandle key) throws KeyCustodyException, PKCS11Exception {
-        KeyObject k = lookup(st, s, key.label(), false);
-        if (k == null) {
-            probe(st); // a vanished token is unavailable, not a missing key
-            throw new KeyNotFoundException(name, key.label());
-        }
-        if (!k.handle().publicKey().equals(key.publicKey())) {
-            throw new KeyNotFoundException(name, key.label());
-        }
-        return k;
-    }
-
-    /**
-     * The key labelled {@code label}, from the cache or the token; {@code null} if there is none or it
-     * is not a key this custody serves.
-     *
-     * @param fresh check a cached entry against the token (find and list must see external deletions)
-     */
-    private KeyObject lookup(TokenState st, Session s, String label, boolean fresh) throws KeyCustodyException, PKCS11Exception {
-        KeyObject cached = st.keys.get(label);
-        List<Long> privs = null;
-        if (cached != null) {
-            if (!fresh) {
-                return cached;
-            }
-            privs = findObjects(s, CKO_PRIVATE_KEY, label, 2);
-            if (privs.size() == 1 && privs.get(0) == cached.privateKey()) {
-                return cached;
-            }
-            st.keys.remove(label, cached);
-        }
-        if (privs == null) {
-            privs = findObjects(s, CKO_PRIVATE_KEY, label, 2);
-        }
-        if (privs.isEmpty()) {
-            return null;
-        }
-        if (privs.size() > 1) {
-            throw new KeyCustodyException("token '" + tokenLabel + "' holds more than one private key labelled '" + label
-                    + "'; remove or relabel the extra one");
-        }
-        long priv = privs.get(0);
-        AttributeVector a = s.getAttrValues(priv, CKA_KEY_TYPE, CKA_EC_PARAMS, CKA_ID);
-        Long type = a.keyType();
-        boolean edwards = type != null && type == CKK_EC_EDWARDS;
-        KeyAlgorithm alg = type == null || (type != CKK_EC_EDWARDS && type != CKK_EC) ? null : EcPoints.algorithm(edwards, a.ecParams());
-        if (alg == null) {
-            LOG.debug("custody '{}': key '{}' is of a type or curve we do not use", name, label);
-            return null;
-        }
-        // the public key object: same label, and the same CKA_ID if the private key has one
-        long pubObj = 0;
-        for (long p : findObjects(s, CKO_PUBLIC_KEY, label, 4)) {
-            byte[] id = a.id();
-            if (id == null || id.length == 0 || Arrays.equals(id, s.getAttrValues(p, CKA_ID).id())) {
-                pubObj = p;
-                break;
-            }
-        }
-        byte[] point = pubObj != 0 ? s.getAttrValues(pubObj, CKA_EC_POINT).ecPoint() : s.getAttrValues(priv, CKA_EC_POINT).ecPoint();
-        if (point == null) {
-            throw new KeyCustodyException("key '" + label + "' on token '" + tokenLabel + "' has no public key object"
-                    + " (and its private key no CKA_EC_POINT)");
-        }
-        RawPublicKey pub;
-        try {
-            pub = EcPoints.decode(alg, point);
-        } catch (MalformedKeyException e) {
-            throw new KeyCustodyException("key '" + label + "' on token '" + tokenLabel + "': " + e.getMessage(), e);
-        }
-        KeyObject k = new KeyObject(priv, pubObj, new KeyHandle(name, CustodyKind.HSM, label, pub, null));
-        st.keys.put(label, k);
-        return k;
-    }
-
-    private static List<Long> findObjects(Session s, long objectClass, String label, int max) throws PKCS11Exception {
-        AttributeVector t = new AttributeVector().class_(objectClass).token(true);
-        if (label != null) {
-            t.label(label);
-        }
-        List<Long> out = new ArrayList<>();
-        s.findObjectsInit(t);
-        try {
-            while (out.size() < max) {
-                long[] batch = s.findObjects(Math.min(64, max - out.size()));
-                if (batch == null || batch.length == 0) {
-                    break;
-                }
-                for (long h : batch) {
-                    out.add(h);
-                }
-            }
-        } finally {
-            s.findObjectsFinal();
-        }
-        return out;
-    }
-
     /** Logs out, closes the sessions and releases the library. */
     public void close() {
-        synchronized (stateLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            TokenState st = state;
-            state = null;
-            if (st != null && st.generation == library.generation()) {
-                Lock read = library.lock().readLock();
-                read.lock();
-                try {
-                    Session s;
-                    boolean loggedOut = false;
-                    while ((s = st.idle.pollFirst()) != null) {
-                        if (!loggedOut) {
-                            try {
-                                s.logout();
-                            } catch (PKCS11Exception | RuntimeException e) {
-                                // not logged in any more
-                            }
-                            loggedOut = true;
-                        }
-                        closeQuietly(s);
-                    }
-                } finally {
-                    read.unlock();
-                }
-            }
-            Arrays.fill(pin, '\0');
+        if (token.close()) {
             library.release();
         }
     }

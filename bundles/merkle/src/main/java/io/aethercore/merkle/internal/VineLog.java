@@ -10,17 +10,17 @@ import io.aethercore.api.merkle.InclusionProof;
 import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleLogException;
+import io.aethercore.support.lifecycle.GroupCommit;
+import io.aethercore.support.lifecycle.Workers;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,15 +71,10 @@ public final class VineLog implements MerkleLog, AutoCloseable {
     private TreeHasher appendHasher;
     private volatile byte[] cachedRoot;
 
-    private final ReentrantLock commitLock = new ReentrantLock();
-    private final Condition commitWork = commitLock.newCondition();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private boolean syncRequested;
-    private boolean asyncPending;
-    private long oldestPendingNanos;
     private volatile boolean closed;
     private volatile IOException storageFailure;
-    private final Thread committer;
+    private final Workers workers;             // null in memory
+    private final GroupCommit<Waiter> commits; // null in memory
 
     private record Waiter(long index, CompletableFuture<Long> future) {}
 
@@ -89,11 +84,10 @@ public final class VineLog implements MerkleLog, AutoCloseable {
         this.storage = storage;
         this.frontier = frontier;
         this.inMemory = storage instanceof MemoryStorage;
-        this.committer = new Thread(this::commitLoop, "merkle-commit-" + settings.name());
-        this.committer.setDaemon(true);
-        if (!inMemory) {
-            committer.start();
-        }
+        this.workers = inMemory ? null : Workers.create("merkle");
+        this.commits = inMemory ? null : GroupCommit.start("merkle log " + settings.name(),
+                new GroupCommit.Options(Duration.ofMillis(settings.groupCommitMillis()), 0, 0, 65_536), this::commit,
+                r -> workers.thread("commit-" + settings.name(), r));
     }
 
     /** Opens (recovering it) or creates a log; in memory when {@code settings.directory()} is null. */
@@ -250,71 +244,20 @@ public final class VineLog implements MerkleLog, AutoCloseable {
             f.complete(index);
             return f;
         }
-        commitLock.lock();
-        try {
-            if (waiters.isEmpty() && !asyncPending) {
-                oldestPendingNanos = System.nanoTime();
-            }
-            waiters.add(new Waiter(index, f));
-            if (now || waiters.size() >= 65_536) {
-                syncRequested = true;
-            }
-            commitWork.signal();
-        } finally {
-            commitLock.unlock();
+        Waiter w = new Waiter(index, f);
+        if (!commits.offer(w, now)) {
+            // closed after this append: close() synced what was appended before it stopped the committer
+            complete(List.of(w), storage.durableSize(), null);
         }
         return f;
     }
 
     private void noteAsync() {
-        commitLock.lock();
-        try {
-            if (!asyncPending) {
-                if (waiters.isEmpty()) {
-                    oldestPendingNanos = System.nanoTime();
-                }
-                asyncPending = true;
-                commitWork.signal();
-            }
-        } finally {
-            commitLock.unlock();
-        }
+        commits.poke();
     }
 
-    private void commitLoop() {
-        long windowNanos = TimeUnit.MILLISECONDS.toNanos(settings.groupCommitMillis());
-        while (true) {
-            commitLock.lock();
-            try {
-                while (waiters.isEmpty() && !asyncPending && !closed) {
-                    commitWork.awaitUninterruptibly();
-                }
-                if (waiters.isEmpty() && !asyncPending && closed) {
-                    return;
-                }
-                long deadline = oldestPendingNanos + windowNanos;
-                while (!syncRequested && !closed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    try {
-                        commitWork.awaitNanos(left);
-                    } catch (InterruptedException e) {
-                        break;
-                    }
-                }
-                syncRequested = false;
-                asyncPending = false;
-            } finally {
-                commitLock.unlock();
-            }
-            commit();
-        }
-    }
-
-    /** Syncs everything appended so far and acknowledges the waiters it covers. */
-    private void commit() {
+    /** One group commit: syncs everything appended so far and acknowledges the waiters it covers. */
+    private void commit(List<Waiter> batch) {
         long durable;
         IOException failure = null;
         try {
@@ -328,28 +271,28 @@ public final class VineLog implements MerkleLog, AutoCloseable {
                         e.getMessage());
             }
         }
-        List<Waiter> done = new ArrayList<>();
-        List<Waiter> failed = new ArrayList<>();
-        commitLock.lock();
-        try {
-            while (!waiters.isEmpty() && waiters.peek().index() < durable) {
-                done.add(waiters.poll());
-            }
-            if (failure != null) {
-                failed.addAll(waiters);
-                waiters.clear();
-            } else if (!waiters.isEmpty()) {
-                oldestPendingNanos = System.nanoTime();
-            }
-        } finally {
-            commitLock.unlock();
+        long covered = durable;
+        List<Waiter> all = new ArrayList<>(batch);
+        all.addAll(commits.takeWhile(w -> w.index() < covered)); // came during the sync, which covers them
+        if (failure != null) {
+            all.addAll(commits.takeWhile(w -> true));
         }
-        for (Waiter w : done) {
-            w.future().complete(w.index());
-        }
-        for (Waiter w : failed) {
-            w.future().completeExceptionally(new MerkleLogException("entry " + w.index() + " of log '" + name()
-                    + "' could not be made durable: " + failure.getMessage(), failure, false));
+        complete(all, durable, failure);
+    }
+
+    private void complete(List<Waiter> waiters, long durable, IOException failure) {
+        for (Waiter w : waiters) {
+            if (w.index() < durable) {
+                w.future().complete(w.index());
+            } else if (failure != null) {
+                w.future().completeExceptionally(new MerkleLogException("entry " + w.index() + " of log '" + name()
+                        + "' could not be made durable: " + failure.getMessage(), failure, false));
+            } else if (closed) {
+                w.future().completeExceptionally(new MerkleLogException("log '" + name() + "' closed before entry "
+                        + w.index() + " became durable; it may or may not be", null, true));
+            } else if (!commits.offer(w, false)) {
+                complete(List.of(w), storage.durableSize(), null);
+            }
         }
     }
 
@@ -487,22 +430,18 @@ public final class VineLog implements MerkleLog, AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        commitLock.lock();
-        try {
-            commitWork.signalAll();
-        } finally {
-            commitLock.unlock();
+        if (commits != null) {
+            commits.close(Duration.ofSeconds(10));
+            commit(commits.takeWhile(w -> true)); // anything the committer did not cover
         }
-        try {
-            committer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        commit(); // anything the committer did not cover
         try {
             storage.close();
         } catch (IOException e) {
             throw new MerkleLogException("closing log '" + name() + "': " + e.getMessage(), e, false);
+        } finally {
+            if (workers != null) {
+                workers.close(); // after the files: never interrupt a committer inside a sync
+            }
         }
     }
 

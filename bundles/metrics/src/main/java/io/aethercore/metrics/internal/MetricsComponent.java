@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the endpoint's state as {@link MetricsEndpoint}.
  *
  * <p>Configuration: PID {@value #PID}. The same keys are still read from {@code io.aethercore.b4ae}, where
- * the B4AE deployment document put them ({@code [monitoring]}) and where existing nodes set them; Declarative
+ * docs/configuration.md lists them ({@code monitoring.*}) and where existing nodes set them; Declarative
  * Services merges the two PIDs in the order listed, so a key set in {@value #PID} wins. A change restarts the
  * server only when its address, path or TLS settings changed; an invalid change is refused in the log and the
  * running endpoint stays.

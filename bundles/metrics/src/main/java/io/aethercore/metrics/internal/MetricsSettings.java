@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where and how the endpoint serves: one immutable value, validated. The keys are those of the B4AE
- * deployment document's {@code [monitoring]} section, as {@code docs/configuration.md} lists them.
+ * {@code monitoring.*} keys that {@code docs/configuration.md} lists.
  */
 public record MetricsSettings(boolean enabled, int port, String path, String bindAddress, boolean tlsEnabled,
                               String tlsKeystorePath, String tlsKeystoreType, String tlsKeystorePasswordFile) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +103,7 @@ public final class Workers implements AutoCloseable {
             throw new IllegalArgumentException("a pool needs at least one thread and one queue slot");
         }
         ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), factory(name, true), new ThreadPoolExecutor.AbortPolicy());
+                new LinkedBlockingQueue<>(queueCapacity), factory(name, true), new ThreadPoolExecutor.AbortPolicy());
         p.allowCoreThreadTimeOut(true);
         executors.add(p);
         return p;

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Every bound provider of a service type with its ranking and algorithms, for consumers whose need
@@ -61,6 +62,19 @@ public final class RankedServices<T> {
     public T bestFor(String algorithmId) {
         for (Entry<T> e : entries) {
             if (e.algorithms().contains(algorithmId)) {
+                return e.service();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The best provider that {@code accepts} (for a need that is not an algorithm, such as a custody
+     * chosen by name), by the same rule, or {@code null}.
+     */
+    public T best(Predicate<? super T> accepts) {
+        for (Entry<T> e : entries) {
+            if (accepts.test(e.service())) {
                 return e.service();
             }
         }

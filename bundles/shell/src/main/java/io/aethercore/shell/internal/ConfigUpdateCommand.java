@@ -15,7 +15,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * {@code aether:config-update --key K --value V} (playbook step 5.2): changes one configuration
+ * {@code aether:config-update --key K --value V} (docs/operations.md, "Audit log"): changes one configuration
  * property through ConfigAdmin, recorded in the audit log first (no record, no change).
  *
  * <p>Keys: {@code <pid>:<property>} names the PID exactly ({@code io.aethercore.audit:retention.days});

@@ -13,12 +13,12 @@ import java.io.PrintStream;
 import java.security.SecureRandom;
 
 /**
- * The playbook's Step 1.1 ("TPM Health Check", {@code tpm-attestation-test}): detect the TPM, make the
- * attestation key, quote PCRs, verify, print the public key; on failure, the playbook's guidance.
+ * The TPM health check of docs/operations.md ("TPM health check"): detect the TPM, make the
+ * attestation key, quote PCRs, verify, print the public key; on failure, the guidance that page gives.
  */
 public final class TpmHealthCheck {
 
-    /** How the check ended; each failure has the playbook's guidance. */
+    /** How the check ended; each failure has its guidance (docs/operations.md, "TPM health check"). */
     public enum Outcome {
         PASSED(null),
         NOT_DETECTED("Check BIOS settings, enable TPM"),
@@ -36,7 +36,7 @@ public final class TpmHealthCheck {
         }
     }
 
-    /** The playbook's prerequisite: "TPM 2.0: Firmware version >= 1.38" (the specification revision, TPM_PT_REVISION). */
+    /** The prerequisite TPM specification revision, 1.38 (TPM_PT_REVISION; docs/operations.md, "TPM health check"). */
     static final int MIN_SPEC_REVISION = 138;
 
     private TpmHealthCheck() {}

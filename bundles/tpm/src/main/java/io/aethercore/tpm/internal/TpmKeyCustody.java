@@ -39,7 +39,7 @@ import java.util.Set;
  * the public key; deleting it destroys the key for good (the bytes are not recoverable).
  *
  * <p>TPMs do not do Ed25519 (TPM 2.0 has no EdDSA in any shipping TPM): this custody serves ECDSA P-256
- * only, and the playbook's "Ed25519 sign (TPM)" figure is measured on this P-256 key.
+ * only, and the hardware-signature benchmark target (docs/operations.md, "Benchmark targets") is measured on this P-256 key.
  */
 public final class TpmKeyCustody implements KeyCustody {
 

@@ -9,8 +9,9 @@ import io.aethercore.api.custody.KeyCustodyException;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import io.aethercore.support.lifecycle.Workers;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -77,6 +78,7 @@ public final class TpmRegistrar {
 
     private final BundleContext context;
     private final Config config;
+    private final Workers workers;
     private final ScheduledExecutorService timer;
     private final List<TpmEndpoint> endpoints;
     private volatile TpmSession session;
@@ -97,11 +99,8 @@ public final class TpmRegistrar {
             parsed = List.of();
         }
         this.endpoints = parsed;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aethercore-tpm");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Workers.create("tpm", e -> LOG.error("TPM: {}", e.toString(), e), Duration.ofSeconds(5));
+        this.timer = workers.scheduler("check");
         if (endpoints.isEmpty()) {
             LOG.info("TPM disabled (device = {}): the software attestation serves", config.device());
             return;
@@ -203,12 +202,7 @@ public final class TpmRegistrar {
     @Deactivate
     public void deactivate() {
         active = false;
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close(); // the check task interrupted and waited for (up to 5 s)
         unregister();
         TpmSession s = session;
         session = null;

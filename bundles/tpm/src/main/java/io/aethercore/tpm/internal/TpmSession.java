@@ -11,7 +11,6 @@ import io.aethercore.api.attestation.EndorsementKey;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.attestation.TpmInfo;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -30,34 +29,23 @@ import tss.TpmDevice;
 import tss.TpmException;
 import tss.tpm.CreatePrimaryResponse;
 import tss.tpm.GetCapabilityResponse;
-import tss.tpm.NV_ReadPublicResponse;
 import tss.tpm.PCR_ReadResponse;
-import tss.tpm.ReadPublicResponse;
 import tss.tpm.StartAuthSessionResponse;
-import tss.tpm.TPM2B_PUBLIC_KEY_RSA;
-import tss.tpm.TPMA_OBJECT;
 import tss.tpm.TPML_HANDLE;
 import tss.tpm.TPML_TAGGED_TPM_PROPERTY;
-import tss.tpm.TPMS_ECC_PARMS;
-import tss.tpm.TPMS_ECC_POINT;
 import tss.tpm.TPMS_ID_OBJECT;
-import tss.tpm.TPMS_NULL_ASYM_SCHEME;
-import tss.tpm.TPMS_NULL_KDF_SCHEME;
 import tss.tpm.TPMS_NULL_SIG_SCHEME;
 import tss.tpm.TPMS_PCR_SELECTION;
-import tss.tpm.TPMS_RSA_PARMS;
 import tss.tpm.TPMS_SENSITIVE_CREATE;
 import tss.tpm.TPMS_SIGNATURE_ECDSA;
 import tss.tpm.TPMS_SIG_SCHEME_ECDSA;
 import tss.tpm.TPMS_TAGGED_PROPERTY;
 import tss.tpm.TPMT_PUBLIC;
 import tss.tpm.TPMT_SYM_DEF;
-import tss.tpm.TPMT_SYM_DEF_OBJECT;
 import tss.tpm.TPMT_TK_HASHCHECK;
 import tss.tpm.TPMU_SIGNATURE;
 import tss.tpm.TPM_ALG_ID;
 import tss.tpm.TPM_CAP;
-import tss.tpm.TPM_ECC_CURVE;
 import tss.tpm.TPM_HANDLE;
 import tss.tpm.TPM_RH;
 import tss.tpm.TPM_SE;
@@ -82,13 +70,6 @@ public final class TpmSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TpmSession.class);
 
     static final int HT_TRANSIENT = 0x80000000, HT_LOADED_SESSION = 0x02000000, HT_SAVED_SESSION = 0x03000000;
-    /** TCG EK Credential Profile / Provisioning Guidance: persistent handles and certificate NV indices. */
-    static final int EK_PERSISTENT = 0x81010001, EK_ECC_PERSISTENT = 0x81010002;
-    static final int EK_CERT_RSA_NV = 0x01C00002, EK_CERT_ECC_NV = 0x01C0000A;
-    /** PolicySecret(TPM_RH_ENDORSEMENT): the authPolicy of the TCG default EK templates. */
-    static final byte[] EK_POLICY = HexFormat.of().parseHex("837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa");
-    /** Distinguishes our attestation key's template from every other primary key. */
-    static final byte[] AK_UNIQUE = "AetherCore attestation key v1".getBytes(StandardCharsets.US_ASCII);
 
     private final List<TpmEndpoint> endpoints;
     private final int timeoutMillis;
@@ -314,50 +295,9 @@ public final class TpmSession implements AutoCloseable {
         return sb.toString().trim();
     }
 
-    static TPMT_PUBLIC akTemplate() {
-        return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-                new TPMA_OBJECT(ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH
-                        | ATTR_NO_DA | ATTR_RESTRICTED | ATTR_SIGN),
-                new byte[0],
-                new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(), new TPMS_SIG_SCHEME_ECDSA(TPM_ALG_ID.SHA256),
-                        TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
-                new TPMS_ECC_POINT(AK_UNIQUE, new byte[0]));
-    }
-
-    static TPMT_PUBLIC signingKeyTemplate(byte[] unique) {
-        return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-                new TPMA_OBJECT(ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH
-                        | ATTR_NO_DA | ATTR_SIGN),
-                new byte[0],
-                new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(), new TPMS_SIG_SCHEME_ECDSA(TPM_ALG_ID.SHA256),
-                        TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
-                new TPMS_ECC_POINT(unique, new byte[0]));
-    }
-
-    /** TCG EK Credential Profile template L-2: ECC NIST P-256, AES-128-CFB, PolicySecret(endorsement), 32+32 zero bytes unique. */
-    static TPMT_PUBLIC eccEkTemplate() {
-        return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-                new TPMA_OBJECT(ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_ADMIN_WITH_POLICY
-                        | ATTR_RESTRICTED | ATTR_DECRYPT),
-                EK_POLICY,
-                new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(),
-                        TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
-                new TPMS_ECC_POINT(new byte[32], new byte[32]));
-    }
-
-    /** TCG EK Credential Profile template L-1: RSA 2048, AES-128-CFB, PolicySecret(endorsement), 256 zero bytes unique. */
-    static TPMT_PUBLIC ekTemplate() {
-        return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-                new TPMA_OBJECT(ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_ADMIN_WITH_POLICY
-                        | ATTR_RESTRICTED | ATTR_DECRYPT),
-                EK_POLICY,
-                new TPMS_RSA_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(), 2048, 0),
-                new TPM2B_PUBLIC_KEY_RSA(new byte[256]));
-    }
-
     private void loadAttestationKey() {
         CreatePrimaryResponse r = quiet(tpm, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
-                akTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]));
+                TpmTemplates.akTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]));
         byte[] pub = r.outPublic.toBytes();
         if (!Arrays.equals(name(pub), r.name)) {
             tpm._allowErrors().FlushContext(r.handle);
@@ -466,7 +406,7 @@ public final class TpmSession implements AutoCloseable {
     byte[] signingKeyPublic(byte[] unique) throws AttestationException {
         return call("creating a TPM signing key", t -> {
             CreatePrimaryResponse r = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(),
-                    signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0]));
+                    TpmTemplates.signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0]));
             cache(HexFormat.of().formatHex(unique), r.handle);
             return r.outPublic.toBytes();
         });
@@ -485,7 +425,7 @@ public final class TpmSession implements AutoCloseable {
             TPM_HANDLE h = keyCache.get(id);
             if (h == null) {
                 h = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.OWNER), new TPMS_SENSITIVE_CREATE(),
-                        signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0])).handle;
+                        TpmTemplates.signingKeyTemplate(unique), new byte[0], new TPMS_PCR_SELECTION[0])).handle;
                 cache(id, h);
             }
             TPM_HANDLE key = h;
@@ -544,81 +484,14 @@ public final class TpmSession implements AutoCloseable {
 
     Optional<EndorsementKey> endorsementKey(EndorsementKey.Algorithm algorithm) throws AttestationException {
         return call("reading the endorsement key", t -> {
-            Ek ek = loadEk(t, algorithm);
+            EndorsementKeys.Ek ek = EndorsementKeys.load(t, algorithm);
             try {
-                return Optional.of(new EndorsementKey(ek.publicArea, readEkCertificate(t,
-                        algorithm == EndorsementKey.Algorithm.RSA_2048 ? EK_CERT_RSA_NV : EK_CERT_ECC_NV)));
+                return Optional.of(new EndorsementKey(ek.publicArea(), EndorsementKeys.readCertificate(t,
+                        algorithm == EndorsementKey.Algorithm.RSA_2048 ? EndorsementKeys.CERT_RSA_NV : EndorsementKeys.CERT_ECC_NV)));
             } finally {
                 ek.release(t);
             }
         });
-    }
-
-    private record Ek(TPM_HANDLE handle, byte[] publicArea, boolean transientKey) {
-        void release(Tpm t) {
-            if (transientKey) {
-                t._allowErrors().FlushContext(handle);
-            }
-        }
-    }
-
-    private static Ek loadEk(Tpm t, EndorsementKey.Algorithm algorithm) {
-        boolean rsa = algorithm == EndorsementKey.Algorithm.RSA_2048;
-        ReadPublicResponse p = t._allowErrors().ReadPublic(TPM_HANDLE.from(rsa ? EK_PERSISTENT : EK_ECC_PERSISTENT));
-        if (t._lastCommandSucceeded() && p != null && p.outPublic != null && p.outPublic.nameAlg == TPM_ALG_ID.SHA256
-                && (rsa ? p.outPublic.parameters instanceof TPMS_RSA_PARMS : p.outPublic.parameters instanceof TPMS_ECC_PARMS)) {
-            return new Ek(TPM_HANDLE.from(rsa ? EK_PERSISTENT : EK_ECC_PERSISTENT), p.outPublic.toBytes(), false);
-        }
-        CreatePrimaryResponse r = quiet(t, x -> x.CreatePrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(),
-                rsa ? ekTemplate() : eccEkTemplate(), new byte[0], new TPMS_PCR_SELECTION[0]));
-        return new Ek(r.handle, r.outPublic.toBytes(), true);
-    }
-
-    private static Optional<byte[]> readEkCertificate(Tpm t, int nvIndex) {
-        TPM_HANDLE index = TPM_HANDLE.from(nvIndex);
-        NV_ReadPublicResponse pub = t._allowErrors().NV_ReadPublic(index);
-        if (!t._lastCommandSucceeded() || pub == null || pub.nvPublic == null) {
-            return Optional.empty();
-        }
-        int size = pub.nvPublic.dataSize;
-        if (size <= 0 || size > 8192) {
-            return Optional.empty();
-        }
-        byte[] cert = new byte[size];
-        for (int off = 0; off < size; off += 512) {
-            int n = Math.min(512, size - off);
-            byte[] chunk = t._allowErrors().NV_Read(index, index, n, off);
-            if (!t._lastCommandSucceeded() || chunk == null) {
-                int offset = off;
-                chunk = quiet(t, x -> x.NV_Read(TPM_HANDLE.from(TPM_RH.OWNER), index, n, offset));
-            }
-            if (chunk.length != n) {
-                throw new IllegalStateException("EK certificate NV read returned " + chunk.length + " bytes, asked " + n);
-            }
-            System.arraycopy(chunk, 0, cert, off, n);
-        }
-        return Optional.of(trimDer(cert));
-    }
-
-    /** EK certificate indices may be larger than the DER inside (padding); cut at the DER length. */
-    static byte[] trimDer(byte[] der) {
-        if (der.length < 4 || der[0] != 0x30) {
-            return der;
-        }
-        int len = der[1] & 0xFF;
-        int hdr = 2;
-        if (len > 0x80) {
-            int n = len & 0x7F;
-            if (n > 3 || der.length < 2 + n) {
-                return der;
-            }
-            len = 0;
-            for (int i = 0; i < n; i++) {
-                len = len << 8 | der[2 + i] & 0xFF;
-            }
-            hdr = 2 + n;
-        }
-        return hdr + len <= der.length ? Arrays.copyOf(der, hdr + len) : der;
     }
 
     byte[] activateCredential(CredentialChallenge c) throws AttestationException {
@@ -631,10 +504,10 @@ public final class TpmSession implements AutoCloseable {
         }
         byte[] wanted = c.endorsementKeyName();
         return call("ActivateCredential", t -> {
-            Ek ek = loadEk(t, EndorsementKey.Algorithm.RSA_2048);
+            EndorsementKeys.Ek ek = EndorsementKeys.load(t, EndorsementKey.Algorithm.RSA_2048);
             if (wanted != null && !Arrays.equals(wanted, name(ek.publicArea()))) {
                 ek.release(t);
-                ek = loadEk(t, EndorsementKey.Algorithm.ECC_P256);
+                ek = EndorsementKeys.load(t, EndorsementKey.Algorithm.ECC_P256);
                 if (!Arrays.equals(wanted, name(ek.publicArea()))) {
                     ek.release(t);
                     throw new AttestationException(Failure.TPM_ERROR, "ActivateCredential: the credential was made for"

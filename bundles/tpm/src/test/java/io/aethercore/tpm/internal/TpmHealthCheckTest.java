@@ -23,7 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code aether:tpm-test}'s flow: the playbook's Step 1.1 lines, and its failure guidance. */
+/** {@code aether:tpm-test}'s flow: the lines and failure guidance of docs/operations.md, "TPM health check". */
 class TpmHealthCheckTest {
 
     @RegisterExtension

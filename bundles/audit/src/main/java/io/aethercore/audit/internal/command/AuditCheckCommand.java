@@ -8,7 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code aether:audit-check}: the daily integrity check (playbook 5.3). Recomputes the tree from the
+ * {@code aether:audit-check}: the daily integrity check (docs/operations.md, "Audit log"). Recomputes the tree from the
  * stored records, checks every record's signature and every published checkpoint; fails (non-zero exit
  * through {@code bin/client}) naming the first bad index.
  */

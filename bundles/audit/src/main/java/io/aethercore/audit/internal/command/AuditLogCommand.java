@@ -12,7 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code aether:audit-log --last N}: the newest records as the playbook prints them (phase 5.2), one
+ * {@code aether:audit-log --last N}: the newest records in the operator's view (docs/operations.md, "Audit log"), one
  * JSON object per record with {@code event_id, timestamp_ns, operator_id, action, target, signature,
  * merkle_proof}; the proof is against the latest signed checkpoint.
  */
@@ -37,7 +37,7 @@ public class AuditLogCommand implements Action {
         for (AuditRecord r : records) {
             AuditReceipt receipt = a.receipt(r.eventId()).orElse(null);
             List<byte[]> proof = receipt == null ? List.of() : receipt.proof().path();
-            out.append(RecordCodec.playbookJson(r, proof)).append('\n');
+            out.append(RecordCodec.operatorJson(r, proof)).append('\n');
         }
         if (records.isEmpty()) {
             out.append("[]\n");

@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One JSON object per line, appended to a file (the B4AE document's {@code file_path}): records as
+ * One JSON object per line, appended to a file ({@code file_path}, docs/operations.md "Audit log"): records as
  * {@code {"event_id":..,"timestamp_ns":..,"leaf_index":..,"operator_id":..,...,"signature":..}} and
  * published checkpoints as {@code {"checkpoint":"<signed note>"}}. Buffered; flushed whenever the
  * sink's queue runs empty (and synced too when {@code fsync} is set).

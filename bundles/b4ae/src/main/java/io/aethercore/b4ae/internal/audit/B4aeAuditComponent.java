@@ -2,18 +2,13 @@ package io.aethercore.b4ae.internal.audit;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
+import io.aethercore.api.audit.IdentityHashing;
 import io.aethercore.b4ae.internal.NodeWiring;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import io.aethercore.support.lifecycle.Workers;
 import java.time.Duration;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +40,10 @@ public final class B4aeAuditComponent implements ProtocolObserver {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AuditLog auditLog;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile IdentityHashing identityHashing;
+
     private volatile B4aeAuditor auditor;
     private Workers workers;
     private NodeWiring wiring;
@@ -63,16 +62,11 @@ public final class B4aeAuditComponent implements ProtocolObserver {
             LOG.info("B4AE audit disabled (audit.enabled = false)");
             return;
         }
-        byte[] key = null;
-        if (settings.auditHashIdentities()) {
-            key = identityKey(Path.of(System.getProperty("karaf.data", "data"), "aethercore", "b4ae",
-                    "audit-identity.key"));
-        }
         long every = settings.auditSummaryIntervalSeconds();
         if (every < 1) {
             throw new IllegalArgumentException("audit.summary_interval_s must be a whole number of seconds");
         }
-        auditor = new B4aeAuditor(this::record, key);
+        auditor = new B4aeAuditor(this::record, settings.auditHashIdentities() ? this::hashIdentity : null);
         workers = Workers.create("b4ae-audit", e -> LOG.warn("B4AE audit summary failed", e), Workers.DEFAULT_JOIN);
         B4aeAuditor a = auditor;
         workers.every("summary", Duration.ofSeconds(every), a::flushSummary);
@@ -102,27 +96,17 @@ public final class B4aeAuditComponent implements ProtocolObserver {
         }
     }
 
-    /** A 32-byte secret of this node (0600), made on first use: identities hash the same way across restarts. */
-    static byte[] identityKey(Path file) {
+    /**
+     * The node's keyed hash of a peer name (the audit bundle's {@link IdentityHashing}); without that
+     * service (the audit feature is not installed, so no record is kept either) the name is left out.
+     */
+    private String hashIdentity(String peer) {
+        IdentityHashing h = identityHashing;
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == 32) {
-                return Files.readAllBytes(file);
-            }
-            Files.createDirectories(file.getParent());
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, k, StandardOpenOption.WRITE);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return k;
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("B4AE audit: cannot keep an identity-hash key at {} ({}); a key for this run only is used",
-                    file, e.getMessage());
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            return k;
+            return h == null ? null : h.hash(peer);
+        } catch (RuntimeException e) { // the key is unavailable: never name the peer, never throw on a protocol thread
+            LOG.debug("B4AE audit: peer identity not hashed: {}", e.getMessage());
+            return null;
         }
     }
 

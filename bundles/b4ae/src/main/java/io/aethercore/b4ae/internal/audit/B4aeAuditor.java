@@ -3,8 +3,6 @@ package io.aethercore.b4ae.internal.audit;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.b4ae.internal.ProtocolObserver;
 import io.aethercore.support.lifecycle.Workers;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.function.UnaryOperator;
 
 /**
- * Sends B4AE security events to the audit log (the B4AE document's {@code [audit]}): every handshake outcome
+ * Sends B4AE security events to the audit log (docs/operations.md, "Audit log"): every handshake outcome
  * as its own signed record, and cookie challenges, invalid cookies and blocked DoS attempts as a periodic
  * summary of counts. Summaries, not one record per datagram: an attacker flooding junk must not be able to
  * make the node sign and store a record per junk packet (that would turn the audit log into the
@@ -26,8 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Called on protocol threads: nothing here blocks. Records are handed to one background thread through a
  * bounded queue; when it is full the record is dropped and counted, and the count goes into the next summary.
- * With {@code hash_identities}, peer names are replaced by {@code h:} + the first 16 bytes of
- * HMAC-SHA256(node secret, name), so records of one peer still correlate without naming it.
+ * With {@code hash_identities}, peer names are replaced by the node's keyed identity hash (the audit
+ * bundle's {@link io.aethercore.api.audit.IdentityHashing}), so records of one peer still correlate
+ * without naming it.
  */
 public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
 
@@ -37,7 +35,7 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
     static final int QUEUE = 1024;
 
     private final Consumer<AuditEvent> log;
-    private final byte[] identityKey;
+    private final UnaryOperator<String> identityHash;
     private final Workers workers = Workers.create("b4ae-audit");
     private final ExecutorService worker;                         // one thread, aethercore-b4ae-audit-records-1
     private final AtomicInteger pending = new AtomicInteger();
@@ -46,11 +44,11 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
 
     /**
      * @param log         where records go (the audit log's asynchronous record); may throw, which counts as dropped
-     * @param identityKey HMAC key for identities, or null to record names as they are
+     * @param identityHash keyed hashing of identities, or null to record names as they are
      */
-    public B4aeAuditor(Consumer<AuditEvent> log, byte[] identityKey) {
+    public B4aeAuditor(Consumer<AuditEvent> log, UnaryOperator<String> identityHash) {
         this.log = log;
-        this.identityKey = identityKey == null ? null : identityKey.clone();
+        this.identityHash = identityHash;
         this.worker = workers.pool("records", 1, QUEUE);
     }
 
@@ -120,17 +118,10 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
         if (peer == null || peer.isEmpty()) {
             return null;
         }
-        if (identityKey == null) {
+        if (identityHash == null) {
             return peer.length() > AuditEvent.MAX_TEXT ? peer.substring(0, AuditEvent.MAX_TEXT) : peer;
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(identityKey, "HmacSHA256"));
-            byte[] h = mac.doFinal(peer.getBytes(StandardCharsets.UTF_8));
-            return "h:" + HexFormat.of().formatHex(h, 0, 16);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return identityHash.apply(peer);
     }
 
     private void count(String key) {

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Every key of the B4AE v2 deployment document's {@code config.toml}, read from ConfigAdmin properties as flat
+ * Every B4AE configuration key of docs/configuration.md ("Every key of the document"), read from ConfigAdmin properties as flat
  * {@code section.key} names ({@code global_scheduler.target_rate}), plus a few of ours (marked in
  * {@code docs/configuration.md}). Defaults are the document's values, except for secrets (the cookie secret is
  * generated when not given; the HSM PIN comes only from {@code B4AE_HSM_PIN}).
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class B4aeConfig {
 
-    /** The cookie secret printed in the B4AE deployment document: public, so refused. */
+    /** A cookie secret published in the B4AE v2 deployment example: public, so refused (docs/configuration.md). */
     static final String DOCUMENT_EXAMPLE_SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     /** Sections of the document; keys under them that we do not know are reported by {@link #warnings()}. */

@@ -285,7 +285,7 @@ public final class B4aeSettings {
     }
 
     /**
-     * The B4AE document's keys ({@code section.key}) and {@code B4AE_*} variables, validated (scheduler,
+     * The keys of docs/configuration.md ({@code section.key}) and {@code B4AE_*} variables, validated (scheduler,
      * padding, keys, audit, monitoring); null when {@link #documentProblems()} is not empty.
      */
     public B4aeConfig document() {

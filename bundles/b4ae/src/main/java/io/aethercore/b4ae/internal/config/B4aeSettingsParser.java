@@ -19,7 +19,7 @@ import java.util.Set;
  * <ul>
  *   <li>The endpoint's properties are those of the typed configuration ({@code B4aeComponent.Config}, whose
  *       {@code __} method names are the single-underscore property names, {@code listen_address}) with its
- *       defaults; the B4AE document's {@code section.key} names win over them where the document has one
+ *       defaults; the {@code section.key} names of docs/configuration.md win over them where the document has one
  *       ({@code network.listen_address}, {@code authentication.supported_modes},
  *       {@code authentication.preferred_mode}, {@code cookie_challenge.bloom_filter_size},
  *       {@code cookie_challenge.expiry_seconds}, {@code cookie_challenge.secret}); {@code B4AE_AUTH_MODE}

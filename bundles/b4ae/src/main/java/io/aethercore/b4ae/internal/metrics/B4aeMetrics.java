@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The B4AE metrics, in a registry of their own: the names of the B4AE v2 deployment document
+ * The B4AE metrics, in a registry of their own: the names listed in docs/b4ae-metadata.md ("Metrics")
  * ({@code b4ae_mode_a_handshakes_total} ...) plus what an operator also needs (records and bytes by kind, dummy
  * ratio, drops by reason, scheduler slots, breaches and rejections). Fed by the protocol engine through
  * {@link ProtocolObserver} and by the global scheduler through {@link SchedulerListener}; every method is

@@ -3,7 +3,7 @@ package io.aethercore.b4ae.internal.scheduler;
 import java.util.Locale;
 
 /**
- * The three scheduler presets of the B4AE v2 deployment document ("Global Scheduler Tuning"): target rate,
+ * The three scheduler presets of docs/configuration.md ("The profiles"): target rate,
  * dummy rate and the latency column, which we take as the queue-latency bound.
  */
 public enum Profile {

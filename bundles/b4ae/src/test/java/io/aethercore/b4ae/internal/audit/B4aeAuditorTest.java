@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aethercore.api.audit.AuditEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +19,16 @@ import org.junit.jupiter.api.Test;
 
 class B4aeAuditorTest {
 
-    private static final byte[] KEY = new byte[32];
+    /** The node's identity hashing as the audit bundle does it: HMAC-SHA256 under a node key, 16 bytes hex. */
+    private static final UnaryOperator<String> KEY = id -> {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            return "hmac-sha256:" + HexFormat.of().formatHex(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    };
 
     @Test
     void handshakeOutcomesAreRecordedWithHashedPeers() {
@@ -29,7 +44,7 @@ class B4aeAuditorTest {
         assertEquals("success", ok.details().get("outcome"));
         assertEquals("initiator", ok.details().get("role"));
         assertEquals("2.500", ok.details().get("duration_ms"));
-        assertTrue(ok.peerId().matches("h:[0-9a-f]{32}"), ok.peerId());
+        assertTrue(ok.peerId().matches("hmac-sha256:[0-9a-f]{32}"), ok.peerId());
         assertFalse(ok.peerId().contains("node2"));
         AuditEvent bad = got.get(1);
         assertEquals("failure", bad.details().get("outcome"));

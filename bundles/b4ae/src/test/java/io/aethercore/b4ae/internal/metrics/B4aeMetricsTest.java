@@ -85,7 +85,7 @@ class B4aeMetricsTest {
         return out;
     }
 
-    /** Names the deployment document imposes that promtool's linter flags (abbreviated units). */
+    /** Metric names fixed by docs/b4ae-metadata.md ("Metrics") that promtool's linter flags (abbreviated units). */
     static final Set<String> DOCUMENT_NAMES_LINTED = Set.of("b4ae_handshake_duration_ms", "b4ae_queue_latency_ms",
             "b4ae_mode_b_handshakes_total");
 

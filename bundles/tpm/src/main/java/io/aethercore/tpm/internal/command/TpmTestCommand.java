@@ -12,7 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
-/** {@code aether:tpm-test}: the playbook's Step 1.1 TPM health check, against the best-ranked attestation provider. */
+/** {@code aether:tpm-test}: the TPM health check of docs/operations.md, against the best-ranked attestation provider. */
 @Service
 @ReadOnly
 @Command(scope = "aether", name = "tpm-test",

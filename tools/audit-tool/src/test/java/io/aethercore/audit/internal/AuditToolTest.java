@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditReceipt;
-import io.aethercore.audit.internal.tool.AuditTool;
+import io.aethercore.audit.tool.AuditTool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

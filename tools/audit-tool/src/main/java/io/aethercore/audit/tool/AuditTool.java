@@ -1,4 +1,4 @@
-package io.aethercore.audit.internal.tool;
+package io.aethercore.audit.tool;
 
 import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
@@ -19,6 +19,7 @@ import io.aethercore.audit.internal.KeyRegistry;
 import io.aethercore.audit.internal.RecordCodec;
 import io.aethercore.audit.internal.RecordStore;
 import io.aethercore.audit.internal.RecordVerifier;
+import io.aethercore.crypto.internal.BcHashing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ import java.util.Properties;
 
 /**
  * The auditor's tool, off the node: needs only exported records, the checkpoint(s) and the node's
- * public key, and the JDK plus this jar (BLAKE3 from BouncyCastle inside the verifier jar).
+ * public key, and the JDK plus this jar (the audit bundle's verification code, the crypto bundle's
+ * BouncyCastle hash provider, instantiated directly: there is no OSGi registry off the node).
  *
  * <pre>
  * check  --dir DIR --key node.pem [--key ...] [--keys-dir DIR] [--hash BLAKE3|SHA-256] [--live]
@@ -45,6 +47,14 @@ import java.util.Properties;
 public final class AuditTool {
 
     private AuditTool() {}
+
+    /** The Merkle hasher of an audit tree, from the crypto bundle's hash provider (no service registry here). */
+    static MerkleHasher standaloneHasher(HashAlgorithm algorithm) {
+        if (algorithm != HashAlgorithm.BLAKE3 && algorithm != HashAlgorithm.SHA_256) {
+            throw new IllegalArgumentException("audit trees hash with BLAKE3 or SHA-256, not " + algorithm.id());
+        }
+        return algorithm == HashAlgorithm.SHA_256 ? MerkleHasher.sha256() : MerkleHasher.of(new BcHashing(), algorithm);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -87,7 +97,7 @@ public final class AuditTool {
                 return 2;
             }
             KeyRegistry registry = KeyRegistry.of(keys);
-            MerkleHasher hasher = Hashers.standalone(HashAlgorithm.fromId(a.hash != null ? a.hash : exportedHash(a.dir)));
+            MerkleHasher hasher = standaloneHasher(HashAlgorithm.fromId(a.hash != null ? a.hash : exportedHash(a.dir)));
             if (a.command.equals("check")) {
                 IntegrityReport r = new IntegrityChecker(hasher, new JdkSignatures(), registry)
                         .check(a.dir, a.dir.resolve(CheckpointStore.LOG), a.live ? liveLimit(a.dir) : -1, null);
