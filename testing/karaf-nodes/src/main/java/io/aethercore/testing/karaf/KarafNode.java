@@ -415,6 +415,22 @@ public final class KarafNode implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets several keys of {@code etc/<fileName>.cfg} of a prepared node in one atomic write (FileInstall sees
+     * all of them or none): {@code fileName} is the PID, or {@code factoryPid-name} for a factory configuration.
+     */
+    public KarafNode configureAll(String fileName, Map<String, String> values) {
+        if (!prepared) {
+            throw new IllegalStateException("node " + name + " is not prepared yet; use configure(...) before the start");
+        }
+        try {
+            CfgFile.setAll(home.resolve("etc").resolve(fileName + ".cfg"), values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     // ------------------------------------------------------------------------------------------ queries
 
     public String name() {

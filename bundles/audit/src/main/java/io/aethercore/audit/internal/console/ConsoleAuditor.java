@@ -59,7 +59,30 @@ public final class ConsoleAuditor implements CommandSessionListener {
     @Modified
     void modified(AuditLogComponent.Config config) {
         enabled = config.enabled() && config.console_audit();
-        readOnly = Set.of(config.console_readonly());
+        readOnly = commandList(config.console_readonly());
+    }
+
+    /**
+     * {@code console.readonly} as a set of command names. A Karaf {@code .cfg} file holds one string, so
+     * {@code console.readonly = hash, b4ae-stats} arrives as one element: elements are split at commas (a
+     * typed {@code .config} array works too), blanks dropped, an {@code aether:} prefix tolerated.
+     */
+    static Set<String> commandList(String[] values) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        if (values != null) {
+            for (String v : values) {
+                for (String part : v == null ? new String[0] : v.split(",")) {
+                    String name = part.strip();
+                    if (name.startsWith("aether:")) {
+                        name = name.substring("aether:".length());
+                    }
+                    if (!name.isEmpty()) {
+                        out.add(name);
+                    }
+                }
+            }
+        }
+        return Set.copyOf(out);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -35,4 +35,14 @@ class ConsoleAuditorTest {
         assertEquals(List.of("aether:login --password=*** --user bob"),
                 ConsoleAuditor.stateChanging("aether:login --password=hunter2 --user bob", KNOWN, READ_ONLY));
     }
+
+    @Test
+    void consoleReadonlyFromACfgFileIsOneCommaSeparatedString() {
+        // console.readonly = hash, aether:b4ae-stats   (a .cfg line: one string)
+        assertEquals(java.util.Set.of("hash", "b4ae-stats"),
+                ConsoleAuditor.commandList(new String[] {" hash, aether:b4ae-stats ,"}));
+        // console.readonly = ["hash", "b4ae-stats"]    (a typed .config array)
+        assertEquals(java.util.Set.of("hash", "b4ae-stats"), ConsoleAuditor.commandList(new String[] {"hash", "b4ae-stats"}));
+        assertEquals(java.util.Set.of(), ConsoleAuditor.commandList(null));
+    }
 }

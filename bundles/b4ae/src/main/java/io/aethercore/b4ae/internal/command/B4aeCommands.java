@@ -5,6 +5,7 @@ import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.SessionInfo;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.b4ae.internal.NodeWiring;
+import io.aethercore.b4ae.internal.TransportProblem;
 import io.aethercore.b4ae.internal.metrics.B4aeOps;
 import java.time.Duration;
 import java.util.Base64;
@@ -79,5 +80,24 @@ final class B4aeCommands {
     static String header() {
         return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4s %8s %8s %s", "node", "session", "peer", "mode",
                 "role", "peer address", "keyage", "gen", "sent", "received", "peer key");
+    }
+
+    /**
+     * The first line about an endpoint: {@code node default on /127.0.0.1:4000, modes [A, B]}, or, when it has no
+     * transport, why: {@code node default: not listening: 0.0.0.0:4000 address already in use; set listen_address
+     * in etc/io.aethercore.b4ae.cfg}.
+     */
+    static String endpointLine(SecureChannel c, TransportProblem problem) {
+        if (c.localAddress() != null) {
+            return "node " + c.nodeName() + " on " + c.localAddress() + ", modes " + c.supportedModes();
+        }
+        String why;
+        if (problem != null) {
+            why = problem.describe() + "; set listen_address in etc/io.aethercore.b4ae.cfg";
+        } else {
+            why = "no datagram transport (the UDP transport is stopped, or 'transport' names one that is absent;"
+                    + " see log:display)";
+        }
+        return "node " + c.nodeName() + ": not listening: " + why + "; modes " + c.supportedModes();
     }
 }
