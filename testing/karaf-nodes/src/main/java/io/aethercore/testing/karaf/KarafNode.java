@@ -3,7 +3,6 @@ package io.aethercore.testing.karaf;
 import io.aethercore.testing.swtpm.Swtpm;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -406,11 +405,7 @@ public final class KarafNode implements AutoCloseable {
     public KarafNode configure(String pid, String key, String value) {
         configuration.add(new String[] {pid, key, value});
         if (prepared) {
-            try {
-                CfgFile.set(home.resolve("etc").resolve(pid + ".cfg"), key, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            files.configure(pid, Map.of(key, value));
         }
         return this;
     }
@@ -423,11 +418,7 @@ public final class KarafNode implements AutoCloseable {
         if (!prepared) {
             throw new IllegalStateException("node " + name + " is not prepared yet; use configure(...) before the start");
         }
-        try {
-            CfgFile.setAll(home.resolve("etc").resolve(fileName + ".cfg"), values);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.configure(fileName, values);
         return this;
     }
 

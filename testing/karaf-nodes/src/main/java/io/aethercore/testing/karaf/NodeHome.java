@@ -20,6 +20,15 @@ final class NodeHome {
         this.home = home;
     }
 
+    /** Sets keys of {@code etc/<fileName>.cfg} in one atomic write. */
+    void configure(String fileName, java.util.Map<String, String> values) {
+        try {
+            CfgFile.setAll(home.resolve("etc").resolve(fileName + ".cfg"), values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Unpacks a distribution (tar.gz) or copies an assembly directory into this home. */
     void unpack(Path distribution) throws IOException, InterruptedException {
         List<String> cmd;

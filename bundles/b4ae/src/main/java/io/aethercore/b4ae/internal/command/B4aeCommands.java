@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal.command;
 
+import io.aethercore.support.service.ComponentDiagnosis;
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.SessionInfo;
@@ -16,10 +17,16 @@ final class B4aeCommands {
 
     private B4aeCommands() {}
 
+    /** Why there is no B4AE channel, for the console. */
+    static String noChannel() {
+        return "no B4AE channel is running: "
+                + ComponentDiagnosis.explain(B4aeCommands.class, "io.aethercore.b4ae.internal.B4aeComponent")
+                + " (feature:install aethercore-b4ae)";
+    }
+
     static SecureChannel channel(List<SecureChannel> channels, String node) {
         if (channels == null || channels.isEmpty()) {
-            throw new IllegalStateException("no B4AE channel is running: feature:install aethercore-b4ae, and check"
-                    + " the log for what it waits for (crypto providers, a key custody)");
+            throw new IllegalStateException(noChannel());
         }
         String wanted = node == null || node.isBlank() ? "default" : node.trim();
         for (SecureChannel c : channels) {
@@ -43,8 +50,9 @@ final class B4aeCommands {
     static B4aeOps ops() {
         B4aeOps ops = NodeWiring.bundle().ops();
         if (ops == null) {
-            throw new IllegalStateException("the B4AE metadata layer is not running: check the log for a refused"
-                    + " io.aethercore.b4ae configuration");
+            throw new IllegalStateException("the B4AE metadata layer is not running: "
+                    + ComponentDiagnosis.explain(B4aeCommands.class, "io.aethercore.b4ae.internal.metrics.B4aeOpsComponent")
+                    + " (a refused io.aethercore.b4ae value is named in the log)");
         }
         return ops;
     }

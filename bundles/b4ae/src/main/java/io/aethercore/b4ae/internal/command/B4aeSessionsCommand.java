@@ -27,7 +27,7 @@ public class B4aeSessionsCommand implements Action {
     @Override
     public Object execute() {
         if (channels == null || channels.isEmpty()) {
-            System.out.println("no B4AE channel is running (feature:install aethercore-b4ae)");
+            System.out.println(B4aeCommands.noChannel());
             return null;
         }
         for (SecureChannel c : channels) {
