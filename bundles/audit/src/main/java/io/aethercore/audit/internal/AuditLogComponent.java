@@ -135,6 +135,12 @@ public final class AuditLogComponent {
     private final IdentityHashing identities;
     private final List<MerkleLog> logs = new ArrayList<>();              // guarded by this
     private final ServiceSlot<NodeKey> nodeKey = new ServiceSlot<>("node signing key (aethercore-crypto)");
+    /**
+     * Why the audit log is not registered, for the console (null while it is, or before the first try). This
+     * component stays active while it waits, so the Service Component Runtime would call it running; the
+     * commands in this bundle read the reason here (one audit log per node, one writer: this component).
+     */
+    private static volatile String unavailable;
     private final RankedServices<SignatureService> verifiers = new RankedServices<>("signature verifier");
     private final List<Object[]> sinks = new ArrayList<>();               // [AuditSink, Map] guarded by this
     private AuditEngine engine;                                           // guarded by this
@@ -154,9 +160,15 @@ public final class AuditLogComponent {
         }
         if (!config.enabled()) {
             LOG.info("Audit log disabled by configuration ({} enabled = false)", PID);
+            unavailable = "it is disabled (etc/" + PID + ".cfg: enabled = false)";
             return;
         }
         tryOpen();
+    }
+
+    /** Why no audit log is registered now, or null when the reason is not this component's (see the field). */
+    public static String unavailableReason() {
+        return unavailable;
     }
 
     AuditConfig config() {
@@ -345,14 +357,17 @@ public final class AuditLogComponent {
             MerkleLog log = logs.stream().filter(l -> l.name().equals(config.merkleLog())).findFirst().orElse(null);
             if (log == null) {
                 LOG.info("Audit log waits for Merkle log '{}' (feature aethercore-merkle)", config.merkleLog());
+                unavailable = "it waits for Merkle log '" + config.merkleLog() + "' (feature aethercore-merkle)";
                 return;
             }
             if (nodeKey.getNow() == null) {
                 LOG.info("Audit log waits for the node signing key (feature aethercore-crypto)");
+                unavailable = "it waits for the node signing key (feature aethercore-crypto)";
                 return;
             }
             if (verifiers.bestFor(KeyAlgorithm.ED25519.id()) == null) {
                 LOG.info("Audit log waits for a signature verifier (feature aethercore-crypto)");
+                unavailable = "it waits for an Ed25519 signature verifier (feature aethercore-crypto)";
                 return;
             }
             Path dir = config.logDirectory();
@@ -374,6 +389,7 @@ public final class AuditLogComponent {
                 if (writable != log) {
                     log.releaseWriter(writable);
                 }
+                unavailable = "it cannot open " + dir + ": " + e;
                 return;
             }
             engineLog = log;
@@ -387,6 +403,7 @@ public final class AuditLogComponent {
             props.put(Constants.SERVICE_DESCRIPTION, "AetherCore audit log");
             props.put("aethercore.audit.retention.days", config.retentionDays());
             registration = context.registerService(AuditLog.class, engine, props);
+            unavailable = null;
             pinFirstKey();
             LOG.info("Audit log ready in {} with {} records{}", dir, engine.size(),
                     engine.failure() == null ? "" : " (NOT RECORDING: " + engine.failure() + ")");

@@ -15,7 +15,8 @@ import java.util.List;
  *   <li>the node-wide {@link ProtocolObserver}s (the metrics, the auditor) reach every endpoint, the main one
  *       ({@link B4aeComponent}) and the extra ones ({@link B4aeNodeComponent});</li>
  *   <li>the {@link MetadataHooks} (padding, constant-rate scheduler) reach the main endpoint;</li>
- *   <li>the {@link B4aeOps} reach the console commands.</li>
+ *   <li>the {@link B4aeOps} reach the console commands;</li>
+ *   <li>why the UDP transport is not listening ({@link TransportProblem}) reaches {@code aether:b4ae-sessions}.</li>
  * </ul>
  *
  * <p>Why a static instance: DS components can only share objects through services, and Karaf's command
@@ -46,6 +47,7 @@ public final class NodeWiring {
     private final List<Listener> listeners = new ArrayList<>();           // guarded by this
     private MetadataHooks hooks;                                          // guarded by this
     private volatile B4aeOps ops;
+    private volatile TransportProblem transportProblem;
 
     /** The instance shared by this bundle's components. */
     public static NodeWiring bundle() {
@@ -103,6 +105,22 @@ public final class NodeWiring {
     public synchronized void withdrawOps(B4aeOps o) {
         if (ops == o) {
             ops = null;
+        }
+    }
+
+    /** Why the UDP transport of {@code io.aethercore.b4ae} is not listening, or null while it is (or is off). */
+    public TransportProblem transportProblem() {
+        return transportProblem;
+    }
+
+    public synchronized void reportTransportProblem(TransportProblem p) {
+        transportProblem = p;
+    }
+
+    /** Withdraws {@code p} if it is the reported one. */
+    public synchronized void clearTransportProblem(TransportProblem p) {
+        if (transportProblem == p) {
+            transportProblem = null;
         }
     }
 }

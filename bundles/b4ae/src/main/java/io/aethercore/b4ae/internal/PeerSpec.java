@@ -4,6 +4,7 @@ import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.crypto.CryptoException;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.RawPublicKey;
+import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,7 +24,24 @@ import java.util.Set;
 record PeerSpec(String name, InetSocketAddress address, RawPublicKey x25519, RawPublicKey mldsa, Set<Mode> modes,
                 Instant validFrom) {
 
+    /** A {@code name=} that starts a peer: at the start or after a separator (base64 never holds one). */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "(?:^|[;,|\\s\"\\[])name\\s*=", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     static PeerSpec parse(String text) {
+        String t = text.strip();
+        if (t.startsWith("[") || t.startsWith("\"")) {
+            throw new IllegalArgumentException("peers entry '" + abbreviate(t) + "' has list brackets or quotes, which a"
+                    + " .cfg file keeps as part of the text; write " + B4aeSettingsParser.PEERS_FORM);
+        }
+        int names = 0;
+        for (java.util.regex.Matcher m = NAME.matcher(t); m.find(); ) {
+            names++;
+        }
+        if (names > 1) {
+            throw new IllegalArgumentException("peers entry '" + abbreviate(t) + "' holds " + names + " peers; write "
+                    + B4aeSettingsParser.PEERS_FORM);
+        }
         Map<String, String> kv = new HashMap<>();
         for (String part : text.split(";")) {
             if (part.isBlank()) {
@@ -31,13 +49,15 @@ record PeerSpec(String name, InetSocketAddress address, RawPublicKey x25519, Raw
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("peer entry part '" + part.trim() + "' is not key=value");
+                throw new IllegalArgumentException("peer entry part '" + abbreviate(part.trim()) + "' is not key=value;"
+                        + " a peers entry is name=...;address=host:port;x25519=...;mldsa87=...");
             }
             kv.put(part.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT), part.substring(eq + 1).trim());
         }
         String name = kv.get("name");
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException("peer entry needs name=<1-64 of A-Z a-z 0-9 . _ ->: " + text);
+            throw new IllegalArgumentException("peer entry needs name=<1-64 of A-Z a-z 0-9 . _ ->: " + abbreviate(text)
+                    + "; write " + B4aeSettingsParser.PEERS_FORM);
         }
         if (!kv.containsKey("x25519")) {
             throw new IllegalArgumentException("peer '" + name + "' needs x25519=<public key>");
@@ -49,6 +69,11 @@ record PeerSpec(String name, InetSocketAddress address, RawPublicKey x25519, Raw
         // without valid_from the rotation period counts from when the node loads the entry
         Instant from = kv.containsKey("valid_from") ? Instant.parse(kv.get("valid_from")) : Instant.now().minusSeconds(60);
         return new PeerSpec(name, address, x, q, modes, from);
+    }
+
+    /** Entries hold keys thousands of characters long: messages show their start. */
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     static RawPublicKey key(String peer, KeyAlgorithm alg, String text) {

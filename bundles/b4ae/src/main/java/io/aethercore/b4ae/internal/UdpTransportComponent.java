@@ -33,6 +33,7 @@ public final class UdpTransportComponent {
 
     private UdpTransport transport;
     private ServiceRegistration<DatagramTransport> registration;
+    private TransportProblem problem;
 
     @Activate
     public UdpTransportComponent(BundleContext context, Config config) {
@@ -41,6 +42,9 @@ public final class UdpTransportComponent {
         } catch (SocketException | IllegalArgumentException e) {
             LOG.error("B4AE UDP transport cannot bind {}: {}. Free the port or set listen_address in"
                     + " etc/io.aethercore.b4ae.cfg", config.listen__address(), e.getMessage());
+            // the status commands (aether:b4ae-sessions) name the reason while it lasts
+            problem = TransportProblem.of(config.listen__address(), e);
+            NodeWiring.bundle().reportTransportProblem(problem);
             return;
         }
         Dictionary<String, Object> p = new Hashtable<>();
@@ -52,6 +56,9 @@ public final class UdpTransportComponent {
 
     @Deactivate
     void deactivate() {
+        if (problem != null) {
+            NodeWiring.bundle().clearTransportProblem(problem);
+        }
         if (registration != null) {
             try {
                 registration.unregister();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.Session;
@@ -181,6 +182,15 @@ class ChannelHostTest {
         assertEquals(EnumSet.of(Mode.B), p.modes());
         assertEquals(4001, p.address().getPort());
         assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x"));
+        // the README's old bracketed form and two peers in one value: refused with the form that works
+        String bracketed = assertThrows(IllegalArgumentException.class,
+                () -> PeerSpec.parse("[\"name=node2;address=10.0.0.2:4000;x25519=AAAA\"]")).getMessage();
+        assertTrue(bracketed.contains("brackets or quotes") && bracketed.contains("peers.1 = name=node2;"), bracketed);
+        String two = assertThrows(IllegalArgumentException.class,
+                () -> PeerSpec.parse("name=a;x25519=AAAA, name=b;x25519=BBBB")).getMessage();
+        assertTrue(two.contains("holds 2 peers") && two.contains("peers.2 = "), two);
+        String noName = assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("x25519=AAAA")).getMessage();
+        assertTrue(noName.contains("peers.1 = name="), noName);
         assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("name=x;x25519=AAAA"));
         assertThrows(IllegalArgumentException.class, () -> PeerSpec.parse("x25519=" +
                 java.util.Base64.getEncoder().encodeToString(k.x25519().encoded())));

@@ -2,7 +2,7 @@
  * Helpers for consumers of AetherCore services that must survive provider swaps.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.aethercore.support.service;
 
 import org.osgi.annotation.bundle.Export;

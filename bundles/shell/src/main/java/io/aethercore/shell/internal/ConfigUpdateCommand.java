@@ -1,5 +1,6 @@
 package io.aethercore.shell.internal;
 
+import io.aethercore.support.service.ComponentDiagnosis;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.api.audit.AuditReceipt;
@@ -96,8 +97,10 @@ public class ConfigUpdateCommand implements Action {
     public Object execute() throws Exception {
         AuditLog a = audit;
         if (a == null) {
-            throw new IllegalStateException("No audit log is running: feature:install aethercore-audit, and check"
-                    + " io.aethercore.audit (enabled = true) and the log for why it waits");
+            // every configuration change is recorded, so none is made while the audit log cannot record it
+            throw new IllegalStateException("No audit log is running: "
+                    + ComponentDiagnosis.explain(ConfigUpdateCommand.class, "io.aethercore.audit.internal.AuditLogComponent")
+                    + " (etc/io.aethercore.audit.cfg: enabled = true; feature:install aethercore-audit)");
         }
         String[] pk = resolve(key);
         Configuration c = configAdmin.getConfiguration(pk[0], "?");

@@ -45,7 +45,7 @@ public final class AetherCoreNodes {
 
     /**
      * Pins each node as a peer of every other one (their identities, read from their consoles) and waits
-     * until each node's configuration has taken them. Two nodes today (see {@link #writePeers}).
+     * until each node's configuration has taken them.
      */
     public static void pinEachOther(List<KarafNode> nodes) throws InterruptedException {
         List<String> ids = new ArrayList<>();
@@ -67,24 +67,20 @@ public final class AetherCoreNodes {
     }
 
     /**
-     * Writes the {@code peers} of a node's {@code etc/io.aethercore.b4ae.cfg}; a running node applies them
-     * within about a second (FileInstall). The one place that knows the syntax of {@code peers}, which is
-     * about to change: today only the bare string form works, so only one peer per node. The bracketed
-     * form {@code ["...", "..."]} of the README reaches the component as one string and is dropped
-     * ("B4AE peers entry ignored" in karaf.log), so several peers are refused here rather than written.
+     * Writes the peers of a node's {@code etc/io.aethercore.b4ae.cfg}, one key per peer as the README documents
+     * ({@code peers.1 = name=node2;...}, {@code peers.2 = ...}); a running node applies them within about a
+     * second (FileInstall). The one place that knows the syntax of {@code peers}. Keys of an earlier call with
+     * more peers stay (pinning only adds).
      */
     public static void writePeers(KarafNode node, List<String> entries) {
-        if (entries.size() != 1) {
-            throw new UnsupportedOperationException("node " + node.name() + ": " + entries.size() + " peers, but"
-                    + " io.aethercore.b4ae takes one peer per .cfg file today (the bracketed list stays one string and"
-                    + " is ignored); change AetherCoreNodes.writePeers when the peers syntax changes");
+        for (int i = 0; i < entries.size(); i++) {
+            node.configure(B4AE_PID, "peers." + (i + 1), entries.get(i));
         }
-        node.configure(B4AE_PID, "peers", entries.get(0));
     }
 
     /** Waits until the node's configuration (Config Admin, as the console shows it) holds {@code peer}. */
     static void awaitPeer(KarafNode node, String peer) throws InterruptedException {
-        node.awaitOutput("config:property-get -p " + B4AE_PID + " peers", o -> o.contains("name=" + peer + ";"),
+        node.awaitOutput("config:property-list -p " + B4AE_PID, o -> o.contains("name=" + peer + ";"),
                 Duration.ofSeconds(30));
     }
 }

@@ -18,7 +18,21 @@ final class CfgFile {
     private CfgFile() {}
 
     static void set(Path file, String key, String value) throws IOException {
+        setAll(file, java.util.Map.of(key, value));
+    }
+
+    /** Sets several keys in one atomic replacement, so that FileInstall never sees only some of them. */
+    static void setAll(Path file, java.util.Map<String, String> values) throws IOException {
         List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : new ArrayList<>();
+        for (java.util.Map.Entry<String, String> kv : values.entrySet()) {
+            lines = replace(lines, kv.getKey(), kv.getValue());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".harness-tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static List<String> replace(List<String> lines, String key, String value) {
         List<String> out = new ArrayList<>(lines.size() + 1);
         String newLine = key + " = " + escape(value);
         boolean done = false;
@@ -37,9 +51,7 @@ final class CfgFile {
         if (!done) {
             out.add(newLine);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".harness-tmp");
-        Files.write(tmp, out, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
     }
 
     /** The key of a {@code key = value} or {@code key: value} line, null for comments and blank lines. */

@@ -3,14 +3,12 @@ package io.aethercore.testing.karaf;
 import io.aethercore.testing.swtpm.Swtpm;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * One AetherCore node: a Karaf JVM of its own, unpacked from the assembled distribution into its own
@@ -64,6 +60,7 @@ public final class KarafNode implements AutoCloseable {
 
     private final String name;
     private final Path home;
+    private final NodeHome files;
     private final Path distribution;
     private final ConsoleKey key;
     private final String user;
@@ -87,6 +84,7 @@ public final class KarafNode implements AutoCloseable {
     private KarafNode(Builder b) {
         this.name = b.name;
         this.home = b.baseDir.toAbsolutePath().resolve(b.name);
+        this.files = new NodeHome(home);
         this.distribution = b.distribution != null ? b.distribution : Distribution.locate();
         this.key = b.key != null ? b.key : ConsoleKey.ofThisRun();
         this.user = b.user;
@@ -116,9 +114,9 @@ public final class KarafNode implements AutoCloseable {
         if (prepared) {
             return;
         }
-        deleteTree(home);
+        NodeHome.deleteTree(home);
         Files.createDirectories(home.getParent());
-        unpack();
+        files.unpack(distribution);
         Path etc = home.resolve("etc");
         for (PortBinding b : bindings) {
             if (Files.exists(etc.resolve(b.pid() + ".cfg"))) {
@@ -158,23 +156,14 @@ public final class KarafNode implements AutoCloseable {
         prepared = true;
     }
 
-    private void unpack() throws IOException, InterruptedException {
-        List<String> cmd;
-        if (Files.isDirectory(distribution)) {
-            Files.createDirectories(home);
-            cmd = List.of("cp", "-a", distribution + "/.", home.toString());
-        } else {
-            Files.createDirectories(home);
-            cmd = List.of("tar", "-xzf", distribution.toString(), "-C", home.toString(), "--strip-components=1");
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        if (!Files.isExecutable(home.resolve("bin/karaf"))) {
-            throw new IOException(distribution + " unpacked into " + home + " has no executable bin/karaf");
-        }
+    /** The whole of {@code data/log/karaf.log}. */
+    public String log() {
+        return files.log();
+    }
+
+    /** The last lines of {@code karaf.log}. */
+    public String logTail(int lines) {
+        return NodeHome.tail(files.log(), lines);
     }
 
     /** {@link #prepare()}, {@link #launch()}, {@link #awaitReady()}. */
@@ -220,7 +209,7 @@ public final class KarafNode implements AutoCloseable {
         List<Probe> all = new ArrayList<>();
         all.add(new Probe("Karaf boot features installed (BootFinished)",
                 "service:list org.apache.karaf.features.BootFinished", o -> o.contains("BootFinished")));
-        all.add(new Probe("every bundle Active (fragments Resolved)", "bundle:list -t 0 --no-format", KarafNode::allBundlesUp));
+        all.add(new Probe("every bundle Active (fragments Resolved)", "bundle:list -t 0 --no-format", BundleStates::allUp));
         all.addAll(probes);
         int next = 0;
         String last = "(the console never answered)";
@@ -228,12 +217,12 @@ public final class KarafNode implements AutoCloseable {
             Process p = process;
             if (p == null || !p.isAlive()) {
                 throw new IllegalStateException("node " + name + " exited" + (p == null ? "" : " with code " + p.exitValue())
-                        + " while booting" + diagnostics());
+                        + " while booting" + files.diagnostics());
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("node " + name + " not ready after " + bootTimeout.toSeconds() + " s: waiting for "
                         + all.get(next).description() + "; last answer of `" + all.get(next).command() + "`:\n" + last
-                        + diagnostics());
+                        + files.diagnostics());
             }
             Probe probe = all.get(next);
             try {
@@ -249,23 +238,6 @@ public final class KarafNode implements AutoCloseable {
             Thread.sleep(250);
         }
         bootMillis = (System.nanoTime() - launchedAt) / 1_000_000;
-    }
-
-    static boolean allBundlesUp(String bundleList) {
-        boolean any = false;
-        for (String line : bundleList.split("\n")) {
-            String[] f = line.split("\t");
-            if (f.length < 3 || !f[0].trim().matches("\\d+")) {
-                continue;
-            }
-            any = true;
-            String state = f[1].trim();
-            boolean fragment = line.contains("Hosts:");
-            if (!(state.equals("Active") || fragment && state.equals("Resolved"))) {
-                return false;
-            }
-        }
-        return any;
     }
 
     /** Stops the node: SIGTERM (Karaf stops the framework), SIGKILL after 30 s. Keeps its directory. */
@@ -433,12 +405,20 @@ public final class KarafNode implements AutoCloseable {
     public KarafNode configure(String pid, String key, String value) {
         configuration.add(new String[] {pid, key, value});
         if (prepared) {
-            try {
-                CfgFile.set(home.resolve("etc").resolve(pid + ".cfg"), key, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            files.configure(pid, Map.of(key, value));
         }
+        return this;
+    }
+
+    /**
+     * Sets several keys of {@code etc/<fileName>.cfg} of a prepared node in one atomic write (FileInstall sees
+     * all of them or none): {@code fileName} is the PID, or {@code factoryPid-name} for a factory configuration.
+     */
+    public KarafNode configureAll(String fileName, Map<String, String> values) {
+        if (!prepared) {
+            throw new IllegalStateException("node " + name + " is not prepared yet; use configure(...) before the start");
+        }
+        files.configure(fileName, values);
         return this;
     }
 
@@ -497,55 +477,9 @@ public final class KarafNode implements AutoCloseable {
         return bootMillis;
     }
 
-    /** The whole of {@code data/log/karaf.log}. */
-    public String log() {
-        Path f = home.resolve("data/log/karaf.log");
-        try {
-            return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The last lines of {@code karaf.log}. */
-    public String logTail(int lines) {
-        return tail(log(), lines);
-    }
-
-    private String diagnostics() {
-        String out = "";
-        try {
-            Path f = home.resolve("harness/karaf.out");
-            out = Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            out = e.toString();
-        }
-        // the readiness polling logs a line per SSH login: leave those out
-        String log = log().lines().filter(l -> !(l.contains("ServerSessionImpl") && l.contains(" authenticated")))
-                .collect(Collectors.joining("\n"));
-        return "\n--- " + home.resolve("data/log/karaf.log") + " (last 40 lines, SSH logins left out) ---\n" + tail(log, 40)
-                + "\n--- JVM output (last 20 lines) ---\n" + tail(out, 20);
-    }
-
-    private static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return all.subList(Math.max(0, all.size() - lines), all.size()).stream().collect(Collectors.joining("\n"));
-    }
-
     @Override
     public String toString() {
         return "KarafNode[" + name + ", ssh " + ports.get(PortBinding.SSH) + ", " + home + "]";
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------ builder

@@ -30,10 +30,10 @@ class HarnessPartsTest {
     void bundleStates() {
         String ok = "START LEVEL 100 , List Threshold: 0\n 0\tActive  \t  0\t7.0.5\tSystem Bundle\n"
                 + " 1\tResolved\t  1\t4.4.10\tApache Karaf :: Features :: Extension, Hosts: 0\n";
-        assertTrue(KarafNode.allBundlesUp(ok));
-        assertFalse(KarafNode.allBundlesUp(ok + "57\tResolved\t 80\t0.1.0\tAetherCore :: TPM\n"));
-        assertFalse(KarafNode.allBundlesUp(ok + "57\tFailure \t 80\t0.1.0\tAetherCore :: TPM\n"));
-        assertFalse(KarafNode.allBundlesUp("START LEVEL 100 , List Threshold: 0\n"));
+        assertTrue(BundleStates.allUp(ok));
+        assertFalse(BundleStates.allUp(ok + "57\tResolved\t 80\t0.1.0\tAetherCore :: TPM\n"));
+        assertFalse(BundleStates.allUp(ok + "57\tFailure \t 80\t0.1.0\tAetherCore :: TPM\n"));
+        assertFalse(BundleStates.allUp("START LEVEL 100 , List Threshold: 0\n"));
     }
 
     @Test

@@ -78,11 +78,34 @@ public final class ConsoleAuditor implements CommandSessionListener {
         enabled = config.enabled() && config.console_audit();
         failClosed = config.console_fail_closed();
         Set<String> names = new HashSet<>();
-        for (String n : config.console_readonly()) {
-            String t = n.trim();
-            names.add(t.contains(":") ? t : "aether:" + t);
+        for (String n : commandList(config.console_readonly())) {
+            names.add(n.contains(":") ? n : "aether:" + n);
         }
         readOnly = Set.copyOf(names);
+    }
+
+    /**
+     * {@code console.readonly} as a set of command names. A Karaf {@code .cfg} file holds one string, so
+     * {@code console.readonly = hash, b4ae-stats} arrives as one element: elements are split at commas (a
+     * typed {@code .config} array works too), blanks dropped, an {@code aether:} prefix dropped (other scopes are
+     * kept as {@code scope:name}).
+     */
+    static Set<String> commandList(String[] values) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        if (values != null) {
+            for (String v : values) {
+                for (String part : v == null ? new String[0] : v.split(",")) {
+                    String name = part.strip();
+                    if (name.startsWith("aether:")) {
+                        name = name.substring("aether:".length());
+                    }
+                    if (!name.isEmpty()) {
+                        out.add(name);
+                    }
+                }
+            }
+        }
+        return Set.copyOf(out);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

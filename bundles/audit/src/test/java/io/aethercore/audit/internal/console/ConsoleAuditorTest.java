@@ -61,4 +61,14 @@ class ConsoleAuditorTest {
         assertEquals(List.of("config:property-set cookie_name x"), changing("config:property-set cookie_name x"));
         assertEquals(List.of("jaas:user-add alice ***"), changing("jaas:user-add alice pa55"));
     }
+
+    @Test
+    void consoleReadonlyFromACfgFileIsOneCommaSeparatedString() {
+        // console.readonly = hash, aether:b4ae-stats   (a .cfg line: one string)
+        assertEquals(java.util.Set.of("hash", "b4ae-stats"),
+                ConsoleAuditor.commandList(new String[] {" hash, aether:b4ae-stats ,"}));
+        // console.readonly = ["hash", "b4ae-stats"]    (a typed .config array)
+        assertEquals(java.util.Set.of("hash", "b4ae-stats"), ConsoleAuditor.commandList(new String[] {"hash", "b4ae-stats"}));
+        assertEquals(java.util.Set.of(), ConsoleAuditor.commandList(null));
+    }
 }

@@ -1,10 +1,12 @@
 package io.aethercore.b4ae.internal.command;
 
+import io.aethercore.support.service.ComponentDiagnosis;
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.SessionInfo;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.b4ae.internal.NodeWiring;
+import io.aethercore.b4ae.internal.TransportProblem;
 import io.aethercore.b4ae.internal.metrics.B4aeOps;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,10 +17,16 @@ final class B4aeCommands {
 
     private B4aeCommands() {}
 
+    /** Why there is no B4AE channel, for the console. */
+    static String noChannel() {
+        return "no B4AE channel is running: "
+                + ComponentDiagnosis.explain(B4aeCommands.class, "io.aethercore.b4ae.internal.B4aeComponent")
+                + " (feature:install aethercore-b4ae)";
+    }
+
     static SecureChannel channel(List<SecureChannel> channels, String node) {
         if (channels == null || channels.isEmpty()) {
-            throw new IllegalStateException("no B4AE channel is running: feature:install aethercore-b4ae, and check"
-                    + " the log for what it waits for (crypto providers, a key custody)");
+            throw new IllegalStateException(noChannel());
         }
         String wanted = node == null || node.isBlank() ? "default" : node.trim();
         for (SecureChannel c : channels) {
@@ -42,8 +50,9 @@ final class B4aeCommands {
     static B4aeOps ops() {
         B4aeOps ops = NodeWiring.bundle().ops();
         if (ops == null) {
-            throw new IllegalStateException("the B4AE metadata layer is not running: check the log for a refused"
-                    + " io.aethercore.b4ae configuration");
+            throw new IllegalStateException("the B4AE metadata layer is not running: "
+                    + ComponentDiagnosis.explain(B4aeCommands.class, "io.aethercore.b4ae.internal.metrics.B4aeOpsComponent")
+                    + " (a refused io.aethercore.b4ae value is named in the log)");
         }
         return ops;
     }
@@ -79,5 +88,24 @@ final class B4aeCommands {
     static String header() {
         return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4s %8s %8s %s", "node", "session", "peer", "mode",
                 "role", "peer address", "keyage", "gen", "sent", "received", "peer key");
+    }
+
+    /**
+     * The first line about an endpoint: {@code node default on /127.0.0.1:4000, modes [A, B]}, or, when it has no
+     * transport, why: {@code node default: not listening: 0.0.0.0:4000 address already in use; set listen_address
+     * in etc/io.aethercore.b4ae.cfg}.
+     */
+    static String endpointLine(SecureChannel c, TransportProblem problem) {
+        if (c.localAddress() != null) {
+            return "node " + c.nodeName() + " on " + c.localAddress() + ", modes " + c.supportedModes();
+        }
+        String why;
+        if (problem != null) {
+            why = problem.describe() + "; set listen_address in etc/io.aethercore.b4ae.cfg";
+        } else {
+            why = "no datagram transport (the UDP transport is stopped, or 'transport' names one that is absent;"
+                    + " see log:display)";
+        }
+        return "node " + c.nodeName() + ": not listening: " + why + "; modes " + c.supportedModes();
     }
 }

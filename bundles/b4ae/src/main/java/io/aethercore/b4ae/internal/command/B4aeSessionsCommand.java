@@ -3,6 +3,7 @@ package io.aethercore.b4ae.internal.command;
 import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.b4ae.Session;
 import io.aethercore.api.console.ReadOnly;
+import io.aethercore.b4ae.internal.NodeWiring;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -26,11 +27,11 @@ public class B4aeSessionsCommand implements Action {
     @Override
     public Object execute() {
         if (channels == null || channels.isEmpty()) {
-            System.out.println("no B4AE channel is running (feature:install aethercore-b4ae)");
+            System.out.println(B4aeCommands.noChannel());
             return null;
         }
         for (SecureChannel c : channels) {
-            System.out.println("node " + c.nodeName() + " on " + c.localAddress() + ", modes " + c.supportedModes());
+            System.out.println(B4aeCommands.endpointLine(c, NodeWiring.bundle().transportProblem()));
             System.out.println("  pin me with: " + B4aeCommands.identity(c));
         }
         if (identityOnly) {

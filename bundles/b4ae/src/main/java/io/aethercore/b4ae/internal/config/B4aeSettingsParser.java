@@ -77,7 +77,7 @@ public final class B4aeSettingsParser {
                 .listenAddress(alias(p, "network.listen_address", str(p, "listen_address", d.listenAddress())))
                 .supported(supported(modes, e.get("B4AE_AUTH_MODE")))
                 .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_a"))))
-                .peers(list(strings(p, "peers", new String[0])))
+                .peers(peers(p))
                 .bloomFilterSize(Integer.parseInt(alias(p, "cookie_challenge.bloom_filter_size",
                         Integer.toString(integer(p, "bloom_filter_size", d.bloomFilterSize())))))
                 .expirySeconds(Integer.parseInt(alias(p, "cookie_challenge.expiry_seconds",
@@ -149,6 +149,41 @@ public final class B4aeSettingsParser {
             throw new IllegalArgumentException("cookie secret must be 64 hex digits (32 bytes), got " + b.length + " bytes");
         }
         return b;
+    }
+
+    /** The documented form of {@code peers}, for messages: one peer per key. */
+    public static final String PEERS_FORM = "one peer per key: peers.1 = name=node2;address=10.0.0.2:4000;x25519=...;"
+            + "mldsa87=... then peers.2 = ... (or peers.<name> = ...); in a typed .config file also"
+            + " peers = [\"name=...\", \"name=...\"]";
+
+    /**
+     * The peers entries: the values of {@code peers} (a string, or an array or collection from a typed
+     * {@code .config} file or a program) followed by the values of every {@code peers.<label>} key, in the
+     * order of their labels (numbers by value, {@code peers.2} before {@code peers.10}). A Karaf {@code .cfg}
+     * file holds only strings, so that is where several peers get one key each.
+     */
+    static List<String> peers(Map<String, ?> p) {
+        List<String> out = list(strings(p, "peers", new String[0]));
+        List<String> labels = new ArrayList<>();
+        for (String k : p.keySet()) {
+            if (k.startsWith("peers.") && k.length() > "peers.".length()) {
+                labels.add(k.substring("peers.".length()));
+            }
+        }
+        labels.sort(B4aeSettingsParser::compareLabels);
+        for (String label : labels) {
+            out.addAll(list(strings(p, "peers." + label, new String[0])));
+        }
+        return out;
+    }
+
+    private static int compareLabels(String a, String b) {
+        boolean na = a.matches("\\d{1,9}");
+        boolean nb = b.matches("\\d{1,9}");
+        if (na && nb) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return na != nb ? (na ? -1 : 1) : a.compareTo(b);
     }
 
     private static List<String> list(String[] a) {

@@ -1,5 +1,6 @@
 package io.aethercore.b4ae.internal.metrics;
 
+import io.aethercore.support.service.ComponentDiagnosis;
 import io.aethercore.api.metrics.MetricsEndpoint;
 import io.aethercore.api.metrics.MetricsSource;
 import io.aethercore.b4ae.internal.MetadataHooks;
@@ -237,8 +238,9 @@ public final class B4aeOpsComponent implements B4aeOps {
     @Override
     public String metricsEndpoint() {
         MetricsEndpoint e = metricsEndpoint;
-        return e == null ? "not served: the platform metrics endpoint is not running (feature:install aethercore-metrics)"
-                : e.status();
+        return e == null ? "not served: the platform metrics endpoint is not running: "
+                + ComponentDiagnosis.explain(B4aeOpsComponent.class, "io.aethercore.metrics.internal.MetricsComponent")
+                + " (feature:install aethercore-metrics)" : e.status();
     }
 
     @Override

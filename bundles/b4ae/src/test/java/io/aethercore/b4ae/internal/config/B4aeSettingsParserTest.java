@@ -55,4 +55,38 @@ class B4aeSettingsParserTest {
         assertEquals(-1, B4aeSettingsParser.parse(Map.of("audit.summary_interval_s", "x"), Map.of(), false)
                 .auditSummaryIntervalSeconds());
     }
+
+    @Test
+    void severalPeersInACfgFileTakeOneKeyEachInTheOrderOfTheirLabels() {
+        // what Felix FileInstall hands over for peers.1, peers.2, peers.10, peers.node9 lines of a .cfg file
+        Map<String, Object> p = Map.of("peers.10", "name=c;x25519=C", "peers.2", "name=b;x25519=B",
+                "peers.1", " name=a;x25519=A ", "peers.node9", "name=d;x25519=D", "peers", "name=z;x25519=Z");
+        assertEquals(List.of("name=z;x25519=Z", "name=a;x25519=A", "name=b;x25519=B", "name=c;x25519=C",
+                "name=d;x25519=D"), B4aeSettingsParser.parse(p, Map.of(), false).endpointOrThrow().peers());
+    }
+
+    @Test
+    void peersAsAnArrayFromATypedConfigFileOrAStringFromPropertySet() {
+        // .config: peers=["name=a;...","name=b;..."]; config:property-set -p io.aethercore.b4ae peers.1 "name=a;..."
+        assertEquals(List.of("name=a;x25519=A", "name=b;x25519=B"), B4aeSettingsParser.parse(
+                Map.of("peers", new String[] {"name=a;x25519=A", "name=b;x25519=B"}), Map.of(), false).peers());
+        assertEquals(List.of("name=a;x25519=A", "name=b;x25519=B"), B4aeSettingsParser.parse(
+                Map.of("peers", List.of("name=a;x25519=A"), "peers.1", "name=b;x25519=B"), Map.of(), false).peers());
+        assertEquals(List.of(), B4aeSettingsParser.parse(Map.of("peers.", "x", "peersx", "y"), Map.of(), false).peers());
+    }
+
+    @Test
+    void supportedModesInACfgFileAreOneCommaSeparatedString() {
+        for (String key : List.of("supported_modes", "authentication.supported_modes")) {
+            assertEquals(EnumSet.of(Mode.A, Mode.B), B4aeSettingsParser.parse(Map.of(key, "mode_a, mode_b"), Map.of(), false)
+                    .endpointOrThrow().supported(), key);
+            assertEquals(EnumSet.of(Mode.B), B4aeSettingsParser.parse(Map.of(key, new String[] {"mode_b"},
+                    "preferred_mode", "mode_b", "authentication.preferred_mode", "mode_b"), Map.of(), false)
+                    .endpointOrThrow().supported(), key);
+        }
+        B4aeSettings s = B4aeSettingsParser.parse(Map.of("authentication.supported_modes", "mode_a, mode_b"), Map.of(), false);
+        assertNotNull(s.document(), s.documentProblems().toString());
+        assertThrows(IllegalArgumentException.class, () -> B4aeSettingsParser.parse(
+                Map.of("supported_modes", "mode_a; mode_c"), Map.of(), false).endpointOrThrow());
+    }
 }

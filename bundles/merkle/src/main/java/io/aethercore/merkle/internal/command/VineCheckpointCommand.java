@@ -55,6 +55,9 @@ public class VineCheckpointCommand implements Action {
     KeyCustody custody;
 
     @Reference(optional = true)
+    java.util.List<KeyCustody> custodies;
+
+    @Reference(optional = true)
     SignatureService verifier;
 
     @Override
@@ -64,9 +67,11 @@ public class VineCheckpointCommand implements Action {
             throw new IllegalStateException("no key custody is running; feature:install aethercore-crypto");
         }
         String name = keyName != null ? keyName : "aethercore/" + System.getProperty("karaf.name", "node");
+        KeyAlgorithm alg = KeyAlgorithm.fromId(algorithm);
+        KeyCustody custody = custodyFor(alg);
         KeyHandle key = custody.find(keyLabel).orElse(null);
         if (key == null) {
-            key = custody.generate(KeyAlgorithm.fromId(algorithm), keyLabel);
+            key = custody.generate(alg, keyLabel);
             System.out.println("generated " + key.algorithm().id() + " key '" + keyLabel + "' in custody "
                     + custody.name() + " (" + custody.kind().id() + ")");
         }
@@ -85,5 +90,26 @@ public class VineCheckpointCommand implements Action {
             System.out.println("written to " + out);
         }
         return null;
+    }
+
+    /**
+     * The best-ranked custody, unless it cannot make keys of {@code alg} (a TPM does not do Ed25519): then the
+     * custody that already holds the label, else one that serves {@code alg}.
+     */
+    private KeyCustody custodyFor(KeyAlgorithm alg) throws Exception {
+        if (custody.algorithms().contains(alg) || custody.find(keyLabel).isPresent() || custodies == null) {
+            return custody;
+        }
+        for (KeyCustody c : custodies) {
+            if (c.find(keyLabel).isPresent()) {
+                return c;
+            }
+        }
+        for (KeyCustody c : custodies) {
+            if (c.algorithms().contains(alg)) {
+                return c;
+            }
+        }
+        return custody;
     }
 }

@@ -1,5 +1,6 @@
 package io.aethercore.merkle.internal.command;
 
+import io.aethercore.support.service.ComponentDiagnosis;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleVine;
 import java.util.HexFormat;
@@ -11,7 +12,7 @@ final class VineCommands {
 
     static MerkleLog log(MerkleVine vine, String name) {
         if (vine == null) {
-            throw new IllegalStateException("the Merkle Vine is not running; feature:install aethercore-merkle");
+            throw new IllegalStateException(notRunning());
         }
         List<MerkleLog> logs = vine.logs();
         if (name == null) {
@@ -22,6 +23,13 @@ final class VineCommands {
         }
         return vine.log(name).orElseThrow(() -> new IllegalArgumentException(
                 "no Merkle log '" + name + "'; logs: " + names(logs)));
+    }
+
+    /** Why there is no Merkle Vine service, for the console. */
+    static String notRunning() {
+        return "The Merkle Vine is not running: "
+                + ComponentDiagnosis.explain(VineCommands.class, "io.aethercore.merkle.internal.MerkleVineComponent")
+                + " (feature:install aethercore-merkle)";
     }
 
     static String names(List<MerkleLog> logs) {

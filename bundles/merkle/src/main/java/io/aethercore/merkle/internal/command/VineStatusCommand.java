@@ -21,7 +21,7 @@ public class VineStatusCommand implements Action {
     @Override
     public Object execute() {
         if (vine == null) {
-            System.out.println("The Merkle Vine is not running; feature:install aethercore-merkle");
+            System.out.println(VineCommands.notRunning());
             return null;
         }
         ShellTable t = new ShellTable();

@@ -9,6 +9,7 @@ import io.aethercore.api.b4ae.SecureChannel;
 import io.aethercore.api.merkle.MerkleVine;
 import io.aethercore.api.metrics.MetricsEndpoint;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +23,17 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Every engine owns its threads through {@code Workers} (docs/architecture.md, rule 7): updating an engine's
- * bundle in a running node stops all of that bundle's threads and starts the new revision's, so the node has
- * the same threads afterwards, and every thread that runs our code carries an {@code aethercore-} name.
+ * Components coming and going in a running node. Every engine owns its threads through {@code Workers}
+ * (docs/architecture.md, rule 7): updating an engine's bundle stops all of that bundle's threads and starts
+ * the new revision's, so the node has the same threads afterwards, and every thread that runs our code carries
+ * an {@code aethercore-} name. And a status command names why its component is not running.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BundleUpdateThreadsIT extends AetherCoreTestSupport {
+public class LifecycleIT extends AetherCoreTestSupport {
 
     private static final String PREFIX = "aethercore-";
 
@@ -102,5 +105,55 @@ public class BundleUpdateThreadsIT extends AetherCoreTestSupport {
         List<String> unnamed = unnamedThreadsRunningOurCode();
         assertTrue("threads running AetherCore code without an " + PREFIX + " name:\n" + String.join("\n", unnamed),
                 unnamed.isEmpty());
+    }
+
+    /** A component that failed to start is named with the reason, not as "not running". */
+    @Test
+    public void statusCommandsNameWhyAComponentIsNotRunning() throws Exception {
+        waitForService(AuditLog.class, null, 30_000);
+        // held for the whole test (a tracker's service object is released when the tracker closes)
+        ConfigurationAdmin ca = bundleContext.getService(bundleContext.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration c = ca.getConfiguration("io.aethercore.audit", null);
+        java.util.Dictionary<String, Object> original = c.getProperties();
+        Hashtable<String, Object> broken = new Hashtable<>();
+        if (original != null) {
+            for (java.util.Enumeration<String> keys = original.keys(); keys.hasMoreElements(); ) {
+                String k = keys.nextElement();
+                broken.put(k, original.get(k));
+            }
+        }
+        broken.remove("log_path");
+        broken.put("log.path", "/proc/aethercore-audit-records"); // no directory can be made there
+        String[] said = {""};
+        try {
+            c.update(broken);
+            try {
+                waitUntil("aether:audit-status says why the audit log does not run", 60_000, () -> {
+                    try {
+                        said[0] = executeCommand("aether:audit-status");
+                        return false;
+                    } catch (Exception e) {
+                        said[0] = String.valueOf(e.getMessage());
+                        return said[0].contains("/proc/aethercore-audit-records");
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; it said: " + said[0], e);
+            }
+            assertTrue(said[0], said[0].startsWith("No audit log is running: it cannot open /proc/aethercore-audit-records: "));
+        } finally {
+            if (original == null) {
+                c.delete();
+            } else {
+                c.update(original);
+            }
+            waitUntil("the audit log runs again", 60_000, () -> {
+                try {
+                    return executeCommand("aether:audit-status").contains("Records: ");
+                } catch (Exception restarting) {
+                    return false;
+                }
+            });
+        }
     }
 }
