@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * inclusion proof against a signed checkpoint.
  *
  * <pre>java -cp benchmarks.jar io.aethercore.benchmarks.AuditThroughput custody writers depth warmupSeconds seconds</pre>
+ *
+ * <p>Side by side, in the same process and run: the raw signing rate of the same custody's key with as many
+ * threads as writers (a ~300-byte message, the size of a record), measured before and after the audit run, and
+ * the ratio of audit records/s to that rate (issue 18: measure, don't assert).
  */
 public final class AuditThroughput {
 
@@ -26,15 +30,61 @@ public final class AuditThroughput {
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         try (AuditFixtureBench f = new AuditFixtureBench(custody)) {
+            signingRate(f, writers, warmup);
+            double before = signingRate(f, writers, seconds);
             run(f, writers, depth, warmup, false);
             Result r = run(f, writers, depth, seconds, true);
+            double after = signingRate(f, writers, seconds);
+            double rate = r.count / r.seconds;
             System.out.printf(Locale.ROOT, "audit custody=%s writers=%d depth=%d: %.0f records/s, p50 %.3f ms, p99 %.3f ms,"
-                    + " max %.3f ms (%d records in %.1f s; log size %d)%n", custody, writers, depth, r.count / r.seconds,
+                    + " max %.3f ms (%d records in %.1f s; log size %d)%n", custody, writers, depth, rate,
                     r.p50 / 1e6, r.p99 / 1e6, r.max / 1e6, r.count, r.seconds, f.engine.size());
+            System.out.printf(Locale.ROOT, "audit raw-signing custody=%s threads=%d: %.0f signatures/s before, %.0f after;"
+                    + " audit/raw = %.2f%n", custody, writers, before, after, rate / ((before + after) / 2));
         }
     }
 
     record Result(long count, double seconds, double p50, double p99, double max) {}
+
+    /** Signatures per second of the fixture's key with {@code threads} threads signing for {@code seconds}. */
+    static double signingRate(AuditFixtureBench f, int threads, int seconds) throws Exception {
+        byte[] message = new byte[300];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(message);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long[] counts = new long[threads];
+        Throwable[] error = new Throwable[1];
+        Thread[] ts = new Thread[threads];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            int id = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    byte[] m = message.clone();
+                    long c = 0;
+                    while (System.nanoTime() < end) {
+                        m[0] = (byte) c;
+                        f.custody.sign(f.key, m);
+                        c++;
+                    }
+                    counts[id] = c;
+                } catch (Throwable e) {
+                    error[0] = e;
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (error[0] != null) {
+            throw new IllegalStateException(error[0]);
+        }
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        return total / ((System.nanoTime() - t0) / 1e9);
+    }
 
     static Result run(AuditFixtureBench f, int writers, int depth, int seconds, boolean measure) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -63,4 +63,38 @@ public interface MerkleLog {
 
     /** Bytes the log occupies on disk, or -1 for a log held in memory only. */
     long storageBytes();
+
+    /**
+     * The one writer this log is reserved for (its configuration's {@code writer}), or empty when any caller
+     * may append. A reserved log refuses every {@code append*} call made on the log service itself, so that
+     * no console command or other bundle can put an entry into, say, the audit log's tree: only the handle
+     * returned by {@link #claimWriter} appends.
+     *
+     * @since 2.2.0
+     */
+    default String writer() {
+        return "";
+    }
+
+    /**
+     * Claims the right to append to a log reserved for {@code writer}: the returned log reads like this one and
+     * is the only object whose appends are accepted. One claim at a time: a second claim is refused until the
+     * first is given back with {@link #releaseWriter}.
+     *
+     * @throws MerkleLogException if the log is not reserved for {@code writer}, or already claimed
+     * @since 2.2.0
+     */
+    default MerkleLog claimWriter(String writer) throws MerkleLogException {
+        throw new MerkleLogException("Merkle log '" + name() + "' cannot be reserved for a writer", null, false);
+    }
+
+    /**
+     * Gives back a claim of {@link #claimWriter}; the released handle appends no more. Releasing a handle that
+     * is not the current claim does nothing.
+     *
+     * @since 2.2.0
+     */
+    default void releaseWriter(MerkleLog claimed) {
+        // nothing to release where nothing can be claimed
+    }
 }

@@ -26,14 +26,23 @@ public interface MerkleVine {
      * @param durability what {@link MerkleLog#append(byte[])} waits for by default
      * @param groupCommit the group commit window of {@link Durability#GROUP}
      * @param origin first line of its checkpoints; {@code null} or empty: the vine's default
+     * @param writer the only writer of the log ({@link MerkleLog#writer()}); {@code null} or empty: any caller
+     *        of the log service may append
      */
     record LogSpec(String name, HashAlgorithm algorithm, Path directory, Durability durability, Duration groupCommit,
-            String origin) {
+            String origin, String writer) {
         public LogSpec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(algorithm, "algorithm");
             Objects.requireNonNull(durability, "durability");
             Objects.requireNonNull(groupCommit, "groupCommit");
+            writer = writer == null ? "" : writer.trim();
+        }
+
+        /** A log that any caller of the log service may append to. */
+        public LogSpec(String name, HashAlgorithm algorithm, Path directory, Durability durability, Duration groupCommit,
+                String origin) {
+            this(name, algorithm, directory, durability, groupCommit, origin, "");
         }
     }
 

@@ -9,10 +9,11 @@
  * offline, a peer) verifies proofs and checkpoints without the service.
  *
  * <p>2.0.0: the proof verifiers and the checkpoint note format moved to the formats bundle. 2.1.0:
- * {@link io.aethercore.api.merkle.MerkleVine#ensureLog}.
+ * {@link io.aethercore.api.merkle.MerkleVine#ensureLog}. 2.2.0: logs reserved for one writer
+ * ({@link io.aethercore.api.merkle.MerkleLog#writer()}, {@code claimWriter}, {@code LogSpec.writer}).
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.aethercore.api.merkle;
 
 import org.osgi.annotation.bundle.Export;

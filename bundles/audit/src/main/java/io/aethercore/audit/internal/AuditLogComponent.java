@@ -61,6 +61,8 @@ public final class AuditLogComponent {
     public static final String PID = "io.aethercore.audit";
     private static final Logger LOG = LoggerFactory.getLogger(AuditLogComponent.class);
     static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** The writer the audit Merkle log is reserved for: only this component's claim appends to it. */
+    static final String WRITER = "audit";
 
     /**
      * The metatype of the PID: dotted keys. {@link AuditConfig} reads it, with the documented aliases
@@ -106,11 +108,22 @@ public final class AuditLogComponent {
                 + " ${karaf.etc}/aethercore/audit-identity.key (created, mode 0600).")
         String identity_key_file() default "";
 
-        @AttributeDefinition(name = "console.audit", description = "Record every state-changing aether:* command.")
+        @AttributeDefinition(name = "console.audit", description = "Record every state-changing console command, of"
+                + " every scope, before it runs (turning this off is itself recorded).")
         boolean console_audit() default true;
 
-        @AttributeDefinition(name = "console.readonly", description = "aether:* commands that change nothing and"
-                + " are not recorded (every other aether:* command is).")
+        @AttributeDefinition(name = "console.fail.closed", description = "Refuse a state-changing console command"
+                + " when the audit log cannot record it. false: run it anyway with an ERROR log line (for repairs).")
+        boolean console_fail_closed() default true;
+
+        @AttributeDefinition(name = "checkpoint.pinned_keys", description = "Fingerprints (SHA-256 of the public key,"
+                + " hex, as the records' key_id) of the signer keys that bin/audit-integrity-check trusts, in addition to"
+                + " the key the node recorded at first start in ${karaf.etc}/aethercore/audit-pinned-keys.")
+        String[] checkpoint_pinned__keys() default {};
+
+        @AttributeDefinition(name = "console.readonly", description = "Console commands that change nothing and are"
+                + " not recorded, in addition to Karaf's read-only commands and those marked @ReadOnly: scope:name,"
+                + " or a bare name for aether:name.")
         String[] console_readonly() default {"audit-log", "audit-verify", "audit-check", "audit-status",
             "audit-export", "crypto-providers", "hash", "vine-status", "vine-prove", "hsm-tokens", "hsm-keys",
             "list-nodes", "mesh-status", "tpm-test", "bench", "dashboard-metrics", "b4ae-sessions", "b4ae-stats",
@@ -131,6 +144,8 @@ public final class AuditLogComponent {
     private final RankedServices<SignatureService> verifiers = new RankedServices<>("signature verifier");
     private final List<Object[]> sinks = new ArrayList<>();               // [AuditSink, Map] guarded by this
     private AuditEngine engine;                                           // guarded by this
+    private MerkleLog engineLog;      // the Merkle log service the engine runs on, guarded by this
+    private MerkleLog claim;          // the writer's claim on it (null: an unreserved log), guarded by this
     private ServiceRegistration<AuditLog> registration;                   // guarded by this
     private boolean active;                                               // guarded by this
 
@@ -163,7 +178,7 @@ public final class AuditLogComponent {
     /** The dedicated Merkle log's description, for {@link MerkleVine#ensureLog}. */
     MerkleVine.LogSpec merkleLogSpec() {
         return new MerkleVine.LogSpec(config.merkleLog(), HashAlgorithm.fromId(config.hashAlgorithm()),
-                config.merkleDirectory(), Durability.GROUP, Duration.ZERO, config.origin() + "/merkle");
+                config.merkleDirectory(), Durability.GROUP, Duration.ZERO, config.origin() + "/merkle", WRITER);
     }
 
     /** Creates the dedicated Merkle log if the node has none of that name. */
@@ -202,7 +217,7 @@ public final class AuditLogComponent {
         boolean ours;
         synchronized (this) {
             logs.remove(log);
-            ours = engine != null && engine.merkleLog() == log;
+            ours = engine != null && engineLog == log;
         }
         if (ours) {
             LOG.info("Audit log: Merkle log '{}' went away; the audit log closes until it is back", log.name());
@@ -358,13 +373,27 @@ public final class AuditLogComponent {
             Path dir = config.logDirectory();
             AuditEngine.Settings s = new AuditEngine.Settings(dir, config.origin(), config.segmentBytes(), 8192, 65_536,
                     config.publishIntervalSeconds());
+            MerkleLog writable = log;
             try {
-                engine = AuditEngine.open(s, log, followingKey, followingVerifier);
+                if (WRITER.equals(log.writer())) {
+                    writable = log.claimWriter(WRITER);
+                } else {
+                    LOG.warn("Audit log: Merkle log '{}' is not reserved for the audit log (writer = '{}'): any caller"
+                            + " can append to it and stop the audit log. Set writer = {} in its configuration"
+                            + " (etc/io.aethercore.merkle.log-{}.cfg or through ConfigAdmin)", log.name(),
+                            log.writer(), WRITER, log.name());
+                }
+                engine = AuditEngine.open(s, writable, followingKey, followingVerifier);
             } catch (Exception e) {
                 LOG.error("Audit log is not available: {}", e.getMessage());
+                if (writable != log) {
+                    log.releaseWriter(writable);
+                }
                 unavailable = "it cannot open " + dir + ": " + e;
                 return;
             }
+            engineLog = log;
+            claim = writable == log ? null : writable;
             for (Object[] sink : sinks) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> props = (Map<String, Object>) sink[1];
@@ -375,19 +404,40 @@ public final class AuditLogComponent {
             props.put("aethercore.audit.retention.days", config.retentionDays());
             registration = context.registerService(AuditLog.class, engine, props);
             unavailable = null;
+            pinFirstKey();
             LOG.info("Audit log ready in {} with {} records{}", dir, engine.size(),
                     engine.failure() == null ? "" : " (NOT RECORDING: " + engine.failure() + ")");
+        }
+    }
+
+    /** At the first start, records the node key's fingerprint as the key the offline check trusts. */
+    private void pinFirstKey() {
+        Path pins = Path.of(System.getProperty("karaf.etc", "etc"), "aethercore", PinnedKeys.FILE);
+        try {
+            String fp = followingKey.handle().publicKey().fingerprint();
+            if (PinnedKeys.recordFirst(pins, fp)) {
+                LOG.info("Audit log: pinned the node key {} for the offline integrity check in {}", fp, pins);
+            }
+        } catch (Exception e) {
+            LOG.warn("Audit log: cannot pin the node key in {} ({}); bin/audit-integrity-check then needs"
+                    + " checkpoint.pinned_keys", pins, e.getMessage());
         }
     }
 
     private void closeEngine() {
         AuditEngine e;
         ServiceRegistration<AuditLog> r;
+        MerkleLog service;
+        MerkleLog claimed;
         synchronized (this) {
             e = engine;
             r = registration;
+            service = engineLog;
+            claimed = claim;
             engine = null;
             registration = null;
+            engineLog = null;
+            claim = null;
         }
         if (r != null) {
             try {
@@ -398,6 +448,9 @@ public final class AuditLogComponent {
         }
         if (e != null) {
             e.close();
+        }
+        if (service != null && claimed != null) {
+            service.releaseWriter(claimed);
         }
     }
 

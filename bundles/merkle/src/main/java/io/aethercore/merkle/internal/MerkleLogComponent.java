@@ -76,11 +76,16 @@ public final class MerkleLogComponent {
         @AttributeDefinition(name = "Checkpoint origin",
                 description = "First line of the log's checkpoints. Empty: aethercore/<karaf.name>/<name>.")
         String origin() default "";
+
+        @AttributeDefinition(name = "Writer", description = "Reserve the log for one writer (the audit log's tree:"
+                + " audit): appends through the log service, e.g. aether:vine-append, are refused. Empty: anyone appends.")
+        String writer() default "";
     }
 
     private final BundleContext context;
     private final RankedServices<HashService> hashes = new RankedServices<>("hash provider");
     private final VineLog.Settings settings;
+    private final String writer;
     private VineLog log;                                  // guarded by this
     private ServiceRegistration<MerkleLog> registration;  // guarded by this
     private boolean active;                               // guarded by this
@@ -89,6 +94,7 @@ public final class MerkleLogComponent {
     public MerkleLogComponent(BundleContext context, Config config) {
         this.context = context;
         this.settings = settings(config);
+        this.writer = config.writer() == null ? "" : config.writer().trim();
         synchronized (this) {
             active = true;
         }
@@ -151,7 +157,11 @@ public final class MerkleLogComponent {
         props.put(MerkleLog.NAME, settings.name());
         props.put(ALGORITHM, alg);
         props.put(Constants.SERVICE_DESCRIPTION, "Merkle log " + settings.name());
-        registration = context.registerService(MerkleLog.class, log, props);
+        if (!writer.isEmpty()) {
+            props.put("aethercore.merkle.writer", writer);
+        }
+        MerkleLog service = writer.isEmpty() ? log : new ReservedLog(log, writer);
+        registration = context.registerService(MerkleLog.class, service, props);
         LOG.info("Merkle log '{}' ({}, {}) ready with {} entries", settings.name(), alg,
                 settings.directory() == null ? "in memory" : settings.directory(), log.size());
     }

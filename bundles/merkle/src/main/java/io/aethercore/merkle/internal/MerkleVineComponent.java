@@ -91,6 +91,9 @@ public final class MerkleVineComponent implements MerkleVine {
         if (spec.origin() != null && !spec.origin().isBlank()) {
             p.put("origin", spec.origin());
         }
+        if (!spec.writer().isEmpty()) {
+            p.put("writer", spec.writer());
+        }
         return p;
     }
 }

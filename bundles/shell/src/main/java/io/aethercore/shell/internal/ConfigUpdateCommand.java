@@ -11,7 +11,10 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.Session;
+import io.aethercore.api.console.ConsoleOperator;
+import io.aethercore.api.console.SecretNames;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -23,6 +26,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * a plain dotted key's first part is the capability, {@code mesh.quorum_size} is property {@code
  * quorum_size} of PID {@code io.aethercore.mesh}. The value keeps the type the property has (Integer,
  * Long, Boolean, Double), or {@code --type} sets it; new properties are Strings.
+ *
+ * <p>The operator is the authenticated JAAS subject ({@link ConsoleOperator}), never the {@code USER} variable.
+ * Values of secret-like properties ({@link SecretNames}) and of metatype password attributes are recorded (and
+ * printed) as {@value SecretNames#MASK}, with {@code value_changed} saying whether the value changed.
  */
 @Service
 @Command(scope = "aether", name = "config-update",
@@ -44,8 +51,13 @@ public class ConfigUpdateCommand implements Action {
     @Reference
     ConfigurationAdmin configAdmin;
 
-    @Reference
-    Session session;
+    @Reference(optional = true)
+    MetaTypeService metaType;
+
+    @Reference(optional = true)
+    BundleContext bundleContext;
+
+    private final SecretProperties secrets = new SecretProperties(() -> metaType, () -> bundleContext);
 
     /** PID and property of a key. */
     static String[] resolve(String key) {
@@ -95,14 +107,26 @@ public class ConfigUpdateCommand implements Action {
         Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
         Object old = props.get(pk[1]);
         Object typed = typed(value, old, type);
-        String operator = ConsoleOperator.current(session.get("USER"));
-        AuditReceipt r = a.record(AuditEvent.of(operator, "ConfigUpdate", key.trim() + "=" + value)
+        ConsoleOperator operator = ConsoleOperator.current();
+        boolean secret = secrets.isSecret(pk[0], pk[1]);
+        String shownOld = old == null ? "(unset)" : secret ? SecretNames.MASK : String.valueOf(old);
+        String shownNew = secret ? SecretNames.MASK : String.valueOf(typed);
+        AuditEvent event = AuditEvent.of(operator.id(), "ConfigUpdate", key.trim() + "=" + (secret ? SecretNames.MASK : value))
                 .withDetail("pid", pk[0]).withDetail("property", pk[1])
-                .withDetail("old_value", old == null ? "(unset)" : String.valueOf(old))
-                .withDetail("new_value", String.valueOf(typed)));
+                .withDetail("old_value", shownOld)
+                .withDetail("new_value", shownNew)
+                .withDetail("channel", operator.channel());
+        if (!operator.remoteAddress().isEmpty()) {
+            event = event.withDetail("remote_address", operator.remoteAddress());
+        }
+        if (secret) {
+            event = event.withDetail("value_masked", "true")
+                    .withDetail("value_changed", String.valueOf(!String.valueOf(typed).equals(String.valueOf(old))));
+        }
+        AuditReceipt r = a.record(event);
         props.put(pk[1], typed);
         c.update(props);
-        System.out.println(pk[0] + " " + pk[1] + " = " + typed + " (was " + (old == null ? "unset" : old)
+        System.out.println(pk[0] + " " + pk[1] + " = " + shownNew + " (was " + (old == null ? "unset" : shownOld)
                 + "); audit record " + r.eventId() + " at index " + r.leafIndex());
         return null;
     }

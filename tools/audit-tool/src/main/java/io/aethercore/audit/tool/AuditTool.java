@@ -16,6 +16,7 @@ import io.aethercore.audit.internal.Hashers;
 import io.aethercore.audit.internal.IntegrityChecker;
 import io.aethercore.audit.internal.JdkSignatures;
 import io.aethercore.audit.internal.KeyRegistry;
+import io.aethercore.audit.internal.PinnedKeys;
 import io.aethercore.audit.internal.RecordCodec;
 import io.aethercore.audit.internal.RecordStore;
 import io.aethercore.audit.internal.RecordVerifier;
@@ -28,8 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The auditor's tool, off the node: needs only exported records, the checkpoint(s) and the node's
@@ -37,11 +40,22 @@ import java.util.Properties;
  * BouncyCastle hash provider, instantiated directly: there is no OSGi registry off the node).
  *
  * <pre>
- * check  --dir DIR --key node.pem [--key ...] [--keys-dir DIR] [--hash BLAKE3|SHA-256] [--live]
+ * check  --dir DIR --key node.pem [--key ...] [--keys-dir DIR [--pin FP]...] [--hash BLAKE3|SHA-256] [--live]
+ * check  --config etc/io.aethercore.audit.cfg [--karaf-home DIR] [--keys-dir DIR] [--live]
  * verify --dir DIR --key node.pem --event-id ID [--hash ...]
  * </pre>
  *
- * Exit status: 0 all verified, 1 verification failed (tampering or a bad signature), 2 bad usage or
+ * <p>Trust: a key given with {@code --key} is trusted (the auditor chose it). Keys found under {@code --keys-dir}
+ * (the {@code keys/} folder beside the records, writable by whoever can write the records) are trusted only if
+ * their fingerprint is pinned: {@code --pin}, {@code checkpoint.pinned_keys} of the configuration, or the pin file
+ * {@code etc/aethercore/audit-pinned-keys} the node wrote at first start ({@link PinnedKeys}). An unpinned key
+ * there is reported as planted and fails the check. {@code --trust-keys-dir} restores the old behaviour (trust
+ * every key in the folder) for a copy the auditor assembled himself.
+ *
+ * <p>With {@code --config}, the records directory is the configuration's {@code log.path} (alias {@code
+ * log_path}; {@code ${karaf.data}} and {@code ${karaf.home}} are replaced), so {@code AUDIT_LOG_PATH} is not needed.
+ *
+ * Exit status: 0 all verified, 1 verification failed (tampering, a bad signature, a planted key), 2 bad usage or
  * unreadable input.
  */
 public final class AuditTool {
@@ -68,6 +82,10 @@ public final class AuditTool {
         String eventId;
         String hash;
         boolean live;
+        Path config;
+        Path karafHome;
+        List<String> pins = new ArrayList<>();
+        boolean trustKeysDir;
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
@@ -76,7 +94,8 @@ public final class AuditTool {
             a = parse(argv);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            err.println("usage: check --dir DIR (--key PEM | --keys-dir DIR)... [--hash BLAKE3|SHA-256] [--live]");
+            err.println("usage: check (--dir DIR | --config CFG [--karaf-home DIR]) (--key PEM | --keys-dir DIR [--pin FP]...)..."
+                    + " [--trust-keys-dir] [--hash BLAKE3|SHA-256] [--live]");
             err.println("       verify --dir DIR (--key PEM | --keys-dir DIR)... --event-id ID [--hash BLAKE3|SHA-256]");
             return 2;
         }
@@ -85,16 +104,45 @@ public final class AuditTool {
             for (Path k : a.keys) {
                 keys.add(RawPublicKey.fromPem(Files.readString(k, StandardCharsets.US_ASCII)));
             }
+            ConfiguredPaths configured = a.config == null ? null : ConfiguredPaths.read(a.config, a.karafHome);
+            if (a.dir == null) {
+                a.dir = configured.logPath();
+                out.println("records: " + a.dir + " (log.path of " + a.config + ")");
+            }
+            if (a.keysDir == null && a.keys.isEmpty()) {
+                a.keysDir = a.dir.resolve("keys");
+            }
+            Set<String> pins = new LinkedHashSet<>();
+            for (String p : a.pins) {
+                pins.addAll(PinnedKeys.parse(p));
+            }
+            if (configured != null) {
+                pins.addAll(configured.pinnedKeys());
+            }
+            List<String> planted = new ArrayList<>();
             if (a.keysDir != null) {
+                if (pins.isEmpty() && !a.trustKeysDir && a.keys.isEmpty()) {
+                    err.println("no pinned key: the keys under " + a.keysDir + " can be planted by whoever can write the"
+                            + " records. Pin the node key (checkpoint.pinned_keys in etc/io.aethercore.audit.cfg, or"
+                            + " the file etc/aethercore/" + PinnedKeys.FILE + " the node writes at first start), pass"
+                            + " --key PEM or --pin FINGERPRINT, or --trust-keys-dir to trust them all");
+                    return 2;
+                }
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(a.keysDir, "*.pem")) {
                     for (Path k : ds) {
-                        keys.add(RawPublicKey.fromPem(Files.readString(k, StandardCharsets.US_ASCII)));
+                        RawPublicKey key = RawPublicKey.fromPem(Files.readString(k, StandardCharsets.US_ASCII));
+                        if (a.trustKeysDir || pins.contains(key.fingerprint())) {
+                            keys.add(key);
+                        } else if (keys.stream().noneMatch(g -> g.fingerprint().equals(key.fingerprint()))) {
+                            planted.add(key.fingerprint());
+                        }
                     }
                 }
             }
             if (keys.isEmpty()) {
-                err.println("no public key given (--key node.pem): the check needs the node's public key");
-                return 2;
+                err.println("no trusted public key (--key node.pem, or a pinned key under --keys-dir): the check needs"
+                        + " the node's public key");
+                return planted.isEmpty() ? 2 : 1;
             }
             KeyRegistry registry = KeyRegistry.of(keys);
             MerkleHasher hasher = standaloneHasher(HashAlgorithm.fromId(a.hash != null ? a.hash : exportedHash(a.dir)));
@@ -103,7 +151,11 @@ public final class AuditTool {
                         .check(a.dir, a.dir.resolve(CheckpointStore.LOG), a.live ? liveLimit(a.dir) : -1, null);
                 out.println(r.summary());
                 r.problems().forEach(p -> out.println("  " + p));
-                return r.ok() ? 0 : 1;
+                for (String fp : planted) {
+                    out.println("[FAILURE] key " + fp + " under " + a.keysDir + " is not pinned: a key planted beside"
+                            + " the records could re-sign a rewritten log; it is not trusted");
+                }
+                return r.ok() && planted.isEmpty() ? 0 : 1;
             }
             return verify(a, hasher, registry, out);
         } catch (IOException | MalformedKeyException | IllegalArgumentException e) {
@@ -124,6 +176,10 @@ public final class AuditTool {
                 a.live = true;
                 continue;
             }
+            if (o.equals("--trust-keys-dir")) {
+                a.trustKeysDir = true;
+                continue;
+            }
             if (i + 1 >= argv.length) {
                 throw new IllegalArgumentException(o + " needs a value");
             }
@@ -134,11 +190,14 @@ public final class AuditTool {
                 case "--keys-dir" -> a.keysDir = Path.of(v);
                 case "--event-id" -> a.eventId = v;
                 case "--hash" -> a.hash = v;
+                case "--config" -> a.config = Path.of(v);
+                case "--karaf-home" -> a.karafHome = Path.of(v);
+                case "--pin" -> a.pins.add(v);
                 default -> throw new IllegalArgumentException("unknown option " + o);
             }
         }
-        if (a.dir == null) {
-            throw new IllegalArgumentException("--dir is required");
+        if (a.dir == null && a.config == null) {
+            throw new IllegalArgumentException("--dir or --config is required");
         }
         if (a.command.equals("verify") && a.eventId == null) {
             throw new IllegalArgumentException("verify needs --event-id");

@@ -93,4 +93,43 @@ class AuditToolTest {
         assertTrue(out.startsWith("[FAILURE] Signature invalid"), out);
         assertEquals(2, run("check"));
     }
+
+    /** Issue 18 item 5: the records' folder is read from the configuration, and only pinned keys are trusted. */
+    @Test
+    void onlyPinnedKeysAreTrustedAndTheConfigurationNamesTheRecords() throws Exception {
+        Path home = tmp.resolve("karaf");
+        Path records = home.resolve("data/aethercore/audit/records");
+        String fp;
+        try (AuditFixture f = new AuditFixture(home.resolve("data/aethercore/audit"), 4096)) {
+            for (int i = 0; i < 10; i++) {
+                f.engine.record(AuditEvent.of("operator-" + i, "ConfigUpdate", "k=" + i));
+            }
+            fp = f.nodeKey.handle().publicKey().fingerprint();
+        }
+        Path cfg = home.resolve("etc/io.aethercore.audit.cfg");
+        Files.createDirectories(cfg.getParent());
+        Files.writeString(cfg, "log_path = ${karaf.data}/aethercore/audit/records\n");
+        assertEquals(2, run("check", "--config", cfg.toString()), out);
+        assertTrue(out.contains("no pinned key"), out);
+
+        PinnedKeys.recordFirst(home.resolve("etc/aethercore").resolve(PinnedKeys.FILE), fp);
+        assertEquals(0, run("check", "--config", cfg.toString()), out);
+        assertTrue(out.contains("[SUCCESS] 10 records"), out);
+        assertTrue(out.contains(records.toString()), out);
+
+        // a key planted beside the records (whoever can write them can put one there) fails the check
+        try (AuditFixture g = new AuditFixture(tmp.resolve("attacker"), 4096)) {
+            Files.writeString(records.resolve("keys").resolve("planted.pem"), g.nodeKey.handle().publicKey().toPem());
+        }
+        assertEquals(1, run("check", "--config", cfg.toString()), out);
+        assertTrue(out.contains("is not pinned"), out);
+        // the pin in the configuration works as well; --trust-keys-dir is the explicit old behaviour
+        Files.delete(home.resolve("etc/aethercore").resolve(PinnedKeys.FILE));
+        Files.writeString(cfg, "log.path = " + records + "\ncheckpoint.pinned_keys = " + fp + "\n");
+        assertEquals(1, run("check", "--config", cfg.toString()), out);
+        assertEquals(0, run("check", "--dir", records.toString(), "--trust-keys-dir"), out);
+        assertEquals(1, run("check", "--dir", records.toString(), "--keys-dir", records.resolve("keys").toString(),
+                "--pin", fp), out);
+        assertTrue(out.contains("is not pinned") && out.contains("[SUCCESS] 10 records"), out);
+    }
 }

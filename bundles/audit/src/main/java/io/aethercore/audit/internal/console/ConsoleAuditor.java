@@ -2,17 +2,25 @@ package io.aethercore.audit.internal.console;
 
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
-import io.aethercore.support.service.ServiceSlot;
+import io.aethercore.api.audit.AuditReceipt;
+import io.aethercore.api.console.ConsoleOperator;
+import io.aethercore.api.crypto.ProviderUnavailableException;
 import io.aethercore.audit.internal.AuditLogComponent;
-import io.aethercore.audit.internal.command.Operators;
+import io.aethercore.support.service.ServiceSlot;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.CommandSessionListener;
+import org.apache.felix.service.command.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -24,32 +32,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Automatic audit of console commands: a Gogo {@link CommandSessionListener} service, which Karaf's
- * shell calls around every command line of every session (local console, SSH, {@code bin/client}).
- * Every {@code aether:*} command of the line is recorded after it ran, with the session's user as
- * operator, action {@code ConsoleCommand}, the command as target and the outcome, unless it is read-only.
- * A command is read-only when its own class carries {@link io.aethercore.api.console.ReadOnly} (read
- * through Karaf's command registry, see {@link CommandMarks}) or when the operator lists its name in
- * {@code console.readonly} (an extra override). So commands that other bundles add later are covered
- * without changing this bundle: a new command is audited unless it says it is read-only. Commands that
- * record their own, more specific event ({@code config-update}, {@code audit-prune}) are skipped here.
+ * Automatic audit of console commands, recorded <em>before</em> they run: a Gogo {@link CommandSessionListener}
+ * service, which Karaf's shell calls around every command line of every session (local console, SSH, {@code
+ * bin/client}), whatever the commands' scope.
  *
- * <p>Values of options that look secret ({@code --pin}, {@code --password}, {@code --passphrase},
- * {@code --secret}, {@code --token}) are replaced by {@code ***}. A failing audit never fails the
- * command: it is logged as an error.
+ * <p>Before a line runs, each state-changing command in it ({@link CommandLines}: every command of every scope
+ * except Karaf's read-only ones, {@link ReadOnlyCommands}, ours marked {@link io.aethercore.api.console.ReadOnly},
+ * and names listed in {@code console.readonly}) is recorded as {@code ConsoleCommand} by the operator of the
+ * authenticated JAAS subject ({@link ConsoleOperator}: user, channel, remote address; never the {@code USER}
+ * variable), and the record is durable before the command starts. After the line, its outcome is recorded as
+ * {@code ConsoleCommandResult} pointing at the first record ({@code command_event_id}).
+ *
+ * <p><b>Fail closed.</b> When the record cannot be made (no audit log within {@link #PATIENCE}, or {@code record}
+ * fails), the state-changing commands of the line are refused. Gogo ignores exceptions thrown by a listener
+ * ({@code CommandProcessorImpl.beforeExecute} catches {@code Throwable}), so throwing would not stop anything;
+ * instead the auditor binds, for that one line, a session variable under each refused command's name to a function
+ * that fails with the reason. Gogo resolves a command name through the session's variables before its registered
+ * commands ({@code CommandSessionImpl.get}), so the refused command never runs; the variables are removed after the
+ * line. {@code console.fail.closed = false} turns refusal off (then only an ERROR line says a command went
+ * unrecorded), for an operator repairing a broken log.
  */
 @Component(service = CommandSessionListener.class, configurationPid = AuditLogComponent.PID)
 public final class ConsoleAuditor implements CommandSessionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleAuditor.class);
-    static final Set<String> SELF_AUDITED = Set.of("config-update", "audit-prune");
-    static final Pattern SECRET_OPTION = Pattern.compile("--?(pin|password|passphrase|secret|token|so-pin|user-pin)",
-            Pattern.CASE_INSENSITIVE);
-    static final int MAX_LINE = 1024;
+    /** How long a command waits for an audit log that is restarting (a configuration change, an update). */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
 
     private final ServiceSlot<AuditLog> audit = new ServiceSlot<>("audit log");
+    private final Map<CommandSession, Deque<Line>> lines = new WeakHashMap<>(); // guarded by itself
     private volatile boolean enabled;
+    private volatile boolean failClosed;
     private volatile Set<String> readOnly;
+
+    /** One command line in flight: its before-records, and the names refused for it. */
+    private record Line(ConsoleOperator operator, List<String> commands, List<String> eventIds, List<String> refused) {}
 
     @Activate
     public ConsoleAuditor(AuditLogComponent.Config config) {
@@ -59,13 +76,19 @@ public final class ConsoleAuditor implements CommandSessionListener {
     @Modified
     void modified(AuditLogComponent.Config config) {
         enabled = config.enabled() && config.console_audit();
-        readOnly = commandList(config.console_readonly());
+        failClosed = config.console_fail_closed();
+        Set<String> names = new HashSet<>();
+        for (String n : commandList(config.console_readonly())) {
+            names.add(n.contains(":") ? n : "aether:" + n);
+        }
+        readOnly = Set.copyOf(names);
     }
 
     /**
      * {@code console.readonly} as a set of command names. A Karaf {@code .cfg} file holds one string, so
      * {@code console.readonly = hash, b4ae-stats} arrives as one element: elements are split at commas (a
-     * typed {@code .config} array works too), blanks dropped, an {@code aether:} prefix tolerated.
+     * typed {@code .config} array works too), blanks dropped, an {@code aether:} prefix dropped (other scopes are
+     * kept as {@code scope:name}).
      */
     static Set<String> commandList(String[] values) {
         Set<String> out = new java.util.LinkedHashSet<>();
@@ -97,185 +120,183 @@ public final class ConsoleAuditor implements CommandSessionListener {
 
     @Override
     public void beforeExecute(CommandSession session, CharSequence commandline) {
-        // recorded after execution, with the outcome
+        if (!enabled || commandline == null) {
+            return;
+        }
+        Object karafSession = variable(session, CommandMarks.SESSION_VARIABLE);
+        Set<String> listed = readOnly;
+        Predicate<String> ro = scoped -> ReadOnlyCommands.karaf(scoped) || listed.contains(scoped)
+                || markedReadOnly(karafSession, scoped);
+        List<String> commands = CommandLines.stateChanging(commandline.toString(), knownCommands(session), ro);
+        Line line = new Line(ConsoleOperator.current(), commands, new ArrayList<>(), new ArrayList<>());
+        push(session, line);
+        if (commands.isEmpty()) {
+            return;
+        }
+        String failure = recordBefore(line);
+        if (failure == null) {
+            return;
+        }
+        if (!failClosed) {
+            LOG.error("Console command by {} NOT audited ({}); it runs anyway (console.fail.closed = false): {}",
+                    line.operator().id(), failure, commands);
+            return;
+        }
+        LOG.error("Console command by {} REFUSED: the audit log cannot record it ({}): {}", line.operator().id(),
+                failure, commands);
+        refuse(session, line, failure);
     }
 
     @Override
     public void afterExecute(CommandSession session, CharSequence commandline, Exception exception) {
-        audit(session, commandline, exception);
+        after(session, exception);
     }
 
     @Override
     public void afterExecute(CommandSession session, CharSequence commandline, Object result) {
-        audit(session, commandline, null);
+        after(session, null);
     }
 
-    private void audit(CommandSession session, CharSequence commandline, Exception failure) {
-        if (!enabled || commandline == null) {
+    /** Records each command of the line before it runs; returns why it could not, or null. */
+    private String recordBefore(Line line) {
+        AuditLog log;
+        try {
+            log = audit.get(PATIENCE);
+        } catch (ProviderUnavailableException e) {
+            return "no audit log is running";
+        }
+        for (String c : line.commands()) {
+            try {
+                AuditReceipt r = log.record(withOperator(AuditEvent.of(line.operator().id(), "ConsoleCommand", c),
+                        line.operator()));
+                line.eventIds().add(r.eventId());
+            } catch (Exception | LinkageError e) {
+                return "recording failed: " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private void after(CommandSession session, Exception failure) {
+        Line line = pop(session);
+        if (line == null) {
             return;
         }
-        Set<String> listed = readOnly;
-        Object karafSession = karafSession(session);
-        List<String> commands = stateChanging(commandline.toString(), knownCommands(session),
-                name -> listed.contains(name) || markedReadOnly(karafSession, name));
-        if (commands.isEmpty()) {
+        for (String name : line.refused()) {
+            try {
+                session.put(name, null);
+            } catch (RuntimeException ignored) {
+                // the session is closing
+            }
+        }
+        if (line.eventIds().isEmpty()) {
             return;
         }
         AuditLog log = audit.getNow();
-        String operator = Operators.current(session.get("USER"));
-        if (log == null) {
-            LOG.error("Console command by {} NOT audited (no audit log running): {}", operator, commands);
-            return;
-        }
-        for (String c : commands) {
+        for (int i = 0; i < line.eventIds().size(); i++) {
+            String c = line.commands().get(i);
             try {
-                AuditEvent e = AuditEvent.of(operator, "ConsoleCommand", truncate(c))
+                AuditEvent e = withOperator(AuditEvent.of(line.operator().id(), "ConsoleCommandResult", c),
+                        line.operator())
+                        .withDetail("command_event_id", line.eventIds().get(i))
                         .withDetail("outcome", failure == null ? "success" : "failure");
                 if (failure != null) {
-                    e = e.withDetail("error", truncate(String.valueOf(failure.getMessage())));
+                    e = e.withDetail("error", CommandLines.truncate(String.valueOf(failure.getMessage())));
+                }
+                if (log == null) {
+                    throw new IllegalStateException("the audit log went away while the command ran");
                 }
                 log.record(e);
             } catch (Exception | LinkageError ex) {
-                LOG.error("Console command by {} NOT audited ({}): {}", operator, ex.getMessage(), c);
+                LOG.warn("Outcome of console command by {} not recorded ({}); its ConsoleCommand record {} stands: {}",
+                        line.operator().id(), ex.getMessage(), line.eventIds().get(i), c);
             }
         }
     }
 
-    private static Object karafSession(CommandSession session) {
+    /** Adds the operator's channel and remote address to an event. */
+    public static AuditEvent withOperator(AuditEvent e, ConsoleOperator operator) {
+        AuditEvent out = e.withDetail("channel", operator.channel());
+        return operator.remoteAddress().isEmpty() ? out : out.withDetail("remote_address", operator.remoteAddress());
+    }
+
+    /** Shadows each refused command of the line with a function that fails (see the class comment). */
+    private static void refuse(CommandSession session, Line line, String reason) {
+        String message = "Refused: the audit log cannot record this command (" + reason + "). Nothing was run."
+                + " Check aether:audit-status and the Karaf log.";
+        Function refusal = (s, args) -> {
+            throw new IllegalStateException(message);
+        };
+        for (String c : line.commands()) {
+            String word = c.split(" ", 2)[0];
+            if (word.startsWith("$")) {
+                // an indirect command: refuse the command the variable names now
+                Object target = variable(session, word.substring(1).replace("{", "").replace("}", ""));
+                word = target instanceof String t ? t : word;
+            }
+            for (String name : names(word)) {
+                session.put(name, refusal);
+                line.refused().add(name);
+            }
+        }
+    }
+
+    /** The names under which Gogo may look up a typed command word. */
+    private static List<String> names(String word) {
+        int colon = word.indexOf(':');
+        if (colon > 0) {
+            String bare = word.substring(colon + 1);
+            return List.of(word, bare, "*:" + bare);
+        }
+        return List.of(word, "*:" + word);
+    }
+
+    private void push(CommandSession session, Line line) {
+        synchronized (lines) {
+            lines.computeIfAbsent(session, s -> new ArrayDeque<>()).push(line);
+        }
+    }
+
+    private Line pop(CommandSession session) {
+        synchronized (lines) {
+            Deque<Line> d = lines.get(session);
+            if (d == null || d.isEmpty()) {
+                return null;
+            }
+            Line l = d.pop();
+            if (d.isEmpty()) {
+                lines.remove(session);
+            }
+            return l;
+        }
+    }
+
+    private static Object variable(CommandSession session, String name) {
         try {
-            return session.get(CommandMarks.SESSION_VARIABLE);
+            return session.get(name);
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private static boolean markedReadOnly(Object karafSession, String name) {
+    private static boolean markedReadOnly(Object karafSession, String scoped) {
+        int colon = scoped.indexOf(':');
         try {
-            return CommandMarks.readOnly(karafSession, "aether", name);
+            return CommandMarks.readOnly(karafSession, scoped.substring(0, colon), scoped.substring(colon + 1));
         } catch (RuntimeException | LinkageError e) {
-            // no Karaf shell API wired to this bundle: only console.readonly applies
+            // no Karaf shell API wired to this bundle: only the lists apply
             return false;
         }
     }
 
     private static Set<String> knownCommands(CommandSession session) {
-        try {
-            Object c = session.get(".commands");
-            if (c instanceof Collection<?> col) {
-                Set<String> out = new java.util.HashSet<>();
-                for (Object o : col) {
-                    out.add(String.valueOf(o));
-                }
-                return out;
+        if (variable(session, ".commands") instanceof Collection<?> col) {
+            Set<String> out = new HashSet<>();
+            for (Object o : col) {
+                out.add(String.valueOf(o));
             }
-        } catch (RuntimeException ignored) {
-            // not offered by this shell
+            return out;
         }
         return Set.of();
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= MAX_LINE ? s : s.substring(0, MAX_LINE) + "...";
-    }
-
-    /**
-     * The {@code aether:*} commands of a command line that must be audited, each as its own masked text.
-     * Statements are split at unquoted {@code ;}, {@code |}, {@code &&}, {@code ||} and newlines; a
-     * statement's first word is its command, written {@code aether:name} or {@code name} when the shell
-     * knows {@code aether:name} ({@code known}).
-     */
-    static List<String> stateChanging(String line, Set<String> known, Set<String> readOnly) {
-        return stateChanging(line, known, readOnly::contains);
-    }
-
-    /** As above, with read-only decided per command name (its class's mark or the operator's list). */
-    static List<String> stateChanging(String line, Set<String> known, Predicate<String> readOnly) {
-        List<String> out = new ArrayList<>();
-        for (List<String> words : statements(line)) {
-            if (words.isEmpty()) {
-                continue;
-            }
-            String cmd = words.get(0);
-            String name;
-            if (cmd.startsWith("aether:")) {
-                name = cmd.substring("aether:".length());
-            } else if (!cmd.contains(":") && known.contains("aether:" + cmd)) {
-                name = cmd;
-            } else {
-                continue;
-            }
-            if (name.isEmpty() || SELF_AUDITED.contains(name) || readOnly.test(name)) {
-                continue;
-            }
-            StringBuilder sb = new StringBuilder("aether:").append(name);
-            boolean maskNext = false;
-            for (int i = 1; i < words.size(); i++) {
-                String w = words.get(i);
-                if (maskNext) {
-                    sb.append(" ***");
-                    maskNext = false;
-                    continue;
-                }
-                int eq = w.indexOf('=');
-                if (SECRET_OPTION.matcher(eq > 0 ? w.substring(0, eq) : w).matches()) {
-                    if (eq > 0) {
-                        sb.append(' ').append(w, 0, eq + 1).append("***");
-                    } else {
-                        sb.append(' ').append(w);
-                        maskNext = true;
-                    }
-                    continue;
-                }
-                sb.append(' ').append(w);
-            }
-            out.add(sb.toString());
-        }
-        return out;
-    }
-
-    private static List<List<String>> statements(String line) {
-        List<List<String>> out = new ArrayList<>();
-        List<String> words = new ArrayList<>();
-        StringBuilder w = new StringBuilder();
-        char quote = 0;
-        boolean inWord = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    w.append(c);
-                }
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-                continue;
-            }
-            boolean sep = c == ';' || c == '|' || c == '\n' || c == '&';
-            if (sep || Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(w.toString());
-                    w.setLength(0);
-                    inWord = false;
-                }
-                if (sep && !words.isEmpty()) {
-                    out.add(words);
-                    words = new ArrayList<>();
-                }
-                continue;
-            }
-            w.append(c);
-            inWord = true;
-        }
-        if (inWord) {
-            words.add(w.toString());
-        }
-        if (!words.isEmpty()) {
-            out.add(words);
-        }
-        return out;
     }
 }

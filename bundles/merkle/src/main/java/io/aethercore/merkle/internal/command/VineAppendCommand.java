@@ -36,6 +36,10 @@ public class VineAppendCommand implements Action {
     @Override
     public Object execute() throws Exception {
         MerkleLog log = VineCommands.log(vine, logName);
+        if (!log.writer().isEmpty()) {
+            throw new IllegalStateException("Refused: Merkle log '" + log.name() + "' is written only by '" + log.writer()
+                    + "' (the audit log's tree takes no entries from the console)");
+        }
         byte[] entry = text.getBytes(StandardCharsets.UTF_8);
         long index = durability == null ? log.append(entry)
                 : log.append(entry, Durability.valueOf(durability.toUpperCase(Locale.ROOT)));
