@@ -5,11 +5,11 @@
  * A command class that changes nothing (it lists, shows, verifies) carries {@link
  * io.aethercore.api.console.ReadOnly}; the audit bundle's console auditor then leaves it out of the audit
  * trail. Every other {@code aether:*} command is audited, so a new command is recorded unless its own class
- * says it is read-only. 1.1.0: {@link io.aethercore.api.console.ConsoleOperator} (who runs a command, from the
- * JAAS subject) and {@link io.aethercore.api.console.SecretNames} (which values are never recorded in clear).
+ * says it is read-only. Who runs a command and which values are never recorded in clear are decided by the
+ * service-support bundle ({@code io.aethercore.support.console}): behaviour, not contract.
  */
 @Export
-@Version("1.1.0")
+@Version("1.0.0")
 package io.aethercore.api.console;
 
 import org.osgi.annotation.bundle.Export;

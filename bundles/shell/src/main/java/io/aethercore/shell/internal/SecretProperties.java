@@ -1,6 +1,6 @@
 package io.aethercore.shell.internal;
 
-import io.aethercore.api.console.SecretNames;
+import io.aethercore.support.console.SecretNames;
 import java.util.function.Supplier;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;

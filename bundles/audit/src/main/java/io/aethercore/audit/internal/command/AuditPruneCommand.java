@@ -2,7 +2,7 @@ package io.aethercore.audit.internal.command;
 
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.api.audit.PruneReport;
-import io.aethercore.api.console.ConsoleOperator;
+import io.aethercore.support.console.ConsoleOperator;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.karaf.shell.api.action.Action;

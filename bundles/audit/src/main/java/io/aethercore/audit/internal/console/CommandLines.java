@@ -1,6 +1,6 @@
 package io.aethercore.audit.internal.console;
 
-import io.aethercore.api.console.SecretNames;
+import io.aethercore.support.console.SecretNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

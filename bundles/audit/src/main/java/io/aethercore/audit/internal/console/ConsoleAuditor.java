@@ -3,7 +3,7 @@ package io.aethercore.audit.internal.console;
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditLog;
 import io.aethercore.api.audit.AuditReceipt;
-import io.aethercore.api.console.ConsoleOperator;
+import io.aethercore.support.console.ConsoleOperator;
 import io.aethercore.api.crypto.ProviderUnavailableException;
 import io.aethercore.audit.internal.AuditLogComponent;
 import io.aethercore.support.service.ServiceSlot;

@@ -1,4 +1,4 @@
-package io.aethercore.api.console;
+package io.aethercore.support.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.aethercore.api.console;
+package io.aethercore.support.console;
 
 import java.security.AccessControlContext;
 import java.security.AccessController;
