@@ -1,11 +1,6 @@
 package io.aethercore.merkle.internal;
 
-import io.aethercore.api.crypto.HashAlgorithm;
-import io.aethercore.api.merkle.Checkpoint;
-import io.aethercore.api.merkle.ConsistencyProof;
 import io.aethercore.api.merkle.Durability;
-import io.aethercore.api.merkle.InclusionProof;
-import io.aethercore.api.merkle.MerkleHasher;
 import io.aethercore.api.merkle.MerkleLog;
 import io.aethercore.api.merkle.MerkleLogException;
 import java.util.concurrent.CompletableFuture;
@@ -15,14 +10,13 @@ import java.util.concurrent.CompletableFuture;
  * object reads like the log but refuses every append, so {@code aether:vine-append -l audit x} and any other
  * bundle are turned away; only the handle of {@link #claimWriter} appends, and only one handle at a time.
  */
-final class ReservedLog implements MerkleLog {
+final class ReservedLog extends ReadThroughLog {
 
-    private final MerkleLog log;
     private final String writer;
     private Claim claim; // guarded by this
 
     ReservedLog(MerkleLog log, String writer) {
-        this.log = log;
+        super(log);
         this.writer = writer;
     }
 
@@ -75,78 +69,17 @@ final class ReservedLog implements MerkleLog {
     }
 
     @Override
-    public String name() {
-        return log.name();
-    }
-
-    @Override
-    public HashAlgorithm algorithm() {
-        return log.algorithm();
-    }
-
-    @Override
-    public MerkleHasher hasher() {
-        return log.hasher();
-    }
-
-    @Override
-    public long size() {
-        return log.size();
-    }
-
-    @Override
-    public long durableSize() {
-        return log.durableSize();
-    }
-
-    @Override
-    public byte[] root() {
-        return log.root();
-    }
-
-    @Override
-    public byte[] rootAt(long treeSize) {
-        return log.rootAt(treeSize);
-    }
-
-    @Override
-    public Checkpoint checkpoint() {
-        return log.checkpoint();
-    }
-
-    @Override
-    public byte[] entry(long index) throws MerkleLogException {
-        return log.entry(index);
-    }
-
-    @Override
-    public byte[] leafHash(long index) throws MerkleLogException {
-        return log.leafHash(index);
-    }
-
-    @Override
-    public InclusionProof inclusionProof(long index, long treeSize) throws MerkleLogException {
-        return log.inclusionProof(index, treeSize);
-    }
-
-    @Override
-    public ConsistencyProof consistencyProof(long oldSize, long newSize) throws MerkleLogException {
-        return log.consistencyProof(oldSize, newSize);
-    }
-
-    @Override
-    public long storageBytes() {
-        return log.storageBytes();
-    }
-
-    @Override
     public String toString() {
-        return log + " (writer " + writer + ")";
+        return delegate() + " (writer " + writer + ")";
     }
 
     /** The writer's handle: the reserved log with appends. */
-    private final class Claim implements MerkleLog {
+    private final class Claim extends ReadThroughLog {
         private volatile boolean released;
+
+        Claim() {
+            super(ReservedLog.this.delegate());
+        }
 
         private void check() throws MerkleLogException {
             if (released) {
@@ -158,13 +91,13 @@ final class ReservedLog implements MerkleLog {
         @Override
         public long append(byte[] entry) throws MerkleLogException {
             check();
-            return log.append(entry);
+            return delegate().append(entry);
         }
 
         @Override
         public long append(byte[] entry, Durability durability) throws MerkleLogException {
             check();
-            return log.append(entry, durability);
+            return delegate().append(entry, durability);
         }
 
         @Override
@@ -173,77 +106,12 @@ final class ReservedLog implements MerkleLog {
                 return CompletableFuture.failedFuture(new MerkleLogException("the writer's claim on Merkle log '"
                         + name() + "' was released", null, false));
             }
-            return log.appendAsync(entry);
+            return delegate().appendAsync(entry);
         }
 
         @Override
         public String writer() {
             return writer;
-        }
-
-        @Override
-        public String name() {
-            return log.name();
-        }
-
-        @Override
-        public HashAlgorithm algorithm() {
-            return log.algorithm();
-        }
-
-        @Override
-        public MerkleHasher hasher() {
-            return log.hasher();
-        }
-
-        @Override
-        public long size() {
-            return log.size();
-        }
-
-        @Override
-        public long durableSize() {
-            return log.durableSize();
-        }
-
-        @Override
-        public byte[] root() {
-            return log.root();
-        }
-
-        @Override
-        public byte[] rootAt(long treeSize) {
-            return log.rootAt(treeSize);
-        }
-
-        @Override
-        public Checkpoint checkpoint() {
-            return log.checkpoint();
-        }
-
-        @Override
-        public byte[] entry(long index) throws MerkleLogException {
-            return log.entry(index);
-        }
-
-        @Override
-        public byte[] leafHash(long index) throws MerkleLogException {
-            return log.leafHash(index);
-        }
-
-        @Override
-        public InclusionProof inclusionProof(long index, long treeSize) throws MerkleLogException {
-            return log.inclusionProof(index, treeSize);
-        }
-
-        @Override
-        public ConsistencyProof consistencyProof(long oldSize, long newSize) throws MerkleLogException {
-            return log.consistencyProof(oldSize, newSize);
-        }
-
-        @Override
-        public long storageBytes() {
-            return log.storageBytes();
         }
     }
 }
