@@ -80,7 +80,19 @@ public class B4aeOpsIT extends AetherCoreTestSupport {
         assertTrue("the endpoint is served as configured in etc/io.aethercore.b4ae.cfg:\n" + stats, m.find());
         String url = m.group(1);
         assertTrue("the port comes from the configuration, not the default 9090: " + url, !url.contains(":9090/"));
-        String metrics = get(url);
+        // the endpoint restarts when either of the PIDs it reads changes (the B4AE install above writes one):
+        // a scrape in that moment is refused, and Prometheus would scrape again; so does the test
+        String[] scraped = {""};
+        waitUntil("the metrics endpoint answers at " + url, 30_000, () -> {
+            try {
+                scraped[0] = get(url);
+                return true;
+            } catch (java.io.IOException restarting) {
+                Thread.sleep(200);
+                return false;
+            }
+        });
+        String metrics = scraped[0];
         assertTrue(metrics, metrics.contains("b4ae_mode_a_handshakes_total{role=\"initiator\"} 0.0"));
         assertTrue(metrics, metrics.contains("b4ae_scheduler_slot_rate{profile=\"high_security\"} 80.0"));
 
