@@ -19,9 +19,4 @@ public enum MetricsFormat {
     public String contentType() {
         return contentType;
     }
-
-    /** The format to answer a request with this {@code Accept} header (null: none). */
-    public static MetricsFormat forAccept(String accept) {
-        return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
-    }
 }

@@ -92,7 +92,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     private static void scrape(HttpExchange exchange, Supplier<? extends Collection<MetricsSource>> sources)
             throws IOException {
         try {
-            MetricsFormat format = MetricsFormat.forAccept(exchange.getRequestHeaders().getFirst("Accept"));
+            MetricsFormat format = formatFor(exchange.getRequestHeaders().getFirst("Accept"));
             byte[] body = exposition(sources.get(), format);
             String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
             respond(exchange, 200, format.contentType(), body, encoding != null && encoding.contains("gzip"));
@@ -178,5 +178,11 @@ public final class MetricsHttpServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.close();
+    }
+
+    /** The format to answer a request with this {@code Accept} header (null: none). */
+    static MetricsFormat formatFor(String accept) {
+        return accept != null && accept.contains("application/openmetrics-text")
+                ? MetricsFormat.OPENMETRICS_TEXT : MetricsFormat.PROMETHEUS_TEXT;
     }
 }

@@ -100,6 +100,6 @@ class MetricsHttpServerTest {
                     clash.status());
             assertTrue(clash.status().contains("monitoring.metrics_port"), clash.status());
         }
-        assertEquals(MetricsFormat.OPENMETRICS_TEXT, MetricsFormat.forAccept("application/openmetrics-text"));
+        assertEquals(MetricsFormat.OPENMETRICS_TEXT, MetricsHttpServer.formatFor("application/openmetrics-text"));
     }
 }
