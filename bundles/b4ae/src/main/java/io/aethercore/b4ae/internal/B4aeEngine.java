@@ -192,6 +192,23 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         return f;
     }
 
+    /** Mode B with this node's ML-DSA-87 key included in FINISH, for a pinned responder that has not pinned it. */
+    @Override
+    public CompletableFuture<Session> enrolAsync(String peer, InetSocketAddress address) {
+        CompletableFuture<Session> f = new CompletableFuture<>();
+        B4aeSession existing = sessions.get(peer);
+        if (existing != null && existing.isOpen() && existing.mode() == Mode.B) {
+            f.complete(existing);
+            return f;
+        }
+        try {
+            initiations.start(new PendingInit(peer, address, Mode.B, f, true));
+        } catch (B4aeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
     @Override
     public Session accept(Duration timeout) throws InterruptedException {
         return sessions.accept(timeout);
