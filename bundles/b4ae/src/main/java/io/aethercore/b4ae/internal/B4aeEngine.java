@@ -138,7 +138,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         initiations.setPeerModes(peer, modes);
     }
 
-    /** Applies a configuration change to the running engine: the preferred mode and the cookie policy. */
+    /** Applies a configuration change to the running engine: the preferred mode, the cookie policy, enrollment. */
     public void reconfigure(B4aeSettings next) {
         ctx.reconfigure(next);
     }

@@ -132,6 +132,13 @@ class EnrollmentTest {
         AuditEvent summary = records.stream().filter(r -> B4aeAuditor.SUMMARY.equals(r.action())).findFirst().orElseThrow();
         assertTrue(summary.details().containsKey("unpinned_refused.unknown-peer"), summary.toString());
         auditor.close();
+
+        // a configuration change turns it on in the running engine
+        fa.reconfigure(Nodes.settings().enrollmentAcceptUnpinned(true).build());
+        fa.setObserver(counts);
+        Session a = alice.enrol("bob", FA, Duration.ofSeconds(10));
+        assertTrue(a.isOpen());
+        assertFalse(fa.accept(Duration.ofSeconds(5)).peerPinned());
     }
 
     @Test
