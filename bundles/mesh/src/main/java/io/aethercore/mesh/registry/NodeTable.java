@@ -102,7 +102,7 @@ public final class NodeTable {
         out.append('\n');
         X509Certificate c = r.certificate();
         field(out, "SUBJECT", printable(c.getSubjectX500Principal().getName()));
-        field(out, "SERIAL", c.getSerialNumber().toString(16));
+        field(out, "SERIAL", "0x" + c.getSerialNumber().toString(16));
         field(out, "NOT_AFTER", c.getNotAfter().toInstant().toString());
         return out.toString();
     }

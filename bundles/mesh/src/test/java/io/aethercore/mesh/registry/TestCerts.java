@@ -46,7 +46,7 @@ final class TestCerts implements CertificateReader {
 
     /** A certificate for {@code nodeId} with the given key, which this reader knows. */
     X509Certificate issue(String nodeId, AttestationKind kind, KeyPair key, Instant notBefore) {
-        X509Certificate cert = selfSigned("CN=" + nodeId + ",O=AetherCore Test", key, notBefore);
+        X509Certificate cert = selfSigned("O=AetherCore Test,CN=" + nodeId, key, notBefore);
         known.put(cert, new NodeCertInfo(nodeId, kind, new InetSocketAddress("127.0.0.1", 7400),
                 "b4ae-" + nodeId, fingerprint(key)));
         return cert;
