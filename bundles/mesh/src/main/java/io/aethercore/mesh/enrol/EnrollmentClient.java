@@ -158,6 +158,11 @@ public final class EnrollmentClient implements Enrollment {
                 return;
             } catch (Refused e) {
                 status = status(State.REFUSED, null, e.getMessage(), attempts);
+                int quote = e.getMessage().indexOf("TPM Quote verification failed");
+                if (quote >= 0) {
+                    // the playbook's troubleshooting line, naming the PCR that differs
+                    LOG.error("[ERROR] {}", e.getMessage().substring(quote));
+                }
                 LOG.error("[ERROR] {}", e.getMessage());
                 result.completeExceptionally(new MeshException(e.getMessage()));
                 if (!waitForKick(null)) {
@@ -208,7 +213,15 @@ public final class EnrollmentClient implements Enrollment {
     }
 
     private X509Certificate attempt(BootstrapPeer fa) throws Exception {
-        Channel channel = link.enrol(fa.name(), fa.address()).get(20, TimeUnit.SECONDS);
+        Channel channel;
+        try {
+            channel = link.enrol(fa.name(), fa.address()).get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            throw new MeshException("could not open a B4AE session to the Federation Authority " + fa.name() + " at "
+                    + fa.address().getHostString() + ":" + fa.address().getPort() + " (unreachable, or it did not prove"
+                    + " the identity the genesis bundle pins): " + cause);
+        }
         try {
             byte[] requestId = new byte[16];
             random.nextBytes(requestId);

@@ -77,6 +77,12 @@ public class GenesisCommand implements Action {
     @Option(name = "--federation-name", description = "the federation's name (default aethercore)")
     String federationName = "aethercore";
 
+    @Option(name = "--authority-name", description = "the Federation Authority's NodeID (default: node_id of io.aethercore.mesh on this node)")
+    String authorityName;
+
+    @Option(name = "--authority-address", description = "host:port where nodes reach the authority's B4AE endpoint (default: address of io.aethercore.mesh, else this endpoint's)")
+    String authorityAddress;
+
     @Option(name = "--label", description = "label of the root key (default federation-root)")
     String label = "federation-root";
 
@@ -109,12 +115,19 @@ public class GenesisCommand implements Action {
             throw new IllegalStateException(rootCert + " is not the certificate of the root key '" + label + "'");
         }
         Dictionary<String, Object> mesh = configAdmin.getConfiguration("io.aethercore.mesh", null).getProperties();
-        String nodeId = mesh == null || mesh.get("node_id") == null ? "" : String.valueOf(mesh.get("node_id"));
+        String nodeId = authorityName != null ? authorityName
+                : mesh == null || mesh.get("node_id") == null ? "" : String.valueOf(mesh.get("node_id"));
         if (nodeId.isBlank()) {
-            throw new IllegalStateException("set node_id (and role = authority) in io.aethercore.mesh first: the"
-                    + " authority's NodeID goes into the bundle");
+            throw new IllegalStateException("name the authority: --authority-name, or node_id in io.aethercore.mesh");
         }
-        String address = mesh.get("address") == null ? "" : String.valueOf(mesh.get("address"));
+        if (!io.aethercore.mesh.enrol.Authority.NODE_ID.matcher(nodeId.trim()).matches()) {
+            throw new IllegalArgumentException("'" + nodeId + "' is not a valid NodeID");
+        }
+        String address = authorityAddress != null ? authorityAddress
+                : mesh == null || mesh.get("address") == null ? "" : String.valueOf(mesh.get("address"));
+        if (!address.isBlank() && !address.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("--authority-address must be host:port");
+        }
         InetSocketAddress where;
         if (address.isBlank()) {
             InetSocketAddress local = channel.localAddress();

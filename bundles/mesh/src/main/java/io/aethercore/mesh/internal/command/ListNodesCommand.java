@@ -38,7 +38,7 @@ public class ListNodesCommand implements Action {
         }
         Instant now = Instant.now();
         var nodes = registry.nodes();
-        System.out.print(json ? NodeTable.renderJson(nodes, filter, now) : NodeTable.render(nodes, filter, now));
+        System.out.print(json ? NodeTable.renderJson(nodes, filter) : NodeTable.render(nodes, filter, now));
         return null;
     }
 }
