@@ -195,6 +195,10 @@ public final class MeshNode implements AutoCloseable {
     }
 
     private void received(Channel from, byte[] raw) {
+        if (!MeshCodec.isMeshMessage(raw)) {
+            dropped.incrementAndGet(); // another application's message on a shared session
+            return;
+        }
         MeshMessage m;
         try {
             m = MeshCodec.decode(raw);
@@ -217,42 +221,37 @@ public final class MeshNode implements AutoCloseable {
         }
         Instant now = clock.instant();
         String peer = from.peer();
-        switch (m) {
-            case EnrolHello h when authority != null -> from.reply(authority.handle(from, h, raw));
-            case EnrolProof p when authority != null -> from.reply(authority.handle(from, p, raw));
-            case EnrolChallenge c when enrollment != null -> enrollment.deliver(c.requestId(), raw);
-            case EnrolResult r when enrollment != null -> enrollment.deliver(r.requestId(), raw);
-            case Heartbeat h -> {
-                if (!h.nodeId().equals(peer)) {
-                    registry.violation(peer, now, "heartbeat claims to be from " + h.nodeId());
-                    return;
-                }
-                registry.seen(peer, now);
+        if (authority != null && (m instanceof EnrolHello || m instanceof EnrolProof)) {
+            from.reply(authority.handle(from, m, raw));
+        } else if (enrollment != null && m instanceof EnrolChallenge c) {
+            enrollment.deliver(c.requestId(), raw);
+        } else if (enrollment != null && m instanceof EnrolResult r) {
+            enrollment.deliver(r.requestId(), raw);
+        } else if (m instanceof Heartbeat h) {
+            if (!h.nodeId().equals(peer)) {
+                registry.violation(peer, now, "heartbeat claims to be from " + h.nodeId());
+                return;
             }
-            case DirectoryRequest d when authority != null -> {
-                registry.seen(peer, now);
-                from.reply(MeshCodec.encode(directoryPage(d.from())));
+            registry.seen(peer, now);
+        } else if (authority != null && m instanceof DirectoryRequest d) {
+            registry.seen(peer, now);
+            from.reply(MeshCodec.encode(directoryPage(d.from())));
+        } else if (m instanceof Directory d && peer.equals(authorityName)) {
+            registry.seen(peer, now);
+            apply(d);
+            if (d.from() + d.entries().size() < d.total() && !d.entries().isEmpty()) {
+                from.reply(MeshCodec.encode(new DirectoryRequest(d.from() + d.entries().size())));
             }
-            case Directory d when peer.equals(authorityName) -> {
-                registry.seen(peer, now);
-                apply(d);
-                if (d.from() + d.entries().size() < d.total() && !d.entries().isEmpty()) {
-                    from.reply(MeshCodec.encode(new DirectoryRequest(d.from() + d.entries().size())));
-                }
-            }
-            case AttestChallenge c when peer.equals(authorityName) -> {
-                registry.seen(peer, now);
-                answer(from, c);
-            }
-            case AttestResponse r when authority != null -> {
-                registry.seen(peer, now);
-                authority.attestResponse(peer, r);
-            }
-            default -> {
-                dropped.incrementAndGet();
-                registry.violation(peer, now, "unexpected " + m.getClass().getSimpleName() + " for a "
-                        + (authority != null ? "Federation Authority" : "member"));
-            }
+        } else if (m instanceof AttestChallenge c && peer.equals(authorityName)) {
+            registry.seen(peer, now);
+            answer(from, c);
+        } else if (authority != null && m instanceof AttestResponse r) {
+            registry.seen(peer, now);
+            authority.attestResponse(peer, r);
+        } else {
+            dropped.incrementAndGet();
+            registry.violation(peer, now, "unexpected " + m.getClass().getSimpleName() + " for a "
+                    + (authority != null ? "Federation Authority" : "member"));
         }
     }
 

@@ -177,7 +177,8 @@ public final class MeshFixture implements AutoCloseable {
             }
             link = net.join(name, mlDsa, trust, Executors.newFixedThreadPool(2), false);
             MeshNode[] holder = new MeshNode[1];
-            Path certFile = Files.createDirectories(dir.resolve(name)).resolve("node-cert.pem");
+            Path certFile = Files.createDirectories(dir.resolve(name + "-" + mlDsa.fingerprint().substring(0, 8)))
+                    .resolve("node-cert.pem");
             client = new EnrollmentClient(g, new EnrollmentClient.Self(name, attestation, nodeKey, x25519, mlDsa,
                     "localhost:4000"), link, certFile, clock, cert -> holder[0].join(cert));
             node = new MeshNode(name, g, registry, link, trust, attestation, nodeKey, clock, null, client, workers);
@@ -186,7 +187,7 @@ public final class MeshFixture implements AutoCloseable {
         }
 
         void stop() {
-            net.leave(name);
+            net.leave(mlDsa);
             workers.closeAll();
         }
     }

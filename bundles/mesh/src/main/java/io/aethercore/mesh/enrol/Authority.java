@@ -13,7 +13,7 @@ import io.aethercore.attestation.verifier.TpmStructures;
 import io.aethercore.mesh.link.MeshLink.Channel;
 import io.aethercore.mesh.pki.NodeCertificates;
 import io.aethercore.mesh.pki.NodeIdentity;
-import io.aethercore.mesh.pki.PcrPolicy;
+import io.aethercore.mesh.pki.GenesisPayload.PcrPolicy;
 import io.aethercore.mesh.registry.NodeCertInfo;
 import io.aethercore.mesh.registry.Registry;
 import io.aethercore.mesh.wire.MeshCodec;
@@ -106,7 +106,7 @@ public final class Authority {
     /** Answers an enrollment message; null when there is nothing to answer. */
     public byte[] handle(Channel from, Object message, byte[] raw) {
         if (message instanceof EnrolHello h) {
-            return MeshCodec.encode(hello(from, h, raw));
+            return MeshCodec.encode((io.aethercore.mesh.wire.MeshMessage) hello(from, h, raw));
         }
         if (message instanceof EnrolProof p) {
             return MeshCodec.encode(proof(from, p));

@@ -248,8 +248,16 @@ public final class EnrollmentClient implements Enrollment {
             EnrolChallenge ch = (EnrolChallenge) first;
             LOG.info(tpm ? "[INFO] Generating TPM Quote for enrollment..."
                     : "[INFO] Generating software attestation quote for enrollment (no TPM: proves nothing about the platform)...");
-            byte[] secret = tpm ? self.attestation().activateCredential(
-                    new CredentialChallenge(ch.credentialBlob(), ch.encryptedSecret())) : new byte[0];
+            byte[] secret = new byte[0];
+            if (tpm) {
+                try {
+                    secret = self.attestation().activateCredential(
+                            new CredentialChallenge(ch.credentialBlob(), ch.encryptedSecret()));
+                } catch (io.aethercore.api.attestation.AttestationException e) {
+                    // the authority decides; it will refuse, and say why, to the log of both
+                    LOG.warn("[WARN] The TPM could not activate the authority's credential ({})", e.getMessage());
+                }
+            }
             Quote quote = self.attestation().quote(ch.nonce(), PcrSelection.parse(ch.pcrSelection()));
             byte[] sig = self.nodeKey().sign(Transcripts.enrollment(helloBytes, challengeBytes, quote.attest()));
             EnrolProof proof = new EnrolProof(requestId, secret, quote.attest(), quote.signature(),

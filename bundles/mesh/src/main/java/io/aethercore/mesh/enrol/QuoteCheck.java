@@ -9,7 +9,7 @@ import io.aethercore.api.attestation.QuoteVerification;
 import io.aethercore.api.crypto.RawPublicKey;
 import io.aethercore.attestation.verifier.NonceLedger;
 import io.aethercore.attestation.verifier.QuoteVerifier;
-import io.aethercore.mesh.pki.PcrPolicy;
+import io.aethercore.mesh.pki.GenesisPayload.PcrPolicy;
 import java.util.HexFormat;
 
 /** Checks a quote against the federation's PCR policy; a failure names the PCR that differs. */

@@ -125,7 +125,7 @@ public final class Registry implements NodeRegistry, RegistryUpdates {
             String id = info.nodeId();
             Entry e = entries.get(id);
             if (e == null) {
-                e = new Entry(certificate, info, issuedAt);
+                e = new Entry(certificate, info, issuedAt, clock.instant());
                 Revocation pending = pendingRevocations.remove(id);
                 if (pending != null && !issuedAt.isAfter(pending.at)) {
                     e.revokedAt = pending.at;
@@ -368,7 +368,10 @@ public final class Registry implements NodeRegistry, RegistryUpdates {
 
     private NodeRecord record(Facts f, TrustPolicy p, Instant now) {
         Instant lastSeen = f.local ? now : f.lastSeen;
-        NodeObservations o = new NodeObservations(f.info.attestation(), f.lastAttested, f.failure, lastSeen,
+        // a node not heard from yet is given the time since this registry learned of it (three heartbeats of
+        // grace before its liveness falls), rather than being QUARANTINED the moment it is enrolled
+        Instant liveSince = lastSeen != null ? lastSeen : f.learnedAt;
+        NodeObservations o = new NodeObservations(f.info.attestation(), f.lastAttested, f.failure, liveSince,
                 f.violations, f.revoked, reattestationInterval, heartbeatInterval, now);
         TrustScore score = p.score(o);
         NodeStatus status = p.status(score, o);
@@ -414,7 +417,7 @@ public final class Registry implements NodeRegistry, RegistryUpdates {
 
     /** An immutable copy of one node's facts, scored outside the lock. */
     private record Facts(X509Certificate certificate, NodeCertInfo info, Instant enrolledAt, Instant lastAttested,
-            String failure, Instant lastSeen, int violations, boolean revoked, boolean local) {
+            String failure, Instant lastSeen, Instant learnedAt, int violations, boolean revoked, boolean local) {
     }
 
     /** One node's facts; guarded by {@link #lock}. */
@@ -430,8 +433,11 @@ public final class Registry implements NodeRegistry, RegistryUpdates {
         final LinkedHashSet<String> recentViolations = new LinkedHashSet<>();
         Instant revokedAt;
         String revokedReason;
+        /** When this registry learned of the node: liveness counts from here until it is first heard. */
+        final Instant learnedAt;
 
-        Entry(X509Certificate certificate, NodeCertInfo info, Instant issuedAt) {
+        Entry(X509Certificate certificate, NodeCertInfo info, Instant issuedAt, Instant learnedAt) {
+            this.learnedAt = learnedAt;
             this.certificate = certificate;
             this.info = info;
             this.enrolledAt = issuedAt;
@@ -454,7 +460,7 @@ public final class Registry implements NodeRegistry, RegistryUpdates {
         }
 
         Facts facts(boolean local) {
-            return new Facts(certificate, info, enrolledAt, lastAttested, failure, lastSeen, violations,
+            return new Facts(certificate, info, enrolledAt, lastAttested, failure, lastSeen, learnedAt, violations,
                     revokedAt != null, local);
         }
     }

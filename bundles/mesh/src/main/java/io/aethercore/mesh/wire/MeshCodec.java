@@ -29,37 +29,59 @@ public final class MeshCodec {
     private MeshCodec() {
     }
 
+    /**
+     * Whether a message starts with a mesh message type. Other applications share the B4AE sessions
+     * (an operator's {@code aether:b4ae-send}); their messages are not the mesh's to judge.
+     */
+    public static boolean isMeshMessage(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return false;
+        }
+        return switch (bytes[0] & 0xFF) {
+            case ENROL_HELLO, ENROL_CHALLENGE, ENROL_PROOF, ENROL_RESULT, HEARTBEAT, DIRECTORY_REQUEST, DIRECTORY,
+                    ATTEST_CHALLENGE, ATTEST_RESPONSE -> true;
+            default -> false;
+        };
+    }
+
     public static byte[] encode(MeshMessage m) {
         WireWriter w = new WireWriter();
-        switch (m) {
-            case EnrolHello h -> w.u8(ENROL_HELLO).u8(MeshMessage.VERSION).fixed(id(h.requestId())).string(h.nodeId())
+        if (m instanceof EnrolHello h) {
+            w.u8(ENROL_HELLO).u8(MeshMessage.VERSION).fixed(id(h.requestId())).string(h.nodeId())
                     .u8(h.attestationKind()).bytes(h.ekPublic()).bytes(h.ekCertificate()).bytes(h.akPublic())
                     .bytes(h.nodeKeySpki()).bytes(h.b4aeX25519()).bytes(h.b4aeMlDsaSpki()).string(h.address());
-            case EnrolChallenge c -> w.u8(ENROL_CHALLENGE).u8(MeshMessage.VERSION).fixed(id(c.requestId()))
+        } else if (m instanceof EnrolChallenge c) {
+            w.u8(ENROL_CHALLENGE).u8(MeshMessage.VERSION).fixed(id(c.requestId()))
                     .bytes(c.nonce()).bytes(c.credentialBlob()).bytes(c.encryptedSecret()).string(c.pcrSelection());
-            case EnrolProof p -> w.u8(ENROL_PROOF).u8(MeshMessage.VERSION).fixed(id(p.requestId()))
+        } else if (m instanceof EnrolProof p) {
+            w.u8(ENROL_PROOF).u8(MeshMessage.VERSION).fixed(id(p.requestId()))
                     .bytes(p.activatedSecret()).bytes(p.quoteAttest()).bytes(p.quoteSignature()).bytes(p.pcrValues())
                     .bytes(p.nodeKeySignature());
-            case EnrolResult r -> w.u8(ENROL_RESULT).u8(MeshMessage.VERSION).fixed(id(r.requestId()))
+        } else if (m instanceof EnrolResult r) {
+            w.u8(ENROL_RESULT).u8(MeshMessage.VERSION).fixed(id(r.requestId()))
                     .u8(r.status()).string(r.message()).bytes(r.certificate()).bytes(r.root());
-            case Heartbeat h -> w.u8(HEARTBEAT).u8(MeshMessage.VERSION).string(h.nodeId()).u64(h.sequence())
+        } else if (m instanceof Heartbeat h) {
+            w.u8(HEARTBEAT).u8(MeshMessage.VERSION).string(h.nodeId()).u64(h.sequence())
                     .u64(h.registryVersion()).u64(h.sentAtMillis());
-            case DirectoryRequest d -> w.u8(DIRECTORY_REQUEST).u8(MeshMessage.VERSION).u32(d.from());
-            case Directory d -> {
-                if (d.entries().size() > DIRECTORY_PAGE) {
-                    throw new IllegalArgumentException("at most " + DIRECTORY_PAGE + " directory entries per message");
-                }
-                w.u8(DIRECTORY).u8(MeshMessage.VERSION).u64(d.version()).u32(d.total()).u32(d.from())
-                        .u16(d.entries().size());
-                for (DirectoryEntry e : d.entries()) {
-                    w.bytes(e.certificate()).u64(e.issuedAtMillis()).u64(e.lastAttestedMillis()).string(e.failure())
-                            .string(e.revokedReason());
-                }
+        } else if (m instanceof DirectoryRequest d) {
+            w.u8(DIRECTORY_REQUEST).u8(MeshMessage.VERSION).u32(d.from());
+        } else if (m instanceof Directory d) {
+            if (d.entries().size() > DIRECTORY_PAGE) {
+                throw new IllegalArgumentException("at most " + DIRECTORY_PAGE + " directory entries per message");
             }
-            case AttestChallenge c -> w.u8(ATTEST_CHALLENGE).u8(MeshMessage.VERSION).bytes(c.nonce())
-                    .string(c.pcrSelection());
-            case AttestResponse r -> w.u8(ATTEST_RESPONSE).u8(MeshMessage.VERSION).bytes(r.nonce()).bytes(r.akPublic())
+            w.u8(DIRECTORY).u8(MeshMessage.VERSION).u64(d.version()).u32(d.total()).u32(d.from())
+                    .u16(d.entries().size());
+            for (DirectoryEntry e : d.entries()) {
+                w.bytes(e.certificate()).u64(e.issuedAtMillis()).u64(e.lastAttestedMillis()).string(e.failure())
+                        .string(e.revokedReason());
+            }
+        } else if (m instanceof AttestChallenge c) {
+            w.u8(ATTEST_CHALLENGE).u8(MeshMessage.VERSION).bytes(c.nonce()).string(c.pcrSelection());
+        } else if (m instanceof AttestResponse r) {
+            w.u8(ATTEST_RESPONSE).u8(MeshMessage.VERSION).bytes(r.nonce()).bytes(r.akPublic())
                     .bytes(r.quoteAttest()).bytes(r.quoteSignature()).bytes(r.pcrValues()).bytes(r.nodeKeySignature());
+        } else {
+            throw new IllegalArgumentException("not a mesh message: " + m);
         }
         return w.toByteArray();
     }

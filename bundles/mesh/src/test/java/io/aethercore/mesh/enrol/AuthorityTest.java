@@ -94,7 +94,7 @@ class AuthorityTest {
                 n.mlDsa.toSpki(), "localhost:4001");
     }
 
-    EnrolProof proof(TestNode n, EnrolHello h, EnrolChallenge c, Quote q) {
+    EnrolProof proof(TestNode n, EnrolHello h, EnrolChallenge c, Quote q) throws Exception {
         byte[] sig = n.nodeKey.sign(Transcripts.enrollment(MeshCodec.encode(h), MeshCodec.encode(c), q.attest()));
         return new EnrolProof(h.requestId(), new byte[0], q.attest(), q.signature(), q.pcrValues().concatenated(), sig);
     }

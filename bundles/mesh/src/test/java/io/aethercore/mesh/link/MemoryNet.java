@@ -3,6 +3,7 @@ package io.aethercore.mesh.link;
 import io.aethercore.api.b4ae.TrustStore;
 import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.RawPublicKey;
+import io.aethercore.mesh.link.MeshLink.Channel;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
@@ -37,12 +38,13 @@ public final class MemoryNet {
     /** Adds a node: its name, its B4AE identity key and its trust store. */
     public MeshLink join(String name, RawPublicKey identity, TrustStore trust, Executor executor, boolean acceptUnpinned) {
         Node n = new Node(name, identity, trust, executor, acceptUnpinned);
-        nodes.put(name, n);
+        nodes.put(identity.fingerprint(), n);
         return n;
     }
 
-    public void leave(String name) {
-        Node n = nodes.remove(name);
+    /** Takes a node off the network (by its identity key: two nodes may claim one name). */
+    public void leave(RawPublicKey identity) {
+        Node n = nodes.remove(identity.fingerprint());
         if (n != null) {
             n.closed = true;
         }

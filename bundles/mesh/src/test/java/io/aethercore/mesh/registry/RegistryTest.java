@@ -66,8 +66,10 @@ class RegistryTest {
         assertEquals("b4ae-unit-bravo-3", b.b4aeFingerprint());
         assertEquals(7400, b.address().getPort());
         assertFalse(b.local());
-        assertEquals(NodeStatus.QUARANTINED, b.status(), "never heard from: no liveness");
-        registry.seen("unit-bravo-3", T0);
+        assertEquals(NodeStatus.HEALTHY, b.status(), "just learned of: three heartbeats of grace");
+        advance(60);
+        assertEquals(NodeStatus.QUARANTINED, status("unit-bravo-3"), "never heard from since: no liveness");
+        registry.seen("unit-bravo-3", clock.instant());
         assertEquals(NodeStatus.HEALTHY, status("unit-bravo-3"));
         assertEquals(AttestationKind.SOFTWARE, registry.node("unit-alpha-7").orElseThrow().attestation());
         assertSame(bravo, registry.certificate("unit-bravo-3").orElseThrow());
@@ -353,7 +355,10 @@ class RegistryTest {
 
         enrol("a", AttestationKind.TPM);
         enrol("b", AttestationKind.TPM);
-        registry.seen("a", T0);
+        advance(60);
+        registry.seen("a", clock.instant());
+        registry.attested("a", clock.instant());
+        registry.attested("b", clock.instant());
         List<StatusChange> changes = registry.evaluate();
         assertEquals(2, changes.size());
         assertNull(changes.get(0).before());
@@ -361,9 +366,9 @@ class RegistryTest {
         assertEquals(first, third);
 
         assertTrue(registry.evaluate().isEmpty(), "nothing changed");
-        registry.seen("b", T0);
-        registry.attestationFailed("a", T0, "PCR 7 differs");
-        registry.revoked("a", T0, "compromised");
+        registry.seen("b", clock.instant());
+        registry.attestationFailed("a", clock.instant(), "PCR 7 differs");
+        registry.revoked("a", clock.instant(), "compromised");
         List<StatusChange> next = registry.evaluate();
         assertEquals(List.of("a:HEALTHY>PURGED", "b:QUARANTINED>HEALTHY"),
                 next.stream().map(c -> c.after().nodeId() + ":" + c.before().status() + ">" + c.after().status()).toList());
