@@ -20,8 +20,15 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SecureChannel {
 
-    /** Service property: the node name of this channel ({@code default} for the node's main endpoint). */
+    /** Service property: the node name of this channel (its configured {@code name}). */
     String NODE = "aethercore.b4ae.node";
+
+    /**
+     * Service property ({@code Boolean}), on the channel and the {@link TrustStore} of the node's main
+     * endpoint (PID {@code io.aethercore.b4ae}): {@code true}. Extra endpoints (factory configurations)
+     * do not have it. Node-wide consumers such as the mesh target {@code (aethercore.b4ae.main=true)}.
+     */
+    String MAIN = "aethercore.b4ae.main";
 
     /**
      * Opens a session to a configured peer (its address from the configuration or the trust store).

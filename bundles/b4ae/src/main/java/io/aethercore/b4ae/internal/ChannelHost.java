@@ -69,6 +69,7 @@ final class ChannelHost {
         if (context != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(SecureChannel.NODE, settings.name());
+            p.put(SecureChannel.MAIN, !settings.ownTransport());
             trustRegistration = context.registerService(TrustStore.class, trust, p);
         }
         tryStart();
@@ -379,6 +380,7 @@ final class ChannelHost {
             if (context != null) {
                 Dictionary<String, Object> p = new Hashtable<>();
                 p.put(SecureChannel.NODE, cfg.name());
+                p.put(SecureChannel.MAIN, !cfg.ownTransport());
                 channelRegistration = context.registerService(SecureChannel.class, e, p);
             }
         } catch (Exception ex) {

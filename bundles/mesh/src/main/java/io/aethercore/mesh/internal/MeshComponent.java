@@ -51,8 +51,8 @@ public final class MeshComponent {
 
     @Activate
     public MeshComponent(BundleContext context, Map<String, Object> properties,
-            @Reference(target = "(" + SecureChannel.NODE + "=default)") SecureChannel channel,
-            @Reference TrustStore trust,
+            @Reference(target = "(" + SecureChannel.MAIN + "=true)") SecureChannel channel,
+            @Reference(target = "(" + SecureChannel.MAIN + "=true)") TrustStore trust,
             @Reference(policyOption = ReferencePolicyOption.GREEDY) Attestation attestation,
             @Reference NodeKey nodeKey,
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)

@@ -27,6 +27,9 @@ public record MeshSettings(String role, String nodeId, Path genesisFile, Path ge
         Duration certificateValidity) {
 
     public static final String PID = "io.aethercore.mesh";
+    /** DS reference targets (channel.target, ...): Declarative Services applies them. */
+    static final Set<String> REFERENCES = Set.of("channel", "trust", "attestation", "nodeKey", "custodies",
+            "signatureServices", "trustPolicy");
     static final Set<String> KEYS = Set.of("role", "node_id", "genesis.file", "genesis.password_file", "address",
             "root.certificate", "root.custody", "root.label", "certificate.validity_days");
 
@@ -47,7 +50,8 @@ public record MeshSettings(String role, String nodeId, Path genesisFile, Path ge
         Set<String> problems = new TreeSet<>();
         for (String k : props.keySet()) {
             if (!KEYS.contains(k) && !k.startsWith("service.") && !k.startsWith("component.")
-                    && !k.startsWith("felix.fileinstall.") && !k.equals("osgi.ds.satisfying.condition.target")) {
+                    && !k.startsWith("felix.fileinstall.") && !k.equals("osgi.ds.satisfying.condition.target")
+                    && !(k.endsWith(".target") && REFERENCES.contains(k.substring(0, k.length() - ".target".length())))) {
                 problems.add("unknown key '" + k + "' (known: " + new TreeSet<>(KEYS) + ")");
             }
         }

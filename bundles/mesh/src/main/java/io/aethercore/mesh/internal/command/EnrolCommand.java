@@ -18,11 +18,12 @@ public class EnrolCommand implements Action {
     @Option(name = "--timeout", description = "seconds to wait (default 60)")
     int timeout = 60;
 
-    @Reference
+    @Reference(optional = true)
     Enrollment enrollment;
 
     @Override
     public Object execute() throws Exception {
+        MeshCommands.requireRunning(enrollment);
         try {
             var cert = enrollment.enrol().get(timeout, TimeUnit.SECONDS);
             System.out.println("Enrolled: " + cert.getSubjectX500Principal().getName() + ", valid until "

@@ -89,7 +89,7 @@ public class GenesisCommand implements Action {
     @Reference
     List<KeyCustody> custodies;
 
-    @Reference
+    @Reference(filter = "(" + SecureChannel.MAIN + "=true)")
     SecureChannel channel;
 
     @Reference

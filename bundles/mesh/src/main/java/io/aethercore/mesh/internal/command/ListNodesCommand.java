@@ -25,11 +25,12 @@ public class ListNodesCommand implements Action {
     @Option(name = "--json", description = "print JSON instead of the table")
     boolean json;
 
-    @Reference
+    @Reference(optional = true)
     NodeRegistry registry;
 
     @Override
     public Object execute() {
+        MeshCommands.requireRunning(registry);
         Optional<NodeStatus> filter;
         try {
             filter = status == null ? Optional.empty() : Optional.of(NodeStatus.valueOf(status.toUpperCase(Locale.ROOT)));

@@ -19,11 +19,12 @@ public class TrustCommand implements Action {
     @Argument(index = 0, name = "node", required = true, description = "the NodeID")
     String node;
 
-    @Reference
+    @Reference(optional = true)
     NodeRegistry registry;
 
     @Override
     public Object execute() {
+        MeshCommands.requireRunning(registry);
         var r = registry.node(node).orElseThrow(() -> new IllegalArgumentException("no node '" + node
                 + "' in the registry (aether:list-nodes lists them)"));
         System.out.print(NodeTable.renderTrust(r, Instant.now()));
