@@ -125,6 +125,9 @@ public final class GenesisPayloadCodec {
         int i = 1;
         for (; i < lines.length; i++) {
             int n = i + 1;
+            if (i == lines.length - 1 && lines[i].isEmpty()) {
+                break; // the final newline
+            }
             Matcher lm = LINE.matcher(lines[i]);
             if (!lm.matches()) {
                 throw new PkiException("genesis payload line " + n + ": not 'key: value'");
