@@ -40,6 +40,10 @@ class GenesisPayloadCodecTest {
     }
 
     static GenesisPayload payload(X509Certificate root, boolean withValues) {
+        return payload(root, withValues, Instant.parse("2025-01-02T03:04:05Z"));
+    }
+
+    static GenesisPayload payload(X509Certificate root, boolean withValues, Instant issuedAt) {
         PcrSelection sel = PcrSelection.PLAYBOOK;
         byte[][] v = new byte[4][32];
         for (int i = 0; i < 4; i++) {
@@ -50,7 +54,7 @@ class GenesisPayloadCodecTest {
         return new GenesisPayload(1, "alpha federation", root, gospel,
                 List.of(peer("fa-1", "10.0.0.1", 7443, true), peer("m2", "fd00::2", 7444, false)),
                 new MeshParameters(3, 0.85, 0.55, Duration.ofSeconds(120), Duration.ofSeconds(2), true),
-                new PcrPolicy(sel, withValues ? new PcrValues(sel, v) : null), Instant.parse("2025-01-02T03:04:05Z"));
+                new PcrPolicy(sel, withValues ? new PcrValues(sel, v) : null), issuedAt);
     }
 
     @Test
