@@ -38,6 +38,56 @@ public interface SecureChannel {
     CompletableFuture<Session> connectAsync(String peer, InetSocketAddress address, Mode mode);
 
     /**
+     * Opens a Mode B session, for enrollment, to a <em>pinned</em> responder (for example the Federation
+     * Authority, pinned from a genesis bundle) that does not know this node's key yet. This node's ML-DSA-87
+     * public key travels inside the encrypted FINISH message, next to its fingerprint and its signature over
+     * the transcript, so the responder can check the signature without a pin (docs/b4ae-protocol.md §5.2).
+     * Only a responder configured to accept unpinned initiators ({@code enrollment.accept_unpinned}) completes
+     * such a handshake; on that side the session reports {@link Session#peerPinned()} {@code false} and lives
+     * for a bounded time. On this side the session is an ordinary one with a pinned peer.
+     *
+     * <p>The responder authenticates itself exactly as in {@link #connectAsync}: its keys must be pinned here.
+     * A responder that refuses the FINISH makes the future fail with reason {@code unconfirmed}.
+     *
+     * @param peer    the pinned name of the responder
+     * @param address where it listens
+     * @return the session; fails with a {@link B4aeException} (reasons as {@link #connect(String, Mode)}, and
+     *     {@code unsupported} for an implementation without enrollment)
+     * @since 1.1
+     */
+    default CompletableFuture<Session> enrolAsync(String peer, InetSocketAddress address) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this SecureChannel implementation does not support enrollment handshakes"));
+    }
+
+    /**
+     * {@link #enrolAsync(String, InetSocketAddress)}, waiting up to {@code timeout}.
+     *
+     * @throws B4aeException as {@link #enrolAsync}, or reason {@code timeout} when nothing completed in time,
+     *     or {@code unsupported} for an implementation without enrollment
+     * @since 1.1
+     */
+    default Session enrol(String peer, InetSocketAddress address, Duration timeout)
+            throws B4aeException, InterruptedException {
+        CompletableFuture<Session> f = enrolAsync(peer, address);
+        try {
+            return f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(false);
+            throw new B4aeException("timeout", "enrollment with '" + peer + "' did not complete within " + timeout);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof B4aeException b) {
+                throw b;
+            }
+            if (c instanceof UnsupportedOperationException) {
+                throw new B4aeException("unsupported", c.getMessage(), c);
+            }
+            throw new B4aeException("error", String.valueOf(c), c);
+        }
+    }
+
+    /**
      * Waits up to {@code timeout} for a session a peer opened to this node.
      *
      * @return the session, or {@code null} if none came in time

@@ -18,6 +18,21 @@ public interface Session extends AutoCloseable {
     SessionInfo info();
 
     /**
+     * Whether the peer's key was pinned in this node's {@link TrustStore} when the session was set up.
+     * {@code false} only on a responder configured with {@code enrollment.accept_unpinned}, for a session an
+     * unknown node opened with {@link SecureChannel#enrolAsync}: then {@code info().peer()} is
+     * {@code unpinned-} followed by the first 16 hex digits of the key's fingerprint, and
+     * {@code info().peerKeyFingerprint()} is the full SHA-256 SubjectPublicKeyInfo fingerprint of the
+     * initiator's ML-DSA-87 key, which the initiator proved to hold by its handshake signature. Such a session
+     * only proves possession of that key, not who holds it; it is closed after {@code enrollment.session_seconds}.
+     *
+     * @since 1.1
+     */
+    default boolean peerPinned() {
+        return true;
+    }
+
+    /**
      * Sends one message (sealed now, or at the next send slot when a traffic scheduler is installed).
      *
      * @throws B4aeException if the session is closed or the message is longer than {@link #MAX_MESSAGE}

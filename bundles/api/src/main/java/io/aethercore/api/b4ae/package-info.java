@@ -8,7 +8,7 @@
  * The wire protocol is specified in {@code docs/b4ae-protocol.md}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aethercore.api.b4ae;
 
 import org.osgi.annotation.bundle.Export;

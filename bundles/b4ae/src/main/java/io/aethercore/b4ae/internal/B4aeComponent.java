@@ -125,6 +125,18 @@ public final class B4aeComponent {
         @AttributeDefinition(name = "Trust on first use", description = "Pin unknown Mode A initiators on first contact."
                 + " Off by default: unknown keys are refused.")
         boolean trust__on__first__use() default false;
+
+        @AttributeDefinition(name = "Accept unpinned initiators (enrollment)", description = "Mode B initiators whose"
+                + " ML-DSA-87 key is not pinned but included in FINISH get a session flagged unpinned"
+                + " (enrollment.accept_unpinned). For a Federation Authority; off by default.")
+        boolean enrollment_accept__unpinned() default false;
+
+        @AttributeDefinition(name = "Unpinned sessions at once", description = "1 to 1024 (enrollment.max_sessions).")
+        int enrollment_max__sessions() default 32;
+
+        @AttributeDefinition(name = "Unpinned session lifetime (s)", description = "5 to 3600; closed then, never"
+                + " rekeyed beyond it (enrollment.session_seconds).")
+        int enrollment_session__seconds() default 120;
     }
 
     private final ChannelHost host;

@@ -138,7 +138,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         initiations.setPeerModes(peer, modes);
     }
 
-    /** Applies a configuration change to the running engine: the preferred mode and the cookie policy. */
+    /** Applies a configuration change to the running engine: the preferred mode, the cookie policy, enrollment. */
     public void reconfigure(B4aeSettings next) {
         ctx.reconfigure(next);
     }
@@ -186,6 +186,23 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         }
         try {
             initiations.start(new PendingInit(peer, address, mode, f));
+        } catch (B4aeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    /** Mode B with this node's ML-DSA-87 key included in FINISH, for a pinned responder that has not pinned it. */
+    @Override
+    public CompletableFuture<Session> enrolAsync(String peer, InetSocketAddress address) {
+        CompletableFuture<Session> f = new CompletableFuture<>();
+        B4aeSession existing = sessions.get(peer);
+        if (existing != null && existing.isOpen() && existing.mode() == Mode.B) {
+            f.complete(existing);
+            return f;
+        }
+        try {
+            initiations.start(new PendingInit(peer, address, Mode.B, f, true));
         } catch (B4aeException e) {
             f.completeExceptionally(e);
         }

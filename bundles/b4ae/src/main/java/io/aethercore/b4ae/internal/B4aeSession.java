@@ -30,6 +30,9 @@ final class B4aeSession implements Session {
     private final Mode mode;
     private final boolean initiator;
     private final Instant opened;
+    private final long openedNanos;
+    private final boolean pinned;
+    private volatile boolean enrolled;
     private final String id;
     private volatile InetSocketAddress address;
     private volatile Keypair current;
@@ -47,6 +50,14 @@ final class B4aeSession implements Session {
 
     B4aeSession(Owner engine, String peer, String peerFingerprint, Mode mode, boolean initiator,
                 InetSocketAddress address, Keypair first, int inboxLimit) {
+        this(engine, peer, peerFingerprint, mode, initiator, address, first, inboxLimit, true);
+    }
+
+    /** @param pinned false for a responder's session with an unpinned initiator (enrollment, §5.2) */
+    B4aeSession(Owner engine, String peer, String peerFingerprint, Mode mode, boolean initiator,
+                InetSocketAddress address, Keypair first, int inboxLimit, boolean pinned) {
+        this.pinned = pinned;
+        this.openedNanos = System.nanoTime();
         this.engine = engine;
         this.peer = peer;
         this.peerFingerprint = peerFingerprint;
@@ -71,6 +82,15 @@ final class B4aeSession implements Session {
     void setRekeying(boolean r) { rekeying = r; }
     void countSent() { sent.incrementAndGet(); }
     void countReceived() { received.incrementAndGet(); }
+    long openedNanos() { return openedNanos; }
+    /** An initiator's session opened by enrollment: its rekeys include this node's key in FINISH too. */
+    boolean enrolled() { return enrolled; }
+    void markEnrolled() { enrolled = true; }
+
+    @Override
+    public boolean peerPinned() {
+        return pinned;
+    }
 
     /**
      * Rekey done: {@code kp} becomes the current keys, the current ones the previous; returns the keys that

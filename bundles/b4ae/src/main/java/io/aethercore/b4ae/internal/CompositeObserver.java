@@ -33,6 +33,7 @@ final class CompositeObserver implements ProtocolObserver {
     @Override public void cookieChallengeSent() { each(ProtocolObserver::cookieChallengeSent); }
     @Override public void invalidCookie() { each(ProtocolObserver::invalidCookie); }
     @Override public void dosAttemptBlocked(String r) { each(o -> o.dosAttemptBlocked(r)); }
+    @Override public void unpinnedHandshake(boolean accepted, String r) { each(o -> o.unpinnedHandshake(accepted, r)); }
     @Override public void sessionOpened(String mode) { each(o -> o.sessionOpened(mode)); }
     @Override public void sessionClosed(String mode) { each(o -> o.sessionClosed(mode)); }
     @Override public void recordSent(int b, boolean dummy) { each(o -> o.recordSent(b, dummy)); }

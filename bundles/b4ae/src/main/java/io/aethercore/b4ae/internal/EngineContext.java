@@ -85,9 +85,12 @@ final class EngineContext {
         return settings;
     }
 
-    /** Takes the values that apply to a running engine: the preferred mode and the cookie policy. */
+    /** Takes the values that apply to a running engine: the preferred mode, the cookie policy, enrollment. */
     void reconfigure(B4aeSettings next) {
-        this.settings = settings.toBuilder().preferred(next.preferred()).cookieAlways(next.cookieAlways()).build();
+        this.settings = settings.toBuilder().preferred(next.preferred()).cookieAlways(next.cookieAlways())
+                .enrollmentAcceptUnpinned(next.enrollmentAcceptUnpinned())
+                .enrollmentMaxSessions(next.enrollmentMaxSessions())
+                .enrollmentSessionSeconds(next.enrollmentSessionSeconds()).build();
     }
 
     Set<Mode> supported() {

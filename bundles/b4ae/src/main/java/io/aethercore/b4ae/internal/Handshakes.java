@@ -103,6 +103,8 @@ final class Handshakes {
         private final SymmetricState ss;
         private final EphemeralKeyPair e;
         private final KemKeyPair kem;
+        /** Mode B enrollment: this ML-DSA-87 key goes into FINISH (§3.4 flag 1); null: the plain FINISH. */
+        private RawPublicKey included;
 
         private Initiator(Mode mode, int offered, int preferred, int index, String peer, RawPublicKey peerStatic,
                           RawPublicKey peerSig, byte[] body, SymmetricState ss, EphemeralKeyPair e, KemKeyPair kem) {
@@ -130,6 +132,17 @@ final class Handshakes {
         RawPublicKey peerSig() { return peerSig; }
         /** The INIT body. */
         byte[] body() { return body; }
+
+        /**
+         * Makes this Mode B handshake send the FINISH with {@code key} included (enrollment, §5.2); the
+         * engine passes this node's own ML-DSA-87 key, tests may pass another to check the responder.
+         */
+        Initiator includeKey(RawPublicKey key) {
+            this.included = key;
+            return this;
+        }
+
+        boolean includesKey() { return included != null; }
 
         /**
          * Builds INIT (§3.4, §5.1/§5.2).
@@ -210,6 +223,7 @@ final class Handshakes {
                     byte[] head = new byte[12];
                     head[0] = Wire.VERSION;
                     head[1] = (byte) mode.bit();
+                    head[2] = (byte) (included == null ? Wire.FINISH_PLAIN : Wire.FINISH_KEY_INCLUDED);
                     Bytes.put32(head, 4, index);
                     Bytes.put32(head, 8, Bytes.i32(r, 4));
                     ss.mixHash(head);
@@ -220,7 +234,8 @@ final class Handshakes {
                     } catch (CryptoException ex) {
                         throw new HandshakeException("custody", "cannot sign with the ML-DSA-87 key: " + ex.getMessage());
                     }
-                    finish = Bytes.concat(head, ss.encryptAndHash(Bytes.concat(fpRaw, sig)));
+                    byte[] id = included == null ? Bytes.concat(fpRaw, sig) : Bytes.concat(fpRaw, included.toSpki(), sig);
+                    finish = Bytes.concat(head, ss.encryptAndHash(id));
                 }
                 byte[][] k = ss.split(mode == Mode.A ? TRAFFIC_A : TRAFFIC_B);
                 return new Done(new Keys(k[0], k[1]), finish, supportedR);
@@ -255,6 +270,10 @@ final class Handshakes {
         private RawPublicKey peerKey;
         private Keys keys;
         private SymmetricState ss;
+        /** Mode B: false when the initiator's key was not pinned but included in FINISH and accepted. */
+        private boolean pinned = true;
+        /** Mode B: FINISH came with a key that is not pinned (accepted or not): a pre-authentication event. */
+        private boolean unpinnedAttempt;
 
         private Responder(Mode mode, int initiatorIndex, int index, byte[] resp) {
             this.mode = mode;
@@ -273,6 +292,8 @@ final class Handshakes {
         String peer() { return peer; }
         RawPublicKey peerKey() { return peerKey; }
         Keys keys() { return keys; }
+        boolean pinned() { return pinned; }
+        boolean unpinnedAttempt() { return unpinnedAttempt; }
 
         /** {@link #respond(Suite, StaticKeys, TrustStore, Instant, byte[], int, int, BiPredicate, Function, boolean)} without trust on first use. */
         static Responder respond(Suite s, StaticKeys local, TrustStore trust, Instant now, byte[] b, int index,
@@ -394,12 +415,25 @@ final class Handshakes {
             }
         }
 
-        /** Mode B: verifies FINISH (§5.2) and derives the keys. */
+        /** Mode B: verifies FINISH (§5.2) and derives the keys; initiators must be pinned. */
         void onFinish(Suite s, TrustStore trust, Instant now, byte[] f) throws HandshakeException {
+            onFinish(s, trust, now, f, Enrolment.REFUSE);
+        }
+
+        /**
+         * Mode B: verifies FINISH (§5.2) and derives the keys. A pinned initiator is found by its fingerprint;
+         * a FINISH with the key included (§3.4 flag 1) from an initiator that is not pinned is decided by
+         * {@code enrolment} and, when let in, leaves {@link #pinned()} false and the peer named
+         * {@code unpinned-<16 hex digits of the fingerprint>}.
+         */
+        void onFinish(Suite s, TrustStore trust, Instant now, byte[] f, Enrolment enrolment) throws HandshakeException {
             if (mode != Mode.B || ss == null) {
                 throw new HandshakeException("state", "no FINISH expected");
             }
-            if (f.length != Wire.FINISH_B_LEN || f[0] != Wire.VERSION || f[1] != mode.bit() || f[2] != 0 || f[3] != 0
+            int flag = f.length > 2 ? f[2] : -1;
+            int expected = flag == Wire.FINISH_PLAIN ? Wire.FINISH_B_LEN
+                    : flag == Wire.FINISH_KEY_INCLUDED ? Wire.FINISH_B_KEY_LEN : -1;
+            if (f.length != expected || f[0] != Wire.VERSION || f[1] != mode.bit() || f[3] != 0
                     || Bytes.i32(f, 4) != initiatorIndex || Bytes.i32(f, 8) != index) {
                 throw new HandshakeException("malformed", "FINISH does not fit");
             }
@@ -408,20 +442,35 @@ final class Handshakes {
                 byte[] hBefore = ss.h.clone();
                 byte[] p = ss.decryptAndHash(Bytes.slice(f, 12, f.length - 12));
                 byte[] fp = Bytes.slice(p, 0, 32);
-                byte[] sig = Bytes.slice(p, 32, SIG_LEN);
+                byte[] spki = flag == Wire.FINISH_KEY_INCLUDED ? Bytes.slice(p, 32, Wire.MLDSA87_SPKI_LEN) : null;
+                byte[] sig = Bytes.slice(p, p.length - SIG_LEN, SIG_LEN);
                 String hex = java.util.HexFormat.of().formatHex(fp);
-                Optional<PinnedKey> pinned = trust.findByFingerprint(hex, now);
-                if (pinned.isEmpty() || pinned.get().key().algorithm() != KeyAlgorithm.ML_DSA_87) {
+                Optional<PinnedKey> found = trust.findByFingerprint(hex, now);
+                RawPublicKey key;
+                String name;
+                if (found.isPresent() && found.get().key().algorithm() == KeyAlgorithm.ML_DSA_87) {
+                    key = found.get().key();
+                    name = found.get().peer();
+                    if (spki != null && !Arrays.equals(spki, key.toSpki())) {
+                        throw new HandshakeException("key-mismatch", "included key is not the key pinned for '"
+                                + name + "'");
+                    }
+                } else if (spki == null) {
                     throw new HandshakeException("unknown-peer", "initiator ML-DSA-87 key " + hex.substring(0, 16)
                             + " is not pinned");
+                } else {
+                    unpinnedAttempt = true;
+                    key = enrolment.unpinnedKey(hex, spki);
+                    name = Enrolment.peerName(hex);
                 }
                 try {
-                    s.signatures().verify(pinned.get().key(), Bytes.concat(SIG_I, hBefore, fp), sig);
+                    s.signatures().verify(key, Bytes.concat(SIG_I, hBefore, fp), sig);
                 } catch (CryptoException ex) {
                     throw new HandshakeException("signature", "initiator signature does not verify");
                 }
-                peer = pinned.get().peer();
-                peerKey = pinned.get().key();
+                peer = name;
+                peerKey = key;
+                pinned = !unpinnedAttempt;
                 byte[][] k = ss.split(TRAFFIC_B);
                 keys = new Keys(k[1], k[0]);
             } catch (AeadAuthenticationException ex) {

@@ -99,6 +99,9 @@ final class Initiations {
             byte[] sscached = mode == Mode.A ? ctx.staticStatic(peerStatic) : null;
             hs = Handshakes.Initiator.start(s, ctx.keys(), mode, offered, preferred, idx, p.peer(), peerStatic, peerSig,
                     sscached, ts);
+            if (p.enrol() && mode == Mode.B) {
+                hs.includeKey(ctx.keys().mldsa()); // enrollment: the responder has not pinned this node's key
+            }
         } catch (HandshakeException e) {
             throw new B4aeException(e.reason(), "cannot start handshake with '" + p.peer() + "': " + e.getMessage());
         }
@@ -124,7 +127,7 @@ final class Initiations {
 
     /** A new handshake to rekey a session (§6.3); the session's rekeying flag drops when it ends. */
     void rekey(B4aeSession s) {
-        PendingInit p = new PendingInit(s.peer(), s.address(), s.mode(), new CompletableFuture<>());
+        PendingInit p = new PendingInit(s.peer(), s.address(), s.mode(), new CompletableFuture<>(), s.enrolled());
         p.future().whenComplete((x, e) -> s.setRekeying(false));
         try {
             start(p);

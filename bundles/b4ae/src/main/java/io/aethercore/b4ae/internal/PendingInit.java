@@ -16,6 +16,7 @@ final class PendingInit {
     private final CompletableFuture<Session> future;
     private final Mode requested;
     private final long startedNanos;
+    private final boolean enrol;
     private int attempts;
     private Handshakes.Initiator hs;
     private byte[][] datagrams;       // INIT fragments as last sent
@@ -28,6 +29,13 @@ final class PendingInit {
     private boolean dead;   // the current INIT's ephemeral keys are spent; wait for the next INIT
 
     PendingInit(String peer, InetSocketAddress address, Mode requested, CompletableFuture<Session> future) {
+        this(peer, address, requested, future, false);
+    }
+
+    /** @param enrol Mode B with this node's key included in FINISH, for a responder that has not pinned it */
+    PendingInit(String peer, InetSocketAddress address, Mode requested, CompletableFuture<Session> future,
+                boolean enrol) {
+        this.enrol = enrol;
         this.peer = peer;
         this.address = address;
         this.requested = requested;
@@ -40,6 +48,7 @@ final class PendingInit {
     CompletableFuture<Session> future() { return future; }
     Mode requested() { return requested; }
     long startedNanos() { return startedNanos; }
+    boolean enrol() { return enrol; }
 
     synchronized int attempts() { return attempts; }
     synchronized Handshakes.Initiator hs() { return hs; }

@@ -36,6 +36,10 @@ public final class PinnedTrustStore implements TrustStore {
 
     @Override
     public synchronized void pin(String peer, RawPublicKey key, Instant validFrom) {
+        if (peer.startsWith(Enrolment.UNPINNED_PREFIX)) {
+            throw new IllegalArgumentException("peer names starting with '" + Enrolment.UNPINNED_PREFIX
+                    + "' are reserved for sessions with unpinned initiators; choose another name for '" + peer + "'");
+        }
         PinnedKey old = byKey.get(key);
         if (old != null && !old.peer().equals(peer)) {
             throw new IllegalArgumentException("key " + key + " is already pinned for peer '" + old.peer() + "'");

@@ -42,6 +42,16 @@ public interface ProtocolObserver {
     /** A datagram was dropped before any public-key work (bad mac1, replayed first message, limits). */
     default void dosAttemptBlocked(String reason) { }
 
+    /**
+     * A Mode B FINISH came from an initiator whose key is not pinned, with its key included (enrollment,
+     * docs/b4ae-protocol.md §5.2): {@code accepted} with reason {@code "accepted"} (a session flagged unpinned
+     * opened; {@link #handshakeCompleted} follows), or refused with the reason ({@code unknown-peer} when this
+     * node does not accept unpinned initiators, {@code enrollment-full}, {@code key-mismatch},
+     * {@code signature}, ...). A refusal is a pre-authentication event: it is reported here only, not as
+     * {@link #handshakeFailed}, so that it is counted and never recorded one by one.
+     */
+    default void unpinnedHandshake(boolean accepted, String reason) { }
+
     default void sessionOpened(String mode) { }
 
     default void sessionClosed(String mode) { }

@@ -76,6 +76,9 @@ final class RecordLayer {
             B4aeSession session = sessions.install(kp, u.peer(), u.fingerprint(), u.mode(), initiator, from);
             observer.handshakeCompleted(u.mode().label(), initiator, System.nanoTime() - u.startedNanos(), u.peer());
             if (initiator) {
+                if (u.init().enrol()) {
+                    session.markEnrolled();
+                }
                 u.init().future().complete(session);
             }
         }

@@ -163,16 +163,36 @@ final class Responses {
             return;
         }
         Handshakes.Responder r = pr.responder();
+        B4aeSettings st = ctx.settings();
+        Enrolment enrolment = st.enrollmentAcceptUnpinned()
+                ? new Enrolment(true, name -> sessions.unpinnedRoom(name, st.enrollmentMaxSessions()))
+                : Enrolment.REFUSE;
         try {
-            r.onFinish(s, ctx.trust(), Instant.now(), body);
+            r.onFinish(s, ctx.trust(), Instant.now(), body, enrolment);
         } catch (HandshakeException e) {
-            observer.handshakeFailed(r.mode().label(), false, e.reason(), String.valueOf(from));
+            if (r.unpinnedAttempt()) {
+                observer.unpinnedHandshake(false, e.reason()); // pre-authentication: counted, not recorded
+            } else {
+                observer.handshakeFailed(r.mode().label(), false, e.reason(), String.valueOf(from));
+            }
             LOG.debug("FINISH from {} rejected: {}", from, e.getMessage());
             return;
         }
         Keypair kp = new Keypair(s, r.keys(), r.index(), r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
         kp.setConfirmed(true);
-        B4aeSession session = sessions.install(kp, r.peer(), r.peerKey().fingerprint(), r.mode(), false, from);
+        B4aeSession session;
+        if (r.pinned()) {
+            session = sessions.install(kp, r.peer(), r.peerKey().fingerprint(), r.mode(), false, from);
+        } else {
+            session = sessions.installUnpinned(kp, r.peer(), r.peerKey().fingerprint(), from,
+                    st.enrollmentMaxSessions());
+            if (session == null) {
+                r.keys().wipe();
+                observer.unpinnedHandshake(false, "enrollment-full");
+                return;
+            }
+            observer.unpinnedHandshake(true, "accepted");
+        }
         records.sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the initiator
         observer.handshakeCompleted(r.mode().label(), false, System.nanoTime() - pr.startedNanos(), r.peer());
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sessions of this node, one per peer (wireguard-go's {@code peer}): installing confirmed keys as a new
  * session or as a rekey of the existing one, closing, and the queue of sessions peers opened to us.
+ * Sessions with unpinned initiators (enrollment, §5.2) live in a table of their own, so that no lookup by a
+ * peer's name ever finds one, and their number is capped.
  */
 final class SessionTable {
 
@@ -22,6 +24,7 @@ final class SessionTable {
     private final B4aeSession.Owner owner;
     private final Object lock = new Object();
     private final Map<String, B4aeSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, B4aeSession> unpinned = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Session> acceptQueue = new LinkedBlockingQueue<>(256);
 
     SessionTable(EngineContext ctx, IndexTable index, B4aeSession.Owner owner) {
@@ -34,14 +37,16 @@ final class SessionTable {
         return sessions.get(peer);
     }
 
-    /** Every session, open or closing. */
+    /** Every session, open or closing, pinned peers' and unpinned initiators'. */
     List<B4aeSession> all() {
-        return List.copyOf(sessions.values());
+        List<B4aeSession> out = new ArrayList<>(sessions.values());
+        out.addAll(unpinned.values());
+        return out;
     }
 
     List<B4aeSession> open() {
         List<B4aeSession> out = new ArrayList<>();
-        for (B4aeSession s : sessions.values()) {
+        for (B4aeSession s : all()) {
             if (s.isOpen()) {
                 out.add(s);
             }
@@ -50,7 +55,54 @@ final class SessionTable {
     }
 
     int size() {
-        return sessions.size();
+        return sessions.size() + unpinned.size();
+    }
+
+    /** Open sessions with unpinned initiators. */
+    int unpinnedCount() {
+        return unpinned.size();
+    }
+
+    /** Whether an unpinned session named {@code peer} may be installed: it exists (a rekey) or there is room. */
+    boolean unpinnedRoom(String peer, int max) {
+        synchronized (lock) {
+            B4aeSession s = unpinned.get(peer);
+            return s != null && s.isOpen() || unpinned.size() < max;
+        }
+    }
+
+    /**
+     * Puts confirmed keys of an unpinned initiator into its session (new, or a rekey of the existing one: the
+     * session's lifetime still counts from its opening); null when {@code max} such sessions are open.
+     */
+    B4aeSession installUnpinned(Keypair kp, String peer, String fingerprint, InetSocketAddress address, int max) {
+        B4aeSession s;
+        Keypair retired = null;
+        boolean created = false;
+        synchronized (lock) {
+            s = unpinned.get(peer);
+            if (s != null && s.isOpen()) {
+                index.putKeypair(kp);
+                retired = s.rotate(kp, address);
+            } else {
+                if (unpinned.size() >= max) {
+                    return null;
+                }
+                index.putKeypair(kp);
+                s = new B4aeSession(owner, peer, fingerprint, Mode.B, false, address, kp, ctx.settings().inboxLimit(),
+                        false);
+                unpinned.put(peer, s);
+                created = true;
+            }
+        }
+        if (retired != null) {
+            index.removeKeypair(retired);
+        }
+        if (created) {
+            ctx.observer().sessionOpened(Mode.B.label());
+            acceptQueue.offer(s);
+        }
+        return s;
     }
 
     Session accept(Duration timeout) throws InterruptedException {
@@ -99,7 +151,7 @@ final class SessionTable {
                 return false;
             }
             s.markClosed();
-            sessions.remove(s.peer(), s);
+            (s.peerPinned() ? sessions : unpinned).remove(s.peer(), s);
             return true;
         }
     }

@@ -43,6 +43,9 @@ final class Timers implements AutoCloseable {
 
     /** Starts a rekey of {@code s} unless one runs or {@code kp} is no longer its current keys. */
     void maybeRekey(B4aeSession s, Keypair kp) {
+        if (!s.peerPinned()) {
+            return; // an unpinned initiator's session is never rekeyed by this side: it ends at its lifetime
+        }
         if (!sessions.beginRekey(s, kp)) {
             return;
         }
@@ -82,12 +85,20 @@ final class Timers implements AutoCloseable {
         }
     }
 
-    /** Sessions: rekey by time (the responder 10 s later, so the initiator's wins), retire old keys. */
+    /**
+     * Sessions: rekey by time (the responder 10 s later, so the initiator's wins), retire old keys, and close
+     * unpinned initiators' sessions at {@code enrollment.session_seconds}.
+     */
     private void tickSessions(long now) {
         B4aeSettings st = ctx.settings();
         long rekeyAfter = st.rekeyAfterSeconds() * 1_000_000_000L;
         long rejectAfter = st.rejectAfterSeconds() * 1_000_000_000L;
+        long unpinnedLifetime = st.enrollmentSessionSeconds() * 1_000_000_000L;
         for (B4aeSession s : sessions.all()) {
+            if (!s.peerPinned() && now - s.openedNanos() > unpinnedLifetime) {
+                s.close();
+                continue;
+            }
             Keypair cur = s.current();
             long age = now - cur.createdNanos();
             if (age > rekeyAfter + (cur.initiator() ? 0 : 10_000_000_000L)) {

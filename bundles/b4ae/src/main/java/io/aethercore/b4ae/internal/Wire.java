@@ -44,6 +44,21 @@ final class Wire {
     static final int RESP_A_LEN = 60;
     static final int RESP_B_LEN = 12 + 32 + 1568 + 4627 + 16;
     static final int FINISH_B_LEN = 12 + 32 + 4627 + 16;
+    /** Length of the SubjectPublicKeyInfo of an ML-DSA-87 key (2592 key bytes and a 22-byte DER prefix). */
+    static final int MLDSA87_SPKI_LEN = mldsaSpkiLength();
+    /** FINISH with the initiator's key included (body byte 2 = {@link #FINISH_KEY_INCLUDED}, §3.4). */
+    static final int FINISH_B_KEY_LEN = 12 + 32 + MLDSA87_SPKI_LEN + 4627 + 16;
+    static final int FINISH_PLAIN = 0;
+    static final int FINISH_KEY_INCLUDED = 1;
+
+    private static int mldsaSpkiLength() {
+        try {
+            return io.aethercore.api.crypto.RawPublicKey.of(io.aethercore.api.crypto.KeyAlgorithm.ML_DSA_87,
+                    new byte[io.aethercore.api.crypto.KeyAlgorithm.ML_DSA_87.publicKeyLength()]).toSpki().length;
+        } catch (io.aethercore.api.crypto.CryptoException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     static String typeName(int t) {
         return switch (t) {

@@ -35,6 +35,11 @@ final class CountingObserver implements ProtocolObserver {
     }
 
     @Override
+    public void unpinnedHandshake(boolean accepted, String reason) {
+        inc(accepted ? "unpinned.accepted" : "unpinned.refused." + reason);
+    }
+
+    @Override
     public void cookieChallengeSent() {
         inc("cookie.sent");
     }

@@ -64,6 +64,11 @@ public final class TpmAttestation implements Attestation {
         return session.activateCredential(challenge);
     }
 
+    /** Extends a PCR (drills: {@code aether:tpm-pcr-extend}). */
+    public PcrValues extendPcr(PcrSelection.Bank bank, int pcr, byte[] digest) throws AttestationException {
+        return session.extendPcr(bank, pcr, digest);
+    }
+
     @Override
     public String toString() {
         return "TPM attestation (" + session.where() + ")";

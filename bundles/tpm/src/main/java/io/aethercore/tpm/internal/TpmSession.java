@@ -320,6 +320,25 @@ public final class TpmSession implements AutoCloseable {
         return call("PCR read", t -> readPcrsLocked(t, selection));
     }
 
+    /**
+     * TPM2_PCR_Extend of one PCR in one bank: {@code PCR := H(PCR || digest)}. What a measured boot does;
+     * here for drills (a platform whose state changed must fail its next attestation).
+     */
+    PcrValues extendPcr(PcrSelection.Bank bank, int pcr, byte[] digest) throws AttestationException {
+        if (digest.length != bank.digestLength()) {
+            throw new IllegalArgumentException("a " + bank.id() + " PCR is extended by " + bank.digestLength()
+                    + " bytes, got " + digest.length);
+        }
+        return call("PCR extend", t -> {
+            quiet(t, x -> {
+                x.PCR_Extend(TPM_HANDLE.pcr(pcr), new tss.tpm.TPMT_HA[] {
+                    new tss.tpm.TPMT_HA(TPM_ALG_ID.fromInt(bank.algId()), digest)});
+                return null;
+            });
+            return readPcrsLocked(t, PcrSelection.of(bank, pcr));
+        });
+    }
+
     private static PcrValues readPcrsLocked(Tpm t, PcrSelection selection) {
         Map<Integer, byte[]> got = new LinkedHashMap<>();
         List<Integer> remaining = new ArrayList<>();

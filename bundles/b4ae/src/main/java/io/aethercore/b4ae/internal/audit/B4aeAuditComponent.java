@@ -118,6 +118,13 @@ public final class B4aeAuditComponent implements ProtocolObserver {
         }
     }
 
+    @Override public void unpinnedHandshake(boolean accepted, String reason) {
+        B4aeAuditor a = auditor;
+        if (a != null) {
+            a.unpinnedHandshake(accepted, reason);
+        }
+    }
+
     @Override public void handshakeFailed(String mode, boolean initiator, String reason, String peer) {
         B4aeAuditor a = auditor;
         if (a != null) {

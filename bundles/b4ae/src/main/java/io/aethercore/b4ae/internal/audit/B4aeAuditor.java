@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Sends B4AE security events to the audit log (docs/operations.md, "Audit log"): every handshake outcome
- * as its own signed record, and cookie challenges, invalid cookies and blocked DoS attempts as a periodic
- * summary of counts. Summaries, not one record per datagram: an attacker flooding junk must not be able to
+ * as its own signed record, and cookie challenges, invalid cookies, blocked DoS attempts and unpinned
+ * (enrollment) handshakes accepted or refused as a periodic summary of counts. Summaries, not one record per datagram: an attacker flooding junk must not be able to
  * make the node sign and store a record per junk packet (that would turn the audit log into the
  * amplifier the cookie exists to prevent).
  *
@@ -64,6 +64,12 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
         submit(AuditEvent.of(OPERATOR, HANDSHAKE, modeName(mode)).withPeer(identity(peer))
                 .withDetails(Map.of("outcome", "failure", "role", initiator ? "initiator" : "responder",
                         "reason", token(reason))));
+    }
+
+    /** Counted for the summary only: a refused unpinned FINISH comes from nobody we know (pre-authentication). */
+    @Override
+    public void unpinnedHandshake(boolean accepted, String reason) {
+        count(accepted ? "unpinned_accepted" : "unpinned_refused." + token(reason));
     }
 
     @Override

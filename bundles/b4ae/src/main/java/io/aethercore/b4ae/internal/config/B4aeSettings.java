@@ -37,6 +37,9 @@ public final class B4aeSettings {
     private final String mldsaCustody;
     private final String transport;
     private final boolean trustOnFirstUse;
+    private final boolean enrollmentAcceptUnpinned;
+    private final int enrollmentMaxSessions;
+    private final int enrollmentSessionSeconds;
     private final boolean ownTransport;
     private final int fragmentNackMs;
     private final int maxPendingResponders;
@@ -75,6 +78,9 @@ public final class B4aeSettings {
         this.mldsaCustody = b.mldsaCustody;
         this.transport = b.transport;
         this.trustOnFirstUse = b.trustOnFirstUse;
+        this.enrollmentAcceptUnpinned = b.enrollmentAcceptUnpinned;
+        this.enrollmentMaxSessions = b.enrollmentMaxSessions;
+        this.enrollmentSessionSeconds = b.enrollmentSessionSeconds;
         this.ownTransport = b.ownTransport;
         this.fragmentNackMs = b.fragmentNackMs;
         this.maxPendingResponders = b.maxPendingResponders;
@@ -119,6 +125,9 @@ public final class B4aeSettings {
         b.mldsaCustody = mldsaCustody;
         b.transport = transport;
         b.trustOnFirstUse = trustOnFirstUse;
+        b.enrollmentAcceptUnpinned = enrollmentAcceptUnpinned;
+        b.enrollmentMaxSessions = enrollmentMaxSessions;
+        b.enrollmentSessionSeconds = enrollmentSessionSeconds;
         b.ownTransport = ownTransport;
         b.fragmentNackMs = fragmentNackMs;
         b.maxPendingResponders = maxPendingResponders;
@@ -249,6 +258,21 @@ public final class B4aeSettings {
         return trustOnFirstUse;
     }
 
+    /** {@code enrollment.accept_unpinned}: accept Mode B initiators whose key is not pinned but included in FINISH. */
+    public boolean enrollmentAcceptUnpinned() {
+        return enrollmentAcceptUnpinned;
+    }
+
+    /** {@code enrollment.max_sessions}: unpinned sessions open at once, 1 to 1024. */
+    public int enrollmentMaxSessions() {
+        return enrollmentMaxSessions;
+    }
+
+    /** {@code enrollment.session_seconds}: lifetime of an unpinned session, 5 to 3600. */
+    public int enrollmentSessionSeconds() {
+        return enrollmentSessionSeconds;
+    }
+
     /** The endpoint opens its own UDP socket on listenAddress (extra endpoints). */
     public boolean ownTransport() {
         return ownTransport;
@@ -353,6 +377,9 @@ public final class B4aeSettings {
         private String mldsaCustody = "";
         private String transport = "";
         private boolean trustOnFirstUse = false;
+        private boolean enrollmentAcceptUnpinned = false;
+        private int enrollmentMaxSessions = 32;
+        private int enrollmentSessionSeconds = 120;
         private boolean ownTransport = false;
         private int fragmentNackMs = 100;
         private int maxPendingResponders = 1024;
@@ -489,6 +516,21 @@ public final class B4aeSettings {
 
         public Builder trustOnFirstUse(boolean v) {
             this.trustOnFirstUse = v;
+            return this;
+        }
+
+        public Builder enrollmentAcceptUnpinned(boolean v) {
+            this.enrollmentAcceptUnpinned = v;
+            return this;
+        }
+
+        public Builder enrollmentMaxSessions(int v) {
+            this.enrollmentMaxSessions = v;
+            return this;
+        }
+
+        public Builder enrollmentSessionSeconds(int v) {
+            this.enrollmentSessionSeconds = v;
             return this;
         }
 

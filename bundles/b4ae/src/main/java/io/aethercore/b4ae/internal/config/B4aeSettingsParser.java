@@ -37,6 +37,11 @@ public final class B4aeSettingsParser {
 
     private B4aeSettingsParser() {}
 
+    /** Enrollment keys of the endpoint (docs/configuration.md, "Enrollment"): ours, not the document's. */
+    public static final String ENROLLMENT_ACCEPT_UNPINNED = "enrollment.accept_unpinned";
+    public static final String ENROLLMENT_MAX_SESSIONS = "enrollment.max_sessions";
+    public static final String ENROLLMENT_SESSION_SECONDS = "enrollment.session_seconds";
+
     /**
      * Reads a configuration.
      *
@@ -101,6 +106,9 @@ public final class B4aeSettingsParser {
                 .mldsaCustody(str(p, "mldsa87_custody", "").trim())
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
+                .enrollmentAcceptUnpinned(strictBool(p, ENROLLMENT_ACCEPT_UNPINNED, d.enrollmentAcceptUnpinned()))
+                .enrollmentMaxSessions(ranged(p, ENROLLMENT_MAX_SESSIONS, d.enrollmentMaxSessions(), 1, 1024))
+                .enrollmentSessionSeconds(ranged(p, ENROLLMENT_SESSION_SECONDS, d.enrollmentSessionSeconds(), 5, 3600))
                 .ownTransport(ownTransport);
     }
 
@@ -241,6 +249,42 @@ public final class B4aeSettingsParser {
     private static long longValue(Map<String, ?> p, String key, long def) {
         Object v = p.get(key);
         return v == null ? def : v instanceof Number n ? n.longValue() : Long.parseLong(str(p, key, "").trim());
+    }
+
+    /** A boolean that must be {@code true} or {@code false} (any case); anything else is refused. */
+    private static boolean strictBool(Map<String, ?> p, String key, boolean def) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean x) {
+            return x;
+        }
+        String t = str(p, key, "").trim();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: true, false");
+    }
+
+    /** A whole number from {@code min} to {@code max}; anything else is refused with the key and the range. */
+    private static int ranged(Map<String, ?> p, String key, int def, int min, int max) {
+        Object v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        String t = v instanceof Number n ? String.valueOf(n) : str(p, key, "").trim();
+        long n;
+        try {
+            n = v instanceof Integer || v instanceof Long || v instanceof Short ? ((Number) v).longValue() : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: an integer from " + min
+                    + " to " + max);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: " + min + " to " + max);
+        }
+        return (int) n;
     }
 
     private static boolean bool(Map<String, ?> p, String key, boolean def) {

@@ -59,6 +59,7 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
     private final Counter invalidCookies;
     private final Counter dosBlocked;
     private final Counter handshakesFailed;
+    private final Counter unpinned;
     private final Gauge sessionsActive;
     private final Histogram handshakeDuration;
     private final Counter recordsSent;
@@ -94,6 +95,9 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
                 .help("Datagrams dropped before any public-key work").labelNames("reason").register(registry);
         handshakesFailed = Counter.builder().name("b4ae_handshakes_failed")
                 .help("Handshakes that failed").labelNames("mode", "reason").register(registry);
+        unpinned = Counter.builder().name("b4ae_unpinned_handshakes")
+                .help("Mode B handshakes from initiators whose key is not pinned (enrollment), accepted or refused")
+                .labelNames("outcome", "reason").register(registry);
         sessionsActive = Gauge.builder().name("b4ae_sessions_active")
                 .help("Open B4AE sessions").labelNames("mode").register(registry);
         handshakeDuration = Histogram.builder().name("b4ae_handshake_duration_ms")
@@ -158,6 +162,7 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
         }
         slots.labelValues("empty");
         slots.labelValues("missed");
+        unpinned.labelValues("accepted", "accepted");
         sessionsActive.labelValues("A");
         sessionsActive.labelValues("B");
     }
@@ -259,6 +264,22 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
     @Override
     public void handshakeFailed(String mode, boolean initiator, String reason) {
         handshakesFailed.labelValues(mode(mode), reason(reason)).inc();
+    }
+
+    /**
+     * One label set per outcome and reason token, never per peer (an unpinned peer's name is made from its key,
+     * so naming it in a label would let anyone grow the label set). A refusal also counts as a failed Mode B
+     * handshake, since the engine reports it here instead of {@link #handshakeFailed}.
+     */
+    @Override
+    public void unpinnedHandshake(boolean accepted, String reason) {
+        if (accepted) {
+            unpinned.labelValues("accepted", "accepted").inc();
+        } else {
+            String r = reason(reason);
+            unpinned.labelValues("refused", r).inc();
+            handshakesFailed.labelValues("B", r).inc();
+        }
     }
 
     @Override
