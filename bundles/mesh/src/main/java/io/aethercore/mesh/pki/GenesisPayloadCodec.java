@@ -3,228 +3,309 @@ package io.aethercore.mesh.pki;
 import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.PcrValues;
 import io.aethercore.api.crypto.KeyAlgorithm;
+import io.aethercore.api.crypto.MalformedKeyException;
 import io.aethercore.api.crypto.RawPublicKey;
 import io.aethercore.mesh.pki.GenesisPayload.BootstrapPeer;
 import io.aethercore.mesh.pki.GenesisPayload.MeshParameters;
 import io.aethercore.mesh.pki.GenesisPayload.PcrPolicy;
-import java.net.InetSocketAddress;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The genesis payload as text (docs/mesh-pki.md, "Payload"): {@code aethercore-genesis/1}, then one
- * {@code key: value} line per field in a fixed order, {@code pcr.<n>:} lines when the policy fixes
- * values, one {@code peer:} line per bootstrap peer, and last the {@code federation-root:} PEM block. The
- * parser is strict: an unknown, repeated, missing or misplaced key, a bad value, more than 256 KiB or more
- * than 1024 peers is refused naming the line. {@code openssl cms -verify} prints exactly this text.
+ * The genesis payload's text form (docs/mesh-pki.md, "Payload"): UTF-8, first line {@code aethercore-genesis/1},
+ * then {@code key: value} lines in a fixed order, then {@code federation-root:} and the root's PEM block.
+ * The parser is strict: an unknown, repeated, missing or misplaced key, a bad value, another version, more than
+ * {@value #MAX_BYTES} bytes or more than {@value GenesisPayload#MAX_PEERS} peers is a {@link PkiException}
+ * naming the line.
  */
 public final class GenesisPayloadCodec {
 
-    static final String MAGIC = "aethercore-genesis/1";
-    static final int MAX_BYTES = 256 * 1024, MAX_PEERS = 1024;
-    private static final String[] FIELDS = {"federation-name", "issued-at", "initial-gospel-root", "quorum-size",
-        "healthy-threshold", "quarantine-threshold", "reattestation-interval-seconds", "heartbeat-interval-seconds",
-        "allow-software-attestation", "pcr-selection"};
+    /** Largest payload read. */
+    public static final int MAX_BYTES = 256 * 1024;
+
+    static final String MAGIC = "aethercore-genesis/";
+    static final String ROOT_KEY = "federation-root";
+
+    /** The single-valued keys, in their order; {@code pcr.<n>} and {@code peer} lines follow, then the root. */
+    private static final List<String> KEYS = List.of("federation-name", "issued-at", "initial-gospel-root", "quorum-size",
+            "healthy-threshold", "quarantine-threshold", "reattestation-interval-seconds", "heartbeat-interval-seconds",
+            "allow-software-attestation", "pcr-selection");
+    private static final int RANK_PCR = KEYS.size();
+    private static final int RANK_PEER = KEYS.size() + 1;
+    private static final int RANK_ROOT = KEYS.size() + 2;
+
+    private static final Pattern LINE = Pattern.compile("([a-z0-9.-]+):(?: (.*))?");
+    private static final Pattern PCR_KEY = Pattern.compile("pcr\\.([0-9]{1,2})");
+    private static final Pattern PEER = Pattern.compile(
+            "name=([^;]*);address=([^;]*);x25519=([A-Za-z0-9+/=]*);mldsa87=([A-Za-z0-9+/=]*);role=(fa|member)");
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     private GenesisPayloadCodec() {
     }
 
     public static byte[] encode(GenesisPayload p) {
-        StringBuilder b = new StringBuilder(MAGIC).append('\n');
+        StringBuilder s = new StringBuilder(MAGIC).append(p.version()).append('\n');
         MeshParameters m = p.parameters();
-        line(b, "federation-name", p.federationName());
-        line(b, "issued-at", p.issuedAt().toString());
-        line(b, "initial-gospel-root", HexFormat.of().formatHex(p.initialGospelRoot()));
-        line(b, "quorum-size", Integer.toString(m.quorumSize()));
-        line(b, "healthy-threshold", Double.toString(m.healthyThreshold()));
-        line(b, "quarantine-threshold", Double.toString(m.quarantineThreshold()));
-        line(b, "reattestation-interval-seconds", Long.toString(m.reattestationInterval().toSeconds()));
-        line(b, "heartbeat-interval-seconds", Long.toString(m.heartbeatInterval().toSeconds()));
-        line(b, "allow-software-attestation", Boolean.toString(m.allowSoftwareAttestation()));
+        line(s, "federation-name", p.federationName());
+        line(s, "issued-at", p.issuedAt().toString());
+        line(s, "initial-gospel-root", HexFormat.of().formatHex(p.initialGospelRoot()));
+        line(s, "quorum-size", Integer.toString(m.quorumSize()));
+        line(s, "healthy-threshold", BigDecimal.valueOf(m.healthyThreshold()).toPlainString());
+        line(s, "quarantine-threshold", BigDecimal.valueOf(m.quarantineThreshold()).toPlainString());
+        line(s, "reattestation-interval-seconds", Long.toString(m.reattestationInterval().getSeconds()));
+        line(s, "heartbeat-interval-seconds", Long.toString(m.heartbeatInterval().getSeconds()));
+        line(s, "allow-software-attestation", Boolean.toString(m.allowSoftwareAttestation()));
         PcrPolicy policy = p.enrollmentPolicy();
-        line(b, "pcr-selection", policy.selection().toString());
+        line(s, "pcr-selection", policy.selection().toString());
         if (policy.expected() != null) {
             for (int pcr : policy.selection().pcrs()) {
-                line(b, "pcr." + pcr, HexFormat.of().formatHex(policy.expected().value(pcr)));
+                line(s, "pcr." + pcr, HexFormat.of().formatHex(policy.expected().value(pcr)));
             }
         }
-        Base64.Encoder b64 = Base64.getEncoder();
         for (BootstrapPeer peer : p.bootstrapPeers()) {
-            line(b, "peer", "name=" + peer.name() + ";address=" + peer.address().getHostString() + ":" + peer.address().getPort()
-                    + ";x25519=" + b64.encodeToString(peer.x25519().encoded()) + ";mldsa87="
-                    + b64.encodeToString(peer.mlDsa87().toSpki()) + ";role=" + (peer.federationAuthority() ? "fa" : "member"));
+            String address = Addresses.format(peer.address());
+            Addresses.parse(address);
+            line(s, "peer", "name=" + peer.name() + ";address=" + address
+                    + ";x25519=" + Base64.getEncoder().encodeToString(peer.x25519().encoded())
+                    + ";mldsa87=" + Base64.getEncoder().encodeToString(peer.mlDsa87().toSpki())
+                    + ";role=" + (peer.federationAuthority() ? "fa" : "member"));
         }
-        b.append("federation-root:\n").append(Pem.encode(p.federationRoot()));
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        s.append(ROOT_KEY).append(":\n").append(Pem.encode(p.federationRoot()));
+        return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void line(StringBuilder b, String key, String value) {
-        b.append(key).append(": ").append(value).append('\n');
+    private static void line(StringBuilder s, String key, String value) {
+        s.append(key).append(": ").append(value).append('\n');
     }
 
+    /** Parses and validates a payload; the root certificate is read but not checked (that is the bundle's job). */
     public static GenesisPayload decode(byte[] bytes) throws PkiException {
+        if (bytes == null || bytes.length == 0) {
+            throw new PkiException("genesis payload is empty");
+        }
         if (bytes.length > MAX_BYTES) {
-            throw new PkiException("genesis payload of " + bytes.length + " bytes; at most " + MAX_BYTES);
+            throw new PkiException("genesis payload is " + bytes.length + " bytes, more than the limit of " + MAX_BYTES);
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new PkiException("genesis payload is not UTF-8");
+            throw new PkiException("genesis payload is not UTF-8 text");
         }
-        int rootAt = text.indexOf("\nfederation-root:\n");
-        if (rootAt < 0) {
-            throw new PkiException("genesis payload has no federation-root: block");
+        if (text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) {
+            throw new PkiException("genesis payload contains carriage returns or NUL characters");
         }
-        String[] lines = text.substring(0, rootAt).split("\n", -1);
-        if (!lines[0].equals(MAGIC)) {
-            throw new PkiException("line 1: expected '" + MAGIC + "', got '" + clip(lines[0]) + "'"
-                    + (lines[0].startsWith("aethercore-genesis/") ? " (a version this node does not read)" : ""));
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        Map<Integer, String> pcrs = new LinkedHashMap<>();
-        List<String> peers = new ArrayList<>();
-        int next = 0;
-        for (int i = 1; i < lines.length; i++) {
-            String l = lines[i];
-            int colon = l.indexOf(": ");
-            if (colon <= 0) {
-                throw new PkiException("line " + (i + 1) + ": not 'key: value': '" + clip(l) + "'");
+        String[] lines = text.split("\n", -1);
+        version(lines[0]);
+        Map<String, String> single = new HashMap<>();
+        Map<Integer, String> pcrLines = new java.util.LinkedHashMap<>();
+        List<String> peerLines = new ArrayList<>();
+        List<Integer> peerLineNumbers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int lastRank = -1;
+        int lastPcr = -1;
+        int i = 1;
+        for (; i < lines.length; i++) {
+            int n = i + 1;
+            if (i == lines.length - 1 && lines[i].isEmpty()) {
+                break; // the final newline
             }
-            String key = l.substring(0, colon);
-            String value = l.substring(colon + 2);
-            if (key.equals("peer")) {
-                if (peers.size() >= MAX_PEERS) {
-                    throw new PkiException("line " + (i + 1) + ": more than " + MAX_PEERS + " bootstrap peers");
+            Matcher lm = LINE.matcher(lines[i]);
+            if (!lm.matches()) {
+                throw new PkiException("genesis payload line " + n + ": not 'key: value'");
+            }
+            String key = lm.group(1);
+            String value = lm.group(2) == null ? "" : lm.group(2);
+            Matcher pm = PCR_KEY.matcher(key);
+            int rank = key.equals(ROOT_KEY) ? RANK_ROOT : key.equals("peer") ? RANK_PEER : pm.matches() ? RANK_PCR : KEYS.indexOf(key);
+            if (rank < 0) {
+                throw new PkiException("genesis payload line " + n + ": unknown key '" + Addresses.shorten(key) + "'");
+            }
+            if (rank != RANK_PEER && !seen.add(key)) {
+                throw new PkiException("genesis payload line " + n + ": duplicate key '" + key + "'");
+            }
+            if (rank < lastRank) {
+                throw new PkiException("genesis payload line " + n + ": key '" + key + "' is out of order");
+            }
+            if (lastRank + 1 < KEYS.size() && rank > lastRank + 1) {
+                throw new PkiException("genesis payload line " + n + ": missing key '" + KEYS.get(lastRank + 1)
+                        + "' before '" + key + "'");
+            }
+            lastRank = rank;
+            if (rank == RANK_ROOT) {
+                if (!value.isEmpty()) {
+                    throw new PkiException("genesis payload line " + n + ": '" + ROOT_KEY + ":' must be followed by a PEM block on the next lines");
                 }
-                peers.add(value);
-            } else if (key.startsWith("pcr.")) {
-                int n;
-                try {
-                    n = Integer.parseInt(key.substring(4));
-                } catch (NumberFormatException e) {
-                    throw new PkiException("line " + (i + 1) + ": '" + clip(key) + "' is not pcr.<n>");
+                break;
+            } else if (rank == RANK_PEER) {
+                if (peerLines.size() == GenesisPayload.MAX_PEERS) {
+                    throw new PkiException("genesis payload line " + n + ": more than " + GenesisPayload.MAX_PEERS + " bootstrap peers");
                 }
-                if (next != FIELDS.length || !peers.isEmpty() || pcrs.put(n, value) != null) {
-                    throw new PkiException("line " + (i + 1) + ": '" + clip(key) + "' repeated or out of place");
+                peerLines.add(value);
+                peerLineNumbers.add(n);
+            } else if (rank == RANK_PCR) {
+                int pcr = Integer.parseInt(pm.group(1));
+                if (pcr <= lastPcr) {
+                    throw new PkiException("genesis payload line " + n + ": PCR lines must be in ascending order");
                 }
+                lastPcr = pcr;
+                pcrLines.put(pcr, value);
             } else {
-                if (next >= FIELDS.length || !FIELDS[next].equals(key)) {
-                    throw new PkiException("line " + (i + 1) + ": unexpected key '" + clip(key) + "'"
-                            + (next < FIELDS.length ? " (expected '" + FIELDS[next] + "')" : ""));
-                }
-                fields.put(key, value);
-                next++;
+                single.put(key, value);
             }
         }
-        if (next != FIELDS.length) {
-            throw new PkiException("genesis payload lacks '" + FIELDS[next] + "'");
+        if (lastRank != RANK_ROOT) {
+            throw new PkiException("genesis payload: missing key '" + (lastRank < KEYS.size() - 1 ? KEYS.get(lastRank + 1) : ROOT_KEY)
+                    + "' at line " + (lines.length));
         }
+        int rootLine = i + 1;
+        String pem = String.join("\n", java.util.Arrays.copyOfRange(lines, i + 1, lines.length));
+        if (!pem.startsWith(Pem.BEGIN) || !pem.endsWith(Pem.END + "\n")
+                || pem.indexOf(Pem.END) != pem.length() - Pem.END.length() - 1) {
+            throw new PkiException("genesis payload line " + (rootLine + 1) + ": expected exactly one PEM certificate, ending the payload");
+        }
+        X509Certificate root;
         try {
-            return build(fields, pcrs, peers, text.substring(rootAt + "\nfederation-root:\n".length()));
+            root = Pem.readCertificates(pem).get(0);
         } catch (PkiException e) {
-            throw e;
-        } catch (RuntimeException | io.aethercore.api.crypto.MalformedKeyException e) {
-            throw new PkiException("genesis payload: " + e.getMessage(), e);
+            throw new PkiException("genesis payload line " + (rootLine + 1) + ": federation root: " + e.getMessage(), e);
+        }
+        return build(single, pcrLines, peerLines, peerLineNumbers, root, lineOf(lines));
+    }
+
+    private static void version(String first) throws PkiException {
+        if (!first.startsWith(MAGIC)) {
+            throw new PkiException("genesis payload line 1: not a genesis payload (expected '" + MAGIC + GenesisPayload.VERSION + "')");
+        }
+        String v = first.substring(MAGIC.length());
+        if (!v.equals(Integer.toString(GenesisPayload.VERSION))) {
+            throw new PkiException("genesis payload line 1: version '" + Addresses.shorten(v) + "' is not supported (this node reads version "
+                    + GenesisPayload.VERSION + "); upgrade the node or issue a version " + GenesisPayload.VERSION + " bundle");
         }
     }
 
-    private static GenesisPayload build(Map<String, String> f, Map<Integer, String> pcrs, List<String> peerLines, String rootPem)
-            throws PkiException, io.aethercore.api.crypto.MalformedKeyException {
-        String root = f.get("initial-gospel-root");
-        if (!root.matches("[0-9a-f]{64}")) {
-            throw new PkiException("initial-gospel-root must be 64 lower-case hex digits");
-        }
-        PcrSelection selection = PcrSelection.parse(f.get("pcr-selection"));
-        PcrValues expected = null;
-        if (!pcrs.isEmpty()) {
-            byte[][] values = new byte[selection.size()][];
-            int[] indexes = selection.pcrs();
-            if (pcrs.size() != indexes.length) {
-                throw new PkiException("pcr.<n> lines must cover exactly " + selection);
+    private static Map<String, Integer> lineOf(String[] lines) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int c = lines[i].indexOf(':');
+            if (c > 0) {
+                m.putIfAbsent(lines[i].substring(0, c), i + 1);
             }
-            for (int i = 0; i < indexes.length; i++) {
-                String hex = pcrs.get(indexes[i]);
-                if (hex == null || !hex.matches("[0-9a-f]{" + 2 * selection.bank().digestLength() + "}")) {
-                    throw new PkiException("pcr." + indexes[i] + " missing or not a " + selection.bank().id() + " digest");
+        }
+        return m;
+    }
+
+    private static GenesisPayload build(Map<String, String> v, Map<Integer, String> pcrLines, List<String> peerLines,
+            List<Integer> peerLineNumbers, X509Certificate root, Map<String, Integer> lineOf) throws PkiException {
+        String key = null;
+        try {
+            key = "initial-gospel-root";
+            String gospel = v.get(key);
+            if (!HEX64.matcher(gospel).matches()) {
+                throw new IllegalArgumentException("expected 64 lower-case hex digits");
+            }
+            byte[] gospelRoot = HexFormat.of().parseHex(gospel);
+            key = "issued-at";
+            Instant issuedAt = Instant.parse(v.get(key));
+            key = "quorum-size";
+            int quorum = Integer.parseInt(digits(v.get(key), 9));
+            key = "healthy-threshold";
+            double healthy = decimal(v.get(key));
+            key = "quarantine-threshold";
+            double quarantine = decimal(v.get(key));
+            key = "reattestation-interval-seconds";
+            Duration reattest = Duration.ofSeconds(Long.parseLong(digits(v.get(key), 9)));
+            key = "heartbeat-interval-seconds";
+            Duration heartbeat = Duration.ofSeconds(Long.parseLong(digits(v.get(key), 9)));
+            key = "allow-software-attestation";
+            String sw = v.get(key);
+            if (!sw.equals("true") && !sw.equals("false")) {
+                throw new IllegalArgumentException("expected true or false");
+            }
+            MeshParameters params = new MeshParameters(quorum, healthy, quarantine, reattest, heartbeat, Boolean.parseBoolean(sw));
+            key = "pcr-selection";
+            PcrSelection selection = PcrSelection.parse(v.get(key));
+            if (!selection.toString().equals(v.get(key))) {
+                throw new IllegalArgumentException("not in the canonical form '" + selection + "'");
+            }
+            PcrValues expected = expected(selection, pcrLines);
+            List<BootstrapPeer> peers = new ArrayList<>();
+            for (int p = 0; p < peerLines.size(); p++) {
+                try {
+                    peers.add(peer(peerLines.get(p)));
+                } catch (IllegalArgumentException | MalformedKeyException e) {
+                    throw new PkiException("genesis payload line " + peerLineNumbers.get(p) + ": bad peer: " + e.getMessage(), e);
                 }
-                values[i] = HexFormat.of().parseHex(hex);
             }
-            expected = new PcrValues(selection, values);
+            key = "federation-name";
+            return new GenesisPayload(GenesisPayload.VERSION, v.get(key), root, gospelRoot, peers, params,
+                    new PcrPolicy(selection, expected), issuedAt);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            Integer line = lineOf.get(key);
+            throw new PkiException("genesis payload line " + line + ": bad " + key + ": " + e.getMessage(), e);
         }
-        List<BootstrapPeer> peers = new ArrayList<>();
-        for (String p : peerLines) {
-            peers.add(peer(p));
-        }
-        List<java.security.cert.X509Certificate> certs = Pem.readCertificates(rootPem);
-        if (certs.size() != 1 || !rootPem.strip().endsWith("-----END CERTIFICATE-----")) {
-            throw new PkiException("federation-root: must be exactly one PEM certificate, at the end");
-        }
-        MeshParameters params = new MeshParameters(Integer.parseInt(f.get("quorum-size")),
-                Double.parseDouble(f.get("healthy-threshold")), Double.parseDouble(f.get("quarantine-threshold")),
-                Duration.ofSeconds(Long.parseLong(f.get("reattestation-interval-seconds"))),
-                Duration.ofSeconds(Long.parseLong(f.get("heartbeat-interval-seconds"))),
-                bool(f.get("allow-software-attestation")));
-        return new GenesisPayload(1, f.get("federation-name"), certs.get(0), HexFormat.of().parseHex(root), peers, params,
-                new PcrPolicy(selection, expected), Instant.parse(f.get("issued-at")));
     }
 
-    private static boolean bool(String v) throws PkiException {
-        return switch (v) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new PkiException("allow-software-attestation must be true or false");
-        };
-    }
-
-    private static BootstrapPeer peer(String line) throws PkiException, io.aethercore.api.crypto.MalformedKeyException {
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String part : line.split(";", -1)) {
-            int eq = part.indexOf('=');
-            if (eq <= 0 || kv.put(part.substring(0, eq).toLowerCase(Locale.ROOT), part.substring(eq + 1)) != null) {
-                throw new PkiException("peer '" + clip(line) + "': fields are name=..;address=..;x25519=..;mldsa87=..;role=..");
+    private static PcrValues expected(PcrSelection selection, Map<Integer, String> pcrLines) throws PkiException {
+        if (pcrLines.isEmpty()) {
+            return null;
+        }
+        int[] pcrs = selection.pcrs();
+        if (!java.util.Arrays.equals(pcrLines.keySet().stream().mapToInt(Integer::intValue).toArray(), pcrs)) {
+            throw new IllegalArgumentException("the pcr.<n> lines list PCRs " + pcrLines.keySet()
+                    + ", the selection " + selection + " needs exactly these or none");
+        }
+        byte[][] values = new byte[pcrs.length][];
+        int len = selection.bank().digestLength();
+        for (int i = 0; i < pcrs.length; i++) {
+            String hex = pcrLines.get(pcrs[i]);
+            if (!hex.matches("[0-9a-f]{" + (2 * len) + "}")) {
+                throw new IllegalArgumentException("PCR " + pcrs[i] + " must be " + (2 * len) + " lower-case hex digits");
             }
+            values[i] = HexFormat.of().parseHex(hex);
         }
-        if (!kv.keySet().equals(java.util.Set.of("name", "address", "x25519", "mldsa87", "role"))) {
-            throw new PkiException("peer '" + clip(line) + "' needs exactly name, address, x25519, mldsa87 and role");
-        }
-        String address = kv.get("address");
-        int c = address.lastIndexOf(':');
-        if (c <= 0) {
-            throw new PkiException("peer address '" + clip(address) + "' is not host:port");
-        }
-        int port = Integer.parseInt(address.substring(c + 1));
-        if (port < 1 || port > 65535) {
-            throw new PkiException("peer port " + port + " out of range");
-        }
-        String role = kv.get("role");
-        if (!role.equals("fa") && !role.equals("member")) {
-            throw new PkiException("peer role must be fa or member");
-        }
-        Base64.Decoder d = Base64.getDecoder();
-        return new BootstrapPeer(kv.get("name"), InetSocketAddress.createUnresolved(address.substring(0, c), port),
-                RawPublicKey.of(KeyAlgorithm.X25519, d.decode(kv.get("x25519"))),
-                RawPublicKey.fromSpki(d.decode(kv.get("mldsa87"))), role.equals("fa"));
+        return new PcrValues(selection, values);
     }
 
-    private static String clip(String s) {
-        String t = s.length() > 60 ? s.substring(0, 60) + "…" : s;
-        StringBuilder b = new StringBuilder();
-        for (char ch : t.toCharArray()) {
-            b.append(Character.isISOControl(ch) ? '?' : ch);
+    private static BootstrapPeer peer(String value) throws MalformedKeyException {
+        Matcher m = PEER.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected name=..;address=host:port;x25519=<base64>;mldsa87=<base64>;role=fa|member");
         }
-        return b.toString();
+        RawPublicKey x25519 = RawPublicKey.of(KeyAlgorithm.X25519, Base64.getDecoder().decode(m.group(3)));
+        RawPublicKey mlDsa = RawPublicKey.fromSpki(Base64.getDecoder().decode(m.group(4)));
+        return new BootstrapPeer(m.group(1), Addresses.parse(m.group(2)), x25519, mlDsa, m.group(5).equals("fa"));
+    }
+
+    private static String digits(String s, int max) {
+        if (!s.matches("[0-9]{1," + max + "}")) {
+            throw new IllegalArgumentException("expected a whole number, got '" + Addresses.shorten(s) + "'");
+        }
+        return s;
+    }
+
+    private static double decimal(String s) {
+        if (!s.matches("[0-9]{1,3}(\\.[0-9]{1,20})?")) {
+            throw new IllegalArgumentException("expected a decimal number such as 0.9, got '" + Addresses.shorten(s) + "'");
+        }
+        return Double.parseDouble(s);
     }
 }

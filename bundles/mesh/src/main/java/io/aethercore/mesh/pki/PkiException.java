@@ -1,6 +1,9 @@
 package io.aethercore.mesh.pki;
 
-/** A certificate or genesis bundle is not acceptable; the message says why, for an operator. */
+/**
+ * A certificate, a genesis bundle or a file holding one is not usable. The message is written for the
+ * operator: it says what is wrong and, where there is one, what to do.
+ */
 public final class PkiException extends Exception {
     private static final long serialVersionUID = 1L;
 
