@@ -118,7 +118,13 @@ public final class B4aeLink implements MeshLink {
 
     @Override
     public CompletableFuture<Channel> enrol(String authority, InetSocketAddress address) {
-        return channel.enrolAsync(authority, address).thenApply(s -> {
+        InetSocketAddress resolved = address.isUnresolved()
+                ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        if (resolved.isUnresolved()) {
+            return CompletableFuture.failedFuture(new B4aeException("no-address",
+                    "cannot resolve the authority's host " + address.getHostString()));
+        }
+        return channel.enrolAsync(authority, resolved).thenApply(s -> {
             SessionChannel c = new SessionChannel(s);
             read(c);
             return c;
