@@ -105,7 +105,9 @@ public final class MeshNode implements AutoCloseable {
         workers.every("heartbeat", p.heartbeatInterval(), this::heartbeat);
         workers.every("evaluate", java.time.Duration.ofSeconds(1), this::evaluate);
         if (authority != null) {
-            workers.every("reattest", p.reattestationInterval(), this::reattestAll);
+            // rounds at three quarters of the interval: a platform change is caught, and pushed to every
+            // member, within one interval (the quote-freshness factor still counts the interval itself)
+            workers.every("reattest", p.reattestationInterval().multipliedBy(3).dividedBy(4), this::reattestAll);
         } else {
             workers.every("directory", p.heartbeatInterval(), () -> send(authorityName, new DirectoryRequest(0)));
             send(authorityName, new DirectoryRequest(0));
@@ -247,11 +249,29 @@ public final class MeshNode implements AutoCloseable {
             answer(from, c);
         } else if (authority != null && m instanceof AttestResponse r) {
             registry.seen(peer, now);
+            String before = registry.node(peer).map(NodeRecord::attestationFailure).orElse(null);
             authority.attestResponse(peer, r);
+            String after = registry.node(peer).map(NodeRecord::attestationFailure).orElse(null);
+            if (after != null && !after.equals(before)) {
+                pushDirectory(); // a node just failed: every member learns it now, not at its next pull
+            }
         } else {
             dropped.incrementAndGet();
             registry.violation(peer, now, "unexpected " + m.getClass().getSimpleName() + " for a "
                     + (authority != null ? "Federation Authority" : "member"));
+        }
+    }
+
+    /** Sends the whole directory to every member (after a verdict that must not wait for their next pull). */
+    private void pushDirectory() {
+        List<NodeRecord> all = registry.nodes();
+        for (NodeRecord r : all) {
+            if (r.local() || r.status() == NodeStatus.PURGED) {
+                continue;
+            }
+            for (int from = 0; from < all.size(); from += MeshCodec.DIRECTORY_PAGE) {
+                send(r.nodeId(), directoryPage(from));
+            }
         }
     }
 
