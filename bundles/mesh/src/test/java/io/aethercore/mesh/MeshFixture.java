@@ -104,11 +104,11 @@ public final class MeshFixture implements AutoCloseable {
         public final NodeKey nodeKey;
         final PinnedTrustStore trust = new PinnedTrustStore(Duration.ofDays(90), Duration.ofDays(7));
         final Workers workers;
-        Registry registry;
+        public Registry registry;
         MeshLink link;
         MeshNode node;
         Authority authority;
-        EnrollmentClient client;
+        public EnrollmentClient client;
 
         TestNode(String name, Attestation attestation) throws Exception {
             this.name = name;
@@ -156,7 +156,7 @@ public final class MeshFixture implements AutoCloseable {
                     InetSocketAddress.createUnresolved("localhost", 4000));
         }
 
-        void startAuthority(GenesisPayload g) throws Exception {
+        public void startAuthority(GenesisPayload g) throws Exception {
             registry = newRegistry(g);
             link = net.join(name, mlDsa, trust, Executors.newFixedThreadPool(2), true);
             Federation f = new Federation(root, m -> MeshFixture.sign(rootKey, "Ed25519", m), KeyAlgorithm.ED25519, g,
@@ -169,7 +169,7 @@ public final class MeshFixture implements AutoCloseable {
             node.join(own);
         }
 
-        void startMember(GenesisPayload g) throws Exception {
+        public void startMember(GenesisPayload g) throws Exception {
             registry = newRegistry(g);
             for (BootstrapPeer p : g.bootstrapPeers()) {
                 trust.pin(p.name(), p.x25519(), g.issuedAt().minusSeconds(1));
@@ -186,7 +186,7 @@ public final class MeshFixture implements AutoCloseable {
             workers.thread("enrol", client::run);
         }
 
-        void stop() {
+        public void stop() {
             net.leave(mlDsa);
             workers.closeAll();
         }
