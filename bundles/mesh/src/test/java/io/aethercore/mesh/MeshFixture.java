@@ -50,6 +50,8 @@ import java.util.concurrent.Executors;
 public final class MeshFixture implements AutoCloseable {
 
     static final BcSignatures SIGNATURES = new BcSignatures();
+    /** One provider instance: building one costs milliseconds, too much per signature (benchmarks sign with it). */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     public static final SignatureCheck CHECK = SIGNATURES::verify;
 
     final MemoryNet net = new MemoryNet();
@@ -67,7 +69,7 @@ public final class MeshFixture implements AutoCloseable {
 
     static KeyPair generate(String algorithm) {
         try {
-            return KeyPairGenerator.getInstance(algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider())
+            return KeyPairGenerator.getInstance(algorithm, BC)
                     .generateKeyPair();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -75,7 +77,7 @@ public final class MeshFixture implements AutoCloseable {
     }
 
     public static byte[] sign(KeyPair key, String algorithm, byte[] message) throws Exception {
-        Signature s = Signature.getInstance(algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        Signature s = Signature.getInstance(algorithm, BC);
         s.initSign(key.getPrivate());
         s.update(message);
         return s.sign();
