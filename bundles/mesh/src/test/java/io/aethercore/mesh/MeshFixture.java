@@ -50,6 +50,8 @@ import java.util.concurrent.Executors;
 public final class MeshFixture implements AutoCloseable {
 
     static final BcSignatures SIGNATURES = new BcSignatures();
+    /** One provider instance: building one costs milliseconds, too much per signature (benchmarks sign with it). */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     public static final SignatureCheck CHECK = SIGNATURES::verify;
 
     final MemoryNet net = new MemoryNet();
@@ -67,7 +69,7 @@ public final class MeshFixture implements AutoCloseable {
 
     static KeyPair generate(String algorithm) {
         try {
-            return KeyPairGenerator.getInstance(algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider())
+            return KeyPairGenerator.getInstance(algorithm, BC)
                     .generateKeyPair();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -75,7 +77,7 @@ public final class MeshFixture implements AutoCloseable {
     }
 
     public static byte[] sign(KeyPair key, String algorithm, byte[] message) throws Exception {
-        Signature s = Signature.getInstance(algorithm, new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        Signature s = Signature.getInstance(algorithm, BC);
         s.initSign(key.getPrivate());
         s.update(message);
         return s.sign();
@@ -104,11 +106,11 @@ public final class MeshFixture implements AutoCloseable {
         public final NodeKey nodeKey;
         final PinnedTrustStore trust = new PinnedTrustStore(Duration.ofDays(90), Duration.ofDays(7));
         final Workers workers;
-        Registry registry;
+        public Registry registry;
         MeshLink link;
         MeshNode node;
         Authority authority;
-        EnrollmentClient client;
+        public EnrollmentClient client;
 
         TestNode(String name, Attestation attestation) throws Exception {
             this.name = name;
@@ -156,7 +158,7 @@ public final class MeshFixture implements AutoCloseable {
                     InetSocketAddress.createUnresolved("localhost", 4000));
         }
 
-        void startAuthority(GenesisPayload g) throws Exception {
+        public void startAuthority(GenesisPayload g) throws Exception {
             registry = newRegistry(g);
             link = net.join(name, mlDsa, trust, Executors.newFixedThreadPool(2), true);
             Federation f = new Federation(root, m -> MeshFixture.sign(rootKey, "Ed25519", m), KeyAlgorithm.ED25519, g,
@@ -169,7 +171,7 @@ public final class MeshFixture implements AutoCloseable {
             node.join(own);
         }
 
-        void startMember(GenesisPayload g) throws Exception {
+        public void startMember(GenesisPayload g) throws Exception {
             registry = newRegistry(g);
             for (BootstrapPeer p : g.bootstrapPeers()) {
                 trust.pin(p.name(), p.x25519(), g.issuedAt().minusSeconds(1));
@@ -186,7 +188,7 @@ public final class MeshFixture implements AutoCloseable {
             workers.thread("enrol", client::run);
         }
 
-        void stop() {
+        public void stop() {
             net.leave(mlDsa);
             workers.closeAll();
         }
