@@ -17,6 +17,8 @@ public interface Enrollment {
 
     /** Where the node is on its way into the federation. */
     enum State {
+        /** The {@code io.aethercore.mesh} configuration was refused (see {@link Status#message()}); the mesh is idle. */
+        CONFIGURATION_INVALID,
         /** No genesis bundle is configured or present. */
         NO_GENESIS,
         /** The genesis bundle could not be loaded (see {@link Status#message()}). */

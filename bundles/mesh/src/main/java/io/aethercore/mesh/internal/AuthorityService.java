@@ -13,12 +13,15 @@ import java.util.Optional;
 /** {@link FederationAuthority} of this node: the root, what it issued, and its counters. */
 final class AuthorityService implements FederationAuthority {
     private final X509Certificate root;
+    private final List<X509Certificate> cross;
     private final Authority authority;
     private final Registry registry;
     private final Path genesisFile;
 
-    AuthorityService(X509Certificate root, Authority authority, Registry registry, Path genesisFile) {
+    AuthorityService(X509Certificate root, List<X509Certificate> cross, Authority authority, Registry registry,
+            Path genesisFile) {
         this.root = root;
+        this.cross = List.copyOf(cross);
         this.authority = authority;
         this.registry = registry;
         this.genesisFile = genesisFile;
@@ -31,7 +34,7 @@ final class AuthorityService implements FederationAuthority {
 
     @Override
     public List<X509Certificate> crossCertificates() {
-        return List.of();
+        return cross;
     }
 
     @Override

@@ -59,7 +59,18 @@ public final class MeshComponent {
                     List<KeyCustody> custodies,
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
                     List<SignatureService> signatureServices) {
-        MeshSettings settings = MeshSettings.parse(properties);
+        MeshSettings settings;
+        try {
+            settings = MeshSettings.parse(properties);
+        } catch (IllegalArgumentException refused) {
+            // refused, not ignored: the mesh stays idle and says why (log, aether:enrollment)
+            LOG.error("[ERROR] {}", refused.getMessage());
+            runtime = null;
+            register(context, new FixedEnrollment(Enrollment.State.CONFIGURATION_INVALID,
+                    String.valueOf(properties.getOrDefault("node_id", "")), attestation.kind(), refused.getMessage()),
+                    Enrollment.class.getName());
+            return;
+        }
         runtime = new MeshRuntime(settings, channel, trust, attestation, nodeKey, List.copyOf(custodies),
                 (key, message, signature) -> verifier(signatureServices, key.algorithm()).verify(key, message, signature),
                 () -> trustPolicy, workers, new MeshRuntime.Publisher() {
@@ -106,7 +117,9 @@ public final class MeshComponent {
             }
             registrations.clear();
         }
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
         workers.closeAll();
     }
 }

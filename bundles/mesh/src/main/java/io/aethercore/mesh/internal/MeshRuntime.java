@@ -219,6 +219,15 @@ final class MeshRuntime implements AutoCloseable {
                     + " bundle pins (" + me.name() + "): its B4AE identity differs");
         }
         X509Certificate root = genesis.federationRoot();
+        try {
+            X509Certificate configured = Pem.readCertificate(settings.rootCertificate());
+            if (!configured.equals(root)) {
+                throw new MeshException("the genesis bundle carries another federation root than "
+                        + settings.rootCertificate() + " (root.certificate): issue the bundle with this root");
+            }
+        } catch (io.aethercore.mesh.pki.PkiException e) {
+            throw new MeshException("the authority needs its root certificate (root.certificate): " + e.getMessage(), e);
+        }
         RootKeys.Located key = RootKeys.find(custodies, settings.rootCustody(), settings.rootLabel())
                 .orElseThrow(() -> new MeshException("the federation root key '" + settings.rootLabel()
                         + "' is in no custody of this node; run aether:keygen --type federation-root here"));
@@ -254,10 +263,25 @@ final class MeshRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new MeshException("the authority could not certify itself: " + e.getMessage(), e);
         }
-        publisher.authority(new AuthorityService(root, authority, registry, settings.genesisFile()));
+        publisher.authority(new AuthorityService(root, crossCertificates(settings.rootCertificate()), authority, registry,
+                settings.genesisFile()));
         LOG.info("[SUCCESS] Federation Authority {} serving enrollment (root {})", settings.nodeId(),
                 root.getSubjectX500Principal().getName());
         node.join(own);
+    }
+
+    /** The cross-certificates {@code aether:keygen --rotate} wrote beside the root ({@code <root>.cross.pem}). */
+    private static List<X509Certificate> crossCertificates(Path rootFile) {
+        Path cross = rootFile.resolveSibling(rootFile.getFileName().toString().replaceFirst("\\.pem$", "") + ".cross.pem");
+        if (!Files.isRegularFile(cross)) {
+            return List.of();
+        }
+        try {
+            return Pem.readCertificates(Files.readString(cross));
+        } catch (Exception e) {
+            LOG.warn("[WARN] Cross-certificate {} not readable: {}", cross, e.getMessage());
+            return List.of();
+        }
     }
 
     private static boolean sameKeys(X509Certificate c, NodeIdentity id) {

@@ -49,6 +49,11 @@ public record MeshSettings(String role, String nodeId, Path genesisFile, Path ge
     public static MeshSettings parse(Map<String, ?> props) {
         Set<String> problems = new TreeSet<>();
         for (String k : props.keySet()) {
+            if (k.equals("quorum_size")) {
+                problems.add("quorum_size is a federation parameter: it comes from the genesis bundle (aether:genesis"
+                        + " --quorum) and changes through the federation, not through one node's configuration");
+                continue;
+            }
             if (!KEYS.contains(k) && !k.startsWith("service.") && !k.startsWith("component.")
                     && !k.startsWith("felix.fileinstall.") && !k.equals("osgi.ds.satisfying.condition.target")
                     && !(k.endsWith(".target") && REFERENCES.contains(k.substring(0, k.length() - ".target".length())))) {
