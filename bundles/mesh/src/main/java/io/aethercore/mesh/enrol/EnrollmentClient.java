@@ -74,6 +74,7 @@ public final class EnrollmentClient implements Enrollment {
     private volatile Status status;
     private volatile CompletableFuture<X509Certificate> result = new CompletableFuture<>();
     private boolean kick;
+    private volatile Optional<EndorsementKey> cachedEk;
 
     public EnrollmentClient(GenesisPayload genesis, Self self, MeshLink link, Path certificateFile, Clock clock,
             Consumer<X509Certificate> onEnrolled) {
@@ -228,7 +229,7 @@ public final class EnrollmentClient implements Enrollment {
             boolean tpm = self.attestation().kind() == AttestationKind.TPM;
             byte[] ekPublic = new byte[0], ekCert = new byte[0];
             if (tpm) {
-                Optional<EndorsementKey> ek = self.attestation().endorsementKey();
+                Optional<EndorsementKey> ek = endorsementKey();
                 if (ek.isEmpty()) {
                     throw new Refused("the TPM has no endorsement key");
                 }
@@ -293,6 +294,19 @@ public final class EnrollmentClient implements Enrollment {
         Pem.write(certificateFile, Pem.encode(cert), PosixFilePermissions.fromString("rw-r-----"));
         LOG.info("[SUCCESS] Enrollment complete. Joining mesh...");
         return cert;
+    }
+
+    /**
+     * The EK, read once: re-creating the RSA EK from the TPM's seed costs about 40 ms on swtpm (seconds on
+     * some chips) and it cannot change while the node runs.
+     */
+    private Optional<EndorsementKey> endorsementKey() throws io.aethercore.api.attestation.AttestationException {
+        Optional<EndorsementKey> ek = cachedEk;
+        if (ek == null) {
+            ek = self.attestation().endorsementKey();
+            cachedEk = ek;
+        }
+        return ek;
     }
 
     /** Sends until an answer for this request comes back (the network may drop either). */
