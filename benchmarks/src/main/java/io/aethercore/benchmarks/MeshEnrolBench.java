@@ -117,7 +117,7 @@ public class MeshEnrolBench {
                 KeyAlgorithm.ED25519, genesis, Duration.ofDays(365));
         authority = new Authority(federation, fa.newRegistry(genesis), MeshFixture.CHECK, Clock.systemUTC(),
                 new SecureRandom(), (cert, id) -> MeshNode.pin(trust, id, cert.getNotBefore().toInstant()));
-        channel = new EnrolmentChannel(node.mlDsa.fingerprint());
+        channel = MeshFixture.unpinnedChannel(node.mlDsa.fingerprint());
         EndorsementKey ek = attestation.endorsementKey().orElseThrow();
         ekPublic = ek.tpmPublic();
         ekCert = ek.certificate().orElse(new byte[0]);
@@ -227,40 +227,4 @@ public class MeshEnrolBench {
     }
 
     /** The authority's view of the node's enrollment session: unpinned, authenticated by its ML-DSA-87 key. */
-    static final class EnrolmentChannel implements Channel {
-        private final String fingerprint;
-
-        EnrolmentChannel(String fingerprint) {
-            this.fingerprint = fingerprint;
-        }
-
-        @Override
-        public String peer() {
-            return "unpinned-" + fingerprint.substring(0, 16);
-        }
-
-        @Override
-        public boolean pinned() {
-            return false;
-        }
-
-        @Override
-        public String keyFingerprint() {
-            return fingerprint;
-        }
-
-        @Override
-        public CompletableFuture<Void> reply(byte[] message) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }

@@ -101,7 +101,7 @@ public class MeshReattestBench {
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < nodes; i++) {
             TestNode n = fixture.node(String.format("sim-%03d", i), new SoftwareAttestation());
-            var channel = new MeshEnrolBench.EnrolmentChannel(n.mlDsa.fingerprint());
+            var channel = MeshFixture.unpinnedChannel(n.mlDsa.fingerprint());
             byte[] id = new byte[16];
             random.nextBytes(id);
             EnrolHello h = new EnrolHello(id, n.name, EnrolHello.KIND_SOFTWARE, new byte[0], new byte[0],

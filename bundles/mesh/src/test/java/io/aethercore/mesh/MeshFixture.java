@@ -198,6 +198,43 @@ public final class MeshFixture implements AutoCloseable {
         return new TestNode(name, attestation);
     }
 
+    /**
+     * An enrollment session as the authority sees it (an initiator it has not pinned, authenticated by the key
+     * with this fingerprint), for driving the authority directly; replies go nowhere.
+     */
+    public static MeshLink.Channel unpinnedChannel(String fingerprint) {
+        return new MeshLink.Channel() {
+            @Override
+            public String peer() {
+                return "unpinned-" + fingerprint.substring(0, 16);
+            }
+
+            @Override
+            public boolean pinned() {
+                return false;
+            }
+
+            @Override
+            public String keyFingerprint() {
+                return fingerprint;
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> reply(byte[] message) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     public void close() {
         for (TestNode n : nodes) {

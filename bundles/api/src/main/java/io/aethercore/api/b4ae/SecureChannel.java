@@ -68,33 +68,6 @@ public interface SecureChannel {
     }
 
     /**
-     * {@link #enrolAsync(String, InetSocketAddress)}, waiting up to {@code timeout}.
-     *
-     * @throws B4aeException as {@link #enrolAsync}, or reason {@code timeout} when nothing completed in time,
-     *     or {@code unsupported} for an implementation without enrollment
-     * @since 1.1
-     */
-    default Session enrol(String peer, InetSocketAddress address, Duration timeout)
-            throws B4aeException, InterruptedException {
-        CompletableFuture<Session> f = enrolAsync(peer, address);
-        try {
-            return f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            f.cancel(false);
-            throw new B4aeException("timeout", "enrollment with '" + peer + "' did not complete within " + timeout);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof B4aeException b) {
-                throw b;
-            }
-            if (c instanceof UnsupportedOperationException) {
-                throw new B4aeException("unsupported", c.getMessage(), c);
-            }
-            throw new B4aeException("error", String.valueOf(c), c);
-        }
-    }
-
-    /**
      * Waits up to {@code timeout} for a session a peer opened to this node.
      *
      * @return the session, or {@code null} if none came in time

@@ -77,7 +77,7 @@ class EnrollmentTest {
         B4aeEngine fa = authority(accepting());
         B4aeEngine alice = joiner("alice", Nodes.settings());
 
-        Session a = alice.enrol("bob", FA, Duration.ofSeconds(10));
+        Session a = alice.enrolAsync("bob", FA).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(a.peerPinned(), "the initiator's peer (the authority) is pinned");
         assertEquals("bob", a.info().peer());
         assertEquals(Mode.B, a.info().mode());
@@ -136,7 +136,7 @@ class EnrollmentTest {
         // a configuration change turns it on in the running engine
         fa.reconfigure(Nodes.settings().enrollmentAcceptUnpinned(true).build());
         fa.setObserver(counts);
-        Session a = alice.enrol("bob", FA, Duration.ofSeconds(10));
+        Session a = alice.enrolAsync("bob", FA).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(a.isOpen());
         assertFalse(fa.accept(Duration.ofSeconds(5)).peerPinned());
     }
@@ -158,7 +158,7 @@ class EnrollmentTest {
         B4aeEngine e1 = joiner("enrol-1", quick());
         B4aeEngine e2 = joiner("enrol-2", quick());
 
-        Session first = e1.enrol("bob", FA, Duration.ofSeconds(10));
+        Session first = e1.enrolAsync("bob", FA).get(10, java.util.concurrent.TimeUnit.SECONDS);
         Session atFa = fa.accept(Duration.ofSeconds(5));
         assertNotNull(atFa);
         Throwable t = assertThrows(Exception.class, () -> e2.enrolAsync("bob", FA).get());
@@ -168,7 +168,7 @@ class EnrollmentTest {
 
         atFa.close();                       // room again
         assertTrue(Await.until(() -> !first.isOpen(), 5000));
-        Session second = e2.enrol("bob", FA, Duration.ofSeconds(10));
+        Session second = e2.enrolAsync("bob", FA).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(second.isOpen());
         Session atFa2 = fa.accept(Duration.ofSeconds(5));
         assertEquals("unpinned-" + Nodes.keys("enrol-2").mldsa().fingerprint().substring(0, 16), atFa2.info().peer());
@@ -180,7 +180,7 @@ class EnrollmentTest {
         B4aeEngine fa = authority(accepting().enrollmentSessionSeconds(3));
         B4aeEngine alice = joiner("alice", Nodes.settings().rekeyAfterSeconds(1));
 
-        Session a = alice.enrol("bob", FA, Duration.ofSeconds(10));
+        Session a = alice.enrolAsync("bob", FA).get(10, java.util.concurrent.TimeUnit.SECONDS);
         Session b = fa.accept(Duration.ofSeconds(5));
         long opened = System.nanoTime();
         assertNotNull(b);

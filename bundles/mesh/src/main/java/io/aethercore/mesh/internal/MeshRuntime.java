@@ -133,33 +133,13 @@ final class MeshRuntime implements AutoCloseable {
         LOG.info("[INFO] Loading genesis bundle from {}", file);
         try {
             byte[] bundle = GenesisBundles.readBundleFile(file);
-            char[] password = readPassword(settings.genesisPasswordFile());
+            char[] password = GenesisBundles.readPasswordFile(settings.genesisPasswordFile());
             LOG.info("[INFO] Verifying bundle signature...");
             GenesisPayload p = GenesisBundles.open(bundle, password, clock.instant());
             LOG.info("[SUCCESS] Genesis bundle validated");
             return p;
         } catch (io.aethercore.mesh.pki.PkiException e) {
             throw new MeshException(e.getMessage(), e);
-        }
-    }
-
-    static char[] readPassword(Path file) throws MeshException {
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new MeshException("no genesis bundle password file at " + file);
-            }
-            var perms = Files.getPosixFilePermissions(file);
-            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                throw new MeshException("the genesis bundle password file " + file + " is readable by others: chmod 400 it");
-            }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String first = text.lines().findFirst().orElse("").strip();
-            if (first.isEmpty()) {
-                throw new MeshException("the genesis bundle password file " + file + " is empty");
-            }
-            return first.toCharArray();
-        } catch (IOException e) {
-            throw new MeshException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -220,6 +220,32 @@ public final class GenesisBundles {
     }
 
     /**
+     * The bundle's password: the first line of a file only its owner may read (the rule of the bundle's own
+     * file); refused when missing, empty, larger than {@value #MAX_BYTES} bytes, or readable by group or others.
+     */
+    public static char[] readPasswordFile(Path file) throws PkiException {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                throw new PkiException("the genesis bundle password file " + file + " is readable by others: chmod 400 it");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new PkiException("the genesis bundle password file " + file + " is too large");
+            }
+            String first = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("")
+                    .strip();
+            if (first.isEmpty()) {
+                throw new PkiException("the genesis bundle password file " + file + " is empty");
+            }
+            return first.toCharArray();
+        } catch (NoSuchFileException e) {
+            throw new PkiException("no genesis bundle password file at " + file);
+        } catch (IOException e) {
+            throw new PkiException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    /**
      * Reads a bundle file, refusing a missing file, one larger than {@value #MAX_BYTES} bytes and, where the file
      * system has POSIX permissions, one that group or others may read or write.
      */

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,36 +53,7 @@ class AuthorityTest {
     }
 
     static Channel channel(String fingerprint) {
-        return new Channel() {
-            @Override
-            public String peer() {
-                return "unpinned-" + fingerprint.substring(0, 16);
-            }
-
-            @Override
-            public boolean pinned() {
-                return false;
-            }
-
-            @Override
-            public String keyFingerprint() {
-                return fingerprint;
-            }
-
-            @Override
-            public CompletableFuture<Void> reply(byte[] message) {
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return MeshFixture.unpinnedChannel(fingerprint);
     }
 
     EnrolHello hello(TestNode n) throws Exception {

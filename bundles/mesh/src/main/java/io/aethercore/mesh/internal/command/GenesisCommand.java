@@ -176,14 +176,10 @@ public class GenesisCommand implements Action {
     }
 
     private static char[] password(Path file) throws Exception {
-        var perms = Files.getPosixFilePermissions(file);
-        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            throw new IllegalArgumentException(file + " is readable by others: chmod 400 it");
-        }
-        String first = Files.readString(file).lines().findFirst().orElse("").strip();
-        if (first.length() < 12) {
+        char[] pw = GenesisBundles.readPasswordFile(file);
+        if (pw.length < 12) {
             throw new IllegalArgumentException("the bundle password in " + file + " must be at least 12 characters");
         }
-        return first.toCharArray();
+        return pw;
     }
 }
