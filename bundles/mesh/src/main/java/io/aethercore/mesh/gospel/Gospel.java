@@ -253,6 +253,34 @@ public final class Gospel {
         return entries;
     }
 
+    /**
+     * Appends a revocation of {@code target} to this node's chain. If the target authored entries, those this
+     * node holds stay valid (the cutoff, proved by the target's own checkpoint) and every later one is void.
+     */
+    public synchronized Entry purge(String target, Reason reason, String comment) throws GospelException {
+        if (self != null && target.equals(self.nodeId())) {
+            throw new GospelException("a node does not purge itself", null);
+        }
+        if (state.revoked.containsKey(target)) {
+            throw new GospelException(target + " is already purged (" + state.revoked.get(target) + ")", null);
+        }
+        if (!state.certs.containsKey(target)) {
+            throw new GospelException(target + " is not an enrolled node of this federation", null);
+        }
+        Chain c = chains.get(target);
+        long cutoff = 0;
+        byte[] note = new byte[0];
+        if (c != null && !c.notes.isEmpty()) {
+            Map.Entry<Long, byte[]> n = c.notes.floorEntry(effectiveSize(c));
+            if (n != null) {
+                cutoff = n.getKey();
+                note = n.getValue();
+            }
+        }
+        return append(List.of(new Draft(Kind.REVOKE, new Bodies.Revoke(target, reason, cutoff, note,
+                comment == null ? "" : comment).encode()))).get(0);
+    }
+
     /** Offers a batch received from a peer; the outcome says whether to blame it. */
     public synchronized Outcome offer(Batch b) {
         return accept(b, false);
@@ -670,6 +698,7 @@ public final class Gospel {
         final Map<String, X509Certificate> certs;
         final Map<String, Reason> revoked;
         final List<String> operators;
+        final List<String> retiredOperators;
         final List<X509Certificate> roots;
         final Map<String, String> config;
         final Map<String, Long> cutoffs;
@@ -681,11 +710,12 @@ public final class Gospel {
         }
 
         private State(Map<String, X509Certificate> certs, Map<String, Reason> revoked, List<String> operators,
-                List<X509Certificate> roots, Map<String, String> config, Map<String, Long> cutoffs,
+                List<String> retiredOperators, List<X509Certificate> roots, Map<String, String> config, Map<String, Long> cutoffs,
                 Map<String, Proposal> proposals, int quorum) {
             this.certs = certs;
             this.revoked = revoked;
             this.operators = operators;
+            this.retiredOperators = retiredOperators;
             this.roots = roots;
             this.config = config;
             this.cutoffs = cutoffs;
@@ -694,7 +724,7 @@ public final class Gospel {
         }
 
         static State initial(X509Certificate root, int quorum) {
-            return new State(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>(),
+            return new State(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(),
                     new ArrayList<>(List.of(root)), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
                     quorum);
         }
@@ -703,7 +733,7 @@ public final class Gospel {
             Map<String, Proposal> p = new LinkedHashMap<>();
             proposals.forEach((k, v) -> p.put(k, new Proposal(v.key, v.value, new ArrayList<>(v.approvals))));
             return new State(new LinkedHashMap<>(certs), new LinkedHashMap<>(revoked), new ArrayList<>(operators),
-                    new ArrayList<>(roots), new LinkedHashMap<>(config), new LinkedHashMap<>(cutoffs), p, quorum);
+                    new ArrayList<>(retiredOperators), new ArrayList<>(roots), new LinkedHashMap<>(config), new LinkedHashMap<>(cutoffs), p, quorum);
         }
 
         boolean mayAuthor(String nodeId, String authority) {
@@ -733,7 +763,9 @@ public final class Gospel {
                 return Verdict.refused(author + " was purged; its entries from " + cut + " on are void");
             }
             boolean fa = author.equals(authority);
-            if (!fa && !operators.contains(author)) {
+            // a purged operator's entries before its cutoff stay valid: it was an operator when it signed them
+            boolean retired = cut != null && retiredOperators.contains(author);
+            if (!fa && !operators.contains(author) && !retired) {
                 return Verdict.pending(author + " is not an authority of this federation (yet)");
             }
             try {
@@ -776,7 +808,9 @@ public final class Gospel {
                         if (!revoked.containsKey(b.nodeId())) {
                             revoked.put(b.nodeId(), b.reason());
                             cutoffs.put(b.nodeId(), b.cutoff());
-                            operators.remove(b.nodeId());
+                            if (operators.remove(b.nodeId())) {
+                                retiredOperators.add(b.nodeId());
+                            }
                         }
                         return Verdict.ok(b);
                     }

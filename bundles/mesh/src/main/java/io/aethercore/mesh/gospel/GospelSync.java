@@ -72,7 +72,7 @@ public final class GospelSync {
      * @param slowGossip summary interval when all agree
      * @param push interval of pushes to a peer that is behind
      * @param retry fetch retransmission when no progress was made
-     * @param fanout peers a fetch goes to at once
+     * @param fanout peers a fetch goes to at once; also summaries and pushes per tick
      * @param datagramBytes entry bytes per batch when the link loses messages (fits one datagram)
      * @param bulkBytes entry bytes per batch on a clean link
      * @param window fetch windows in flight on a clean link
@@ -82,7 +82,7 @@ public final class GospelSync {
             int fanout, int datagramBytes, int bulkBytes, int window, Duration unreachable) {
         public static Tuning defaults() {
             return new Tuning(Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(2000),
-                    Duration.ofMillis(150), Duration.ofMillis(250), 3, 1000, 48_000, 8, Duration.ofSeconds(8));
+                    Duration.ofMillis(150), Duration.ofMillis(250), 4, 1000, 48_000, 8, Duration.ofSeconds(8));
         }
     }
 
@@ -91,7 +91,7 @@ public final class GospelSync {
             double loss, boolean agrees) {
     }
 
-    private static final int LOSS_WINDOW = 64;
+    private static final int LOSS_WINDOW = 32;
 
     private final String self;
     private final Gospel gospel;
@@ -196,16 +196,22 @@ public final class GospelSync {
         List<String> all = new ArrayList<>(peers.peers());
         Collections.shuffle(all, random);
         state.keySet().retainAll(all);
+        int summaries = 0;
+        int pushes = 0;
         for (String p : all) {
-            Peer s = peer(p);
-            boolean differs = s.root == null || !Arrays.equals(s.root, mine.root());
+            Peer s = state.get(p);
+            boolean differs = s == null || s.root == null || !Arrays.equals(s.root, mine.root());
             boolean fast = differs || now - changedAt < 5_000;
             long interval = (fast ? tuning.fastGossip() : tuning.slowGossip()).toMillis();
-            if (s.lastSummarySent < 0 || now - s.lastSummarySent >= interval) {
-                sendSummary(p, s, mine, now);
+            if (summaries < tuning.fanout() && (s == null || s.lastSummarySent < 0 || now - s.lastSummarySent >= interval)) {
+                sendSummary(p, peer(p), mine, now);
+                summaries++;
             }
-            if (s.root != null && differs && now - s.lastPush >= tuning.push().toMillis()) {
-                push(p, s, mine, now);
+            if (s != null && s.root != null && differs && pushes < tuning.fanout()
+                    && now - s.lastPush >= tuning.push().toMillis()) {
+                if (push(p, s, mine, now)) {
+                    pushes++;
+                }
             }
         }
         fetch(now, mine, all);
@@ -224,7 +230,7 @@ public final class GospelSync {
     }
 
     /** Pushes to a peer that is behind the entries it lacks, one datagram per chain it lags on. */
-    private void push(String p, Peer s, Gospel.Summary mine, long now) {
+    private boolean push(String p, Peer s, Gospel.Summary mine, long now) {
         boolean any = false;
         for (Gospel.Head h : mine.heads()) {
             long theirs = s.sizes.getOrDefault(h.author(), 0L);
@@ -240,6 +246,7 @@ public final class GospelSync {
         if (any) {
             s.lastPush = now;
         }
+        return any;
     }
 
     private void fetch(long now, Gospel.Summary mine, List<String> all) {
@@ -424,6 +431,7 @@ public final class GospelSync {
         if (allAgree && divergedSince >= 0) {
             long took = now - divergedSince;
             divergedSince = -1;
+            lastResync = new Resync(now, all.size(), mine.root(), mine.size(), took);
             listener.resyncComplete(all.size(), mine.root(), mine.size(), took);
         }
         MeshState before = meshState;
@@ -436,6 +444,21 @@ public final class GospelSync {
     private void send(String p, MeshMessage m) {
         messagesSent++;
         sender.send(p, m);
+    }
+
+    /** The last time every peer came to agree again after diverging. */
+    public record Resync(long atMillis, int peers, byte[] root, long size, long divergedMillis) {
+    }
+
+    private volatile Resync lastResync;
+
+    public Optional<Resync> lastResync() {
+        return Optional.ofNullable(lastResync);
+    }
+
+    /** Whether peers disagree (or the mesh is contested) since the last resync. */
+    public synchronized boolean diverged() {
+        return divergedSince >= 0;
     }
 
     /** How often {@link #tick()} should run. */

@@ -33,30 +33,10 @@ public final class MeshControl {
 
     /** Appends a revocation of {@code target}; returns the entry. */
     public Entry purge(String target, Reason reason, String comment) throws GospelException {
-        Gospel g = node.gospel();
         if (target.equals(node.nodeId())) {
             throw new GospelException("a node does not purge itself", null);
         }
-        if (g.revocation(target).isPresent()) {
-            throw new GospelException(target + " is already purged (" + g.revocation(target).get() + ")", null);
-        }
-        long cutoff = g.size(target);
-        byte[] note = new byte[0];
-        if (cutoff > 0) {
-            note = g.note(target).orElseThrow(() -> new GospelException("no checkpoint of " + target, null));
-            // the note may be of a larger tree than the valid part: the cutoff is what this node holds
-            cutoff = noteSize(note);
-        }
-        return node.append(List.of(new Gospel.Draft(Entry.Kind.REVOKE,
-                new Bodies.Revoke(target, reason, cutoff, note, comment == null ? "" : comment).encode()))).get(0);
-    }
-
-    private static long noteSize(byte[] note) throws GospelException {
-        try {
-            return io.aethercore.formats.merkle.CheckpointNotes.parse(note).checkpoint().size();
-        } catch (io.aethercore.api.merkle.InvalidProofException e) {
-            throw new GospelException(e.getMessage(), e);
-        }
+        return node.gospel().purge(target, reason, comment);
     }
 
     /** Appends {@code count} notes (one signed checkpoint for all). */
