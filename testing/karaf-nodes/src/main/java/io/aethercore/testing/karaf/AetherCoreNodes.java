@@ -29,14 +29,16 @@ public final class AetherCoreNodes {
 
     /**
      * The node's B4AE static identity as {@code aether:b4ae-sessions -i} prints it: the peers entry other
-     * nodes pin ({@code name=...;address=...;x25519=...;mldsa87=...}).
+     * nodes pin ({@code name=...;address=...;x25519=...;mldsa87=...}). A node listening on every address
+     * ({@code 0.0.0.0:4000}, as in a network namespace) prints that wildcard; here it is replaced by the
+     * node's {@link KarafNode#address()}, where the others reach it.
      */
     public static String identity(KarafNode node) {
         String out = node.execute("aether:b4ae-sessions -i");
         for (String line : out.split("\n")) {
             int i = line.indexOf(PIN_MARK);
             if (i >= 0) {
-                return line.substring(i + PIN_MARK.length()).trim();
+                return line.substring(i + PIN_MARK.length()).trim().replace(";address=0.0.0.0:", ";address=" + node.address() + ":");
             }
         }
         throw new ConsoleException("node " + node.name() + ": no '" + PIN_MARK + "' line in aether:b4ae-sessions -i:\n" + out,
