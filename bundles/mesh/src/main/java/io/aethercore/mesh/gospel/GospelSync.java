@@ -481,6 +481,7 @@ public final class GospelSync {
         long now = clock.millis();
         Gospel.Summary mine = mine();
         List<PeerView> out = new ArrayList<>();
+        state.keySet().retainAll(peers.peers());
         for (String p : new TreeMap<>(state).keySet()) {
             Peer s = state.get(p);
             boolean reachable = s.heard >= 0 && now - s.heard <= tuning.unreachable().toMillis();
