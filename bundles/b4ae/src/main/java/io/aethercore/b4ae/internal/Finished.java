@@ -14,6 +14,7 @@ final class Finished {
     private final long untilNanos;
     private int missing = -1;
     private long sentNanos;
+    private int resends;
 
     Finished(int respIndex, InetSocketAddress address, byte[][] datagrams, long untilNanos) {
         this.respIndex = respIndex;
@@ -39,9 +40,10 @@ final class Finished {
         sentNanos = now;
     }
 
-    /** Whether FINISH is due again; counts it. */
+    /** Whether FINISH is due again (the first time after twice the interval, so a NACK comes first); counts it. */
     synchronized boolean resendDue(long now, long intervalNanos) {
-        if (now - sentNanos >= intervalNanos) {
+        if (now - sentNanos >= (resends == 0 ? 2 * intervalNanos : intervalNanos)) {
+            resends++;
             sentNanos = now;
             return true;
         }

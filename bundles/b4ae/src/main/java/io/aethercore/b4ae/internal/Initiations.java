@@ -365,11 +365,11 @@ final class Initiations {
                 } else {
                     fresh = true;
                 }
-            } else if (now - p.sentNanos() >= repair && p.current() != null) {
+            } else if (now - p.sentNanos() >= p.resendGap(repair) && p.current() != null) {
                 // §5.5: the same INIT again; the responder answers a repeat from its cache, without new work
                 PendingInit.Attempt cur = p.current();
                 p.reMac2(cur, ctx.suite(), ctx.settings().expirySeconds());
-                p.sent(now);
+                p.resent(now);
                 initDatagrams = cur.datagrams;
                 resend = true;
             }

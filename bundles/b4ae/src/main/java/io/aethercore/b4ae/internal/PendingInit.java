@@ -50,6 +50,7 @@ final class PendingInit {
     private long sentNanos;
     private long freshNanos;
     private boolean done;
+    private int resends;   // of the current attempt
 
     PendingInit(String peer, InetSocketAddress address, Mode requested, CompletableFuture<Session> future) {
         this(peer, address, requested, future, false);
@@ -102,6 +103,7 @@ final class PendingInit {
         current = new Attempt(next, initDatagrams);
         live.put(next.index(), current);
         freshNanos = now;
+        resends = 0;
         if (live.size() > MAX_LIVE) {
             Iterator<Attempt> it = live.values().iterator();
             Attempt eldest = it.next();
@@ -119,6 +121,19 @@ final class PendingInit {
     }
 
     synchronized void sent(long now) {
+        sentNanos = now;
+    }
+
+    /**
+     * The wait before the current INIT goes out again: twice the repair interval the first time (a NACK or the
+     * answer gets its chance first, so a clean link sees no re-send), the repair interval after that.
+     */
+    synchronized long resendGap(long repairNanos) {
+        return resends == 0 ? 2 * repairNanos : repairNanos;
+    }
+
+    synchronized void resent(long now) {
+        resends++;
         sentNanos = now;
     }
 
