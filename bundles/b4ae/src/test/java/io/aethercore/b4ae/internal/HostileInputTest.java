@@ -116,6 +116,8 @@ class HostileInputTest {
         Session a = p.alice().connect("bob", Mode.A);
         Session b = p.bob().accept(Duration.ofSeconds(5));
         assertNotNull(b);
+        // key confirmation (§5.4): alice's probes stop once bob answered; only then are records held
+        assertTrue(Await.until(() -> ((B4aeSession) a).current().heard(), 2000), "bob answered the probe");
         net.setTap((from, to, d) -> {
             if (d[0] == Wire.T_DATA) {
                 held.add(d);
