@@ -5,11 +5,18 @@ import io.aethercore.api.attestation.PcrSelection;
 import io.aethercore.api.attestation.Quote;
 import io.aethercore.api.b4ae.TrustStore;
 import io.aethercore.api.custody.NodeKey;
+import io.aethercore.api.mesh.MeshEvent;
 import io.aethercore.api.mesh.NodeRecord;
 import io.aethercore.api.mesh.NodeStatus;
 import io.aethercore.mesh.enrol.Authority;
 import io.aethercore.mesh.enrol.EnrollmentClient;
+import io.aethercore.mesh.enrol.SignatureCheck;
 import io.aethercore.mesh.enrol.Transcripts;
+import io.aethercore.mesh.gospel.Bodies;
+import io.aethercore.mesh.gospel.Entry;
+import io.aethercore.mesh.gospel.Gospel;
+import io.aethercore.mesh.gospel.GospelException;
+import io.aethercore.mesh.gospel.GospelSync;
 import io.aethercore.mesh.link.MeshLink;
 import io.aethercore.mesh.link.MeshLink.Channel;
 import io.aethercore.mesh.pki.GenesisPayload;
@@ -27,6 +34,9 @@ import io.aethercore.mesh.wire.MeshMessage.EnrolChallenge;
 import io.aethercore.mesh.wire.MeshMessage.EnrolHello;
 import io.aethercore.mesh.wire.MeshMessage.EnrolProof;
 import io.aethercore.mesh.wire.MeshMessage.EnrolResult;
+import io.aethercore.mesh.wire.MeshMessage.GospelBatch;
+import io.aethercore.mesh.wire.MeshMessage.GospelFetch;
+import io.aethercore.mesh.wire.MeshMessage.GospelSummary;
 import io.aethercore.mesh.wire.MeshMessage.Heartbeat;
 import io.aethercore.mesh.wire.WireException;
 import io.aethercore.support.lifecycle.Workers;
@@ -41,15 +51,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node of the mesh at run time: dispatches what peers send, sends heartbeats, keeps the registry
- * in step with the authority's directory and pins every enrolled node's B4AE keys, and, on the
- * authority, re-attests every node each interval. Plain Java; the DS component builds it.
+ * One node of the mesh at run time: dispatches what peers send, sends heartbeats, holds the Gospel and
+ * keeps it in sync with the peers, projects it into the registry (enrollments, purges) and pins every
+ * enrolled node's B4AE keys, keeps attestation verdicts in step with the authority's directory, and, on
+ * the authority, re-attests every node each interval. Plain Java; the DS component builds it.
  */
 public final class MeshNode implements AutoCloseable {
+
+    /**
+     * What the Gospel needs on this node: where it journals, how signatures are checked, the sync's timers,
+     * where events go.
+     */
+    public record GospelParts(Gospel.Journal journal, SignatureCheck signatures, GospelSync.Tuning tuning,
+            Consumer<MeshEvent> events, java.util.Random random) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshNode.class);
 
@@ -68,11 +88,14 @@ public final class MeshNode implements AutoCloseable {
     private final Map<String, String> pinned = new ConcurrentHashMap<>();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final Gospel gospel;
+    private final GospelSync sync;
+    private final Consumer<MeshEvent> events;
     private volatile boolean joined;
 
     public MeshNode(String nodeId, GenesisPayload genesis, Registry registry, MeshLink link, TrustStore trust,
             Attestation attestation, NodeKey nodeKey, Clock clock, Authority authority, EnrollmentClient enrollment,
-            Workers workers) {
+            Workers workers, GospelParts parts) throws GospelException {
         this.nodeId = nodeId;
         this.genesis = genesis;
         this.authorityName = genesis.bootstrapPeers().stream().filter(GenesisPayload.BootstrapPeer::federationAuthority)
@@ -86,7 +109,152 @@ public final class MeshNode implements AutoCloseable {
         this.authority = authority;
         this.enrollment = enrollment;
         this.workers = workers;
+        this.events = parts.events();
+        this.gospel = new Gospel(authorityName, genesis.federationRoot(), genesis.parameters().quorumSize(),
+                parts.journal(), parts.signatures(), clock, new Projection());
+        int records = gospel.load();
+        if (records > 0) {
+            var s = gospel.summary();
+            LOG.info("[INFO] Gospel loaded: {} entries in {} chains, root {}", s.size(), s.heads().size(),
+                    java.util.HexFormat.of().formatHex(s.root(), 0, 8));
+        }
+        try {
+            gospel.author(new Gospel.Author(nodeId, nodeKey.handle().publicKey(), nodeKey::sign));
+        } catch (Exception e) {
+            LOG.warn("[WARN] This node cannot sign Gospel entries: {}", e.getMessage());
+        }
+        this.sync = new GospelSync(nodeId, gospel, this::syncPeers, (peer, m) -> send(peer, m), clock, parts.random(),
+                parts.tuning(), new SyncEvents());
         link.handler(this::received);
+    }
+
+    public Gospel gospel() {
+        return gospel;
+    }
+
+    public GospelSync sync() {
+        return sync;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    private List<String> syncPeers() {
+        List<String> out = new ArrayList<>();
+        for (NodeRecord r : registry.nodes()) {
+            if (!r.local() && r.status() != NodeStatus.PURGED && gospel.revocation(r.nodeId()).isEmpty()) {
+                out.add(r.nodeId());
+            }
+        }
+        return out;
+    }
+
+    /** Appends this node's entries to the Gospel (the authority, an operator). */
+    public List<Entry> append(List<Gospel.Draft> drafts) throws GospelException {
+        return gospel.append(drafts);
+    }
+
+    private void publish(MeshEvent.Type type, String node, String detail) {
+        try {
+            events.accept(new MeshEvent(type, node, detail, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warn("mesh: an event listener failed: {}", e.toString());
+        }
+    }
+
+    /** The Gospel's effects on this node: the registry is its projection. */
+    private final class Projection implements Gospel.Effects {
+        @Override
+        public void applied(Entry e, Object body, boolean replay) {
+            Instant at = Instant.ofEpochMilli(e.timeMillis());
+            if (body instanceof X509Certificate cert) {
+                try {
+                    registry.enrolled(cert, at);
+                    if (joined) {
+                        registry.node(NodeCertificates.read(cert).nodeId()).ifPresent(r -> {
+                            if (!r.local()) {
+                                ensurePinned(r);
+                            }
+                        });
+                    }
+                } catch (Exception ex) {
+                    LOG.warn("[WARN] Gospel enrollment not applied: {}", ex.getMessage());
+                }
+            } else if (body instanceof Bodies.Revoke r) {
+                purged(r, e.author(), replay);
+            } else if (body instanceof Bodies.Operator o && !replay) {
+                LOG.info("[INFO] Gospel: {} {} the operator role", o.nodeId(), o.granted() ? "holds" : "no longer holds");
+            } else if (body instanceof Bodies.Config c) {
+                if (!replay) {
+                    LOG.info("[INFO] Gospel: mesh-wide {} = {} (entry {})", c.key(), c.value(), e);
+                    publish(MeshEvent.Type.CONFIGURATION_APPLIED, nodeId, c.key() + "=" + c.value());
+                }
+            } else if (body instanceof Gospel.Pending p && !replay) {
+                LOG.info("[INFO] Gospel: mesh-wide {} = {} proposed, {} of {} approvals", p.config().key(),
+                        p.config().value(), p.approvals(), p.quorum());
+            }
+        }
+
+        @Override
+        public void forked(Gospel.ForkProof proof) {
+            LOG.error("[ERROR] ByzantineDetection: {}", proof.describe());
+            registry.violation(proof.author(), clock.instant(), "ByzantineDetection: " + proof.describe());
+            publish(MeshEvent.Type.BYZANTINE_DETECTED, proof.author(), proof.describe());
+            if (gospel.isAuthority(nodeId) && !proof.author().equals(nodeId)) {
+                // the authority (or an operator) purges a forking author at once; its whole chain is void
+                workers.pool("gospel-purge", 1, 16).execute(() -> {
+                    try {
+                        gospel.append(List.of(new Gospel.Draft(Entry.Kind.REVOKE, new Bodies.Revoke(proof.author(),
+                                io.aethercore.mesh.gospel.Reason.BYZANTINE_DETECTION, 0, new byte[0],
+                                "forked its Gospel chain").encode())));
+                    } catch (GospelException ex) {
+                        LOG.warn("[WARN] Could not purge {} after its fork: {}", proof.author(), ex.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private void purged(Bodies.Revoke r, String by, boolean replay) {
+        String node = r.nodeId();
+        registry.revoked(node, clock.instant(), r.reason().label());
+        trust.remove(node);
+        pinned.remove(node);
+        if (replay || node.equals(nodeId)) {
+            if (node.equals(nodeId) && !replay) {
+                LOG.error("[ERROR] This node was purged by {} ({}); it must enrol again under a new NodeID", by,
+                        r.reason().label());
+            }
+            return;
+        }
+        LOG.warn("[WARN] Revocation received: {} purged by {} ({})", node, by, r.reason().label());
+        publish(MeshEvent.Type.REVOKED, node, r.reason().label() + " by " + by);
+        int closed = link.disconnect(node);
+        LOG.info("[INFO] Aetheric Sweep: {} session(s) with {} torn down, its keys unpinned", closed, node);
+        publish(MeshEvent.Type.SWEEP_COMPLETED, node, closed + " session(s) torn down");
+    }
+
+    private final class SyncEvents implements GospelSync.Listener {
+        @Override
+        public void refused(String peer, String reason) {
+            registry.violation(peer, clock.instant(), reason);
+            LOG.warn("[WARN] {}: {}", peer, reason);
+        }
+
+        @Override
+        public void resyncComplete(int peers, byte[] root, long size, long divergedMillis) {
+            String detail = peers + " peers agree on Gospel root " + java.util.HexFormat.of().formatHex(root, 0, 8)
+                    + " (" + size + " entries) after " + divergedMillis + " ms";
+            LOG.info("[SUCCESS] Mesh Resync Complete: {}", detail);
+            publish(MeshEvent.Type.RESYNC_COMPLETE, nodeId, detail);
+        }
+
+        @Override
+        public void state(GospelSync.MeshState before, GospelSync.MeshState after) {
+            LOG.info("[INFO] Mesh state {} -> {}", before, after);
+            publish(MeshEvent.Type.STATE_CHANGED, nodeId, after.name());
+        }
     }
 
     /** Starts the periodic work; called once this node holds its certificate. */
@@ -101,7 +269,16 @@ public final class MeshNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("[ERROR] The node's own certificate is not accepted by its registry: {}", e.getMessage());
         }
+        if (authority != null) {
+            seedAuthorityChain(own);
+        }
+        for (NodeRecord r : registry.nodes()) {
+            if (!r.local() && r.status() != NodeStatus.PURGED) {
+                ensurePinned(r);
+            }
+        }
         var p = genesis.parameters();
+        workers.every("gospel", sync.tickInterval(), sync::tick);
         workers.every("heartbeat", p.heartbeatInterval(), this::heartbeat);
         workers.every("evaluate", java.time.Duration.ofSeconds(1), this::evaluate);
         if (authority != null) {
@@ -111,6 +288,49 @@ public final class MeshNode implements AutoCloseable {
         } else {
             workers.every("directory", p.heartbeatInterval(), () -> send(authorityName, new DirectoryRequest(0)));
             send(authorityName, new DirectoryRequest(0));
+        }
+    }
+
+    /**
+     * The authority's chain begins with its own certificate (the key that signs the chain), then every
+     * certificate it issued that the Gospel does not hold yet.
+     */
+    private void seedAuthorityChain(X509Certificate own) {
+        try {
+            List<Gospel.Draft> drafts = new ArrayList<>();
+            if (gospel.size(nodeId) == 0) {
+                drafts.add(new Gospel.Draft(Entry.Kind.ENROL, new Bodies.Enrol(own.getEncoded()).encode()));
+            }
+            java.util.Set<String> inGospel = new java.util.HashSet<>();
+            for (Entry e : gospel.entries()) {
+                if (e.kind() == Entry.Kind.ENROL) {
+                    inGospel.add(java.util.HexFormat.of().formatHex(e.body()));
+                }
+            }
+            for (NodeRecord r : registry.nodes()) {
+                if (!r.local()) {
+                    byte[] body = new Bodies.Enrol(r.certificate().getEncoded()).encode();
+                    if (!inGospel.contains(java.util.HexFormat.of().formatHex(body))) {
+                        drafts.add(new Gospel.Draft(Entry.Kind.ENROL, body));
+                    }
+                }
+            }
+            if (!drafts.isEmpty()) {
+                gospel.append(drafts);
+                LOG.info("[INFO] Gospel: {} enrollment(s) recorded by the authority", drafts.size());
+            }
+        } catch (Exception e) {
+            LOG.error("[ERROR] The authority could not record enrollments in the Gospel: {}", e.getMessage());
+        }
+    }
+
+    /** The authority issued a certificate: it goes into the Gospel, which carries it to every node. */
+    public void issued(X509Certificate cert) {
+        try {
+            gospel.append(List.of(new Gospel.Draft(Entry.Kind.ENROL, new Bodies.Enrol(cert.getEncoded()).encode())));
+        } catch (Exception e) {
+            LOG.error("[ERROR] The enrollment of {} is not in the Gospel: {}", cert.getSubjectX500Principal(),
+                    e.getMessage());
         }
     }
 
@@ -162,7 +382,7 @@ public final class MeshNode implements AutoCloseable {
     }
 
     private void send(String peer, MeshMessage m) {
-        if (peer.isEmpty()) {
+        if (peer.isEmpty() || gospel.revocation(peer).isPresent()) {
             return;
         }
         link.send(peer, MeshCodec.encode(m)).exceptionally(e -> {
@@ -229,6 +449,13 @@ public final class MeshNode implements AutoCloseable {
             enrollment.deliver(c.requestId(), raw);
         } else if (enrollment != null && m instanceof EnrolResult r) {
             enrollment.deliver(r.requestId(), raw);
+        } else if (m instanceof GospelSummary || m instanceof GospelFetch || m instanceof GospelBatch) {
+            if (gospel.revocation(peer).isPresent()) {
+                dropped.incrementAndGet(); // a purged node's Gospel messages are refused
+                return;
+            }
+            registry.seen(peer, now);
+            sync.received(peer, m);
         } else if (m instanceof Heartbeat h) {
             if (!h.nodeId().equals(peer)) {
                 registry.violation(peer, now, "heartbeat claims to be from " + h.nodeId());

@@ -111,6 +111,18 @@ public final class MeshFixture implements AutoCloseable {
         MeshNode node;
         Authority authority;
         public EnrollmentClient client;
+        /** The Gospel's journal: kept across {@link #stop()} and a new start, as a disk would be. */
+        public io.aethercore.mesh.gospel.MemoryJournal journal = new io.aethercore.mesh.gospel.MemoryJournal();
+        public final List<io.aethercore.api.mesh.MeshEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        MeshNode.GospelParts parts() {
+            return new MeshNode.GospelParts(journal, CHECK, io.aethercore.mesh.gospel.GospelSync.Tuning.defaults(),
+                    events::add, new java.util.Random(name.hashCode()));
+        }
+
+        public MeshNode node() {
+            return node;
+        }
 
         TestNode(String name, Attestation attestation) throws Exception {
             this.name = name;
@@ -163,9 +175,14 @@ public final class MeshFixture implements AutoCloseable {
             link = net.join(name, mlDsa, trust, Executors.newFixedThreadPool(2), true);
             Federation f = new Federation(root, m -> MeshFixture.sign(rootKey, "Ed25519", m), KeyAlgorithm.ED25519, g,
                     Duration.ofDays(10));
-            authority = new Authority(f, registry, CHECK, clock, new SecureRandom(),
-                    (cert, id) -> MeshNode.pin(trust, id, cert.getNotBefore().toInstant()));
-            node = new MeshNode(name, g, registry, link, trust, attestation, nodeKey, clock, authority, null, workers);
+            MeshNode[] holder = new MeshNode[1];
+            authority = new Authority(f, registry, CHECK, clock, new SecureRandom(), (cert, id) -> {
+                MeshNode.pin(trust, id, cert.getNotBefore().toInstant());
+                holder[0].issued(cert);
+            });
+            node = new MeshNode(name, g, registry, link, trust, attestation, nodeKey, clock, authority, null, workers,
+                    parts());
+            holder[0] = node;
             X509Certificate own = NodeCertificates.issue(root, m -> MeshFixture.sign(rootKey, "Ed25519", m), identity(),
                     Instant.now().minusSeconds(60), Duration.ofDays(10));
             node.join(own);
@@ -183,7 +200,8 @@ public final class MeshFixture implements AutoCloseable {
                     .resolve("node-cert.pem");
             client = new EnrollmentClient(g, new EnrollmentClient.Self(name, attestation, nodeKey, x25519, mlDsa,
                     "localhost:4000"), link, certFile, clock, cert -> holder[0].join(cert));
-            node = new MeshNode(name, g, registry, link, trust, attestation, nodeKey, clock, null, client, workers);
+            node = new MeshNode(name, g, registry, link, trust, attestation, nodeKey, clock, null, client, workers,
+                    parts());
             holder[0] = node;
             workers.thread("enrol", client::run);
         }

@@ -17,7 +17,7 @@
  * {@code docs/mesh.md}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aethercore.api.mesh;
 
 import org.osgi.annotation.bundle.Export;

@@ -138,6 +138,69 @@ public final class CheckpointNotes {
         return new SignedCheckpoint(checkpoint, List.of(new Signature(keyName, keyId(keyName, key.publicKey()), sig)));
     }
 
+    /** Makes a raw signature over a checkpoint's note text (a node key, a key in any custody). */
+    @FunctionalInterface
+    public interface Signer {
+        byte[] sign(byte[] message) throws Exception;
+    }
+
+    /** Checks a raw signature; returns normally only when it verifies. */
+    @FunctionalInterface
+    public interface Verifier {
+        void verify(RawPublicKey key, byte[] message, byte[] signature) throws Exception;
+    }
+
+    /**
+     * Signs a checkpoint with any signer of {@code key} (raw signatures as the crypto API makes them:
+     * ECDSA as {@code r || s}, stored as DER in the note).
+     *
+     * @since 1.1.0
+     */
+    public static SignedCheckpoint sign(Checkpoint checkpoint, String keyName, RawPublicKey key, Signer signer)
+            throws CryptoException {
+        checkKeyName(keyName);
+        byte[] sig;
+        try {
+            sig = signer.sign(bodyBytes(checkpoint));
+        } catch (CryptoException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CryptoException("signing the checkpoint failed: " + e.getMessage(), e);
+        }
+        if (key.algorithm() == KeyAlgorithm.ECDSA_P256) {
+            sig = p1363ToDer(sig);
+        }
+        return new SignedCheckpoint(checkpoint, List.of(new Signature(keyName, keyId(keyName, key), sig)));
+    }
+
+    /**
+     * {@link #verify(SignedCheckpoint, String, RawPublicKey, SignatureService)} with any verifier.
+     *
+     * @since 1.1.0
+     */
+    public static void verify(SignedCheckpoint signed, String keyName, RawPublicKey key, Verifier verifier)
+            throws InvalidProofException {
+        Objects.requireNonNull(key, "key");
+        int id = keyId(keyName, key);
+        int found = 0;
+        for (Signature s : signed.signatures()) {
+            if (!s.keyName().equals(keyName) || s.keyId() != id) {
+                continue;
+            }
+            found++;
+            try {
+                byte[] sig = key.algorithm() == KeyAlgorithm.ECDSA_P256 ? derToP1363(s.signature()) : s.signature();
+                verifier.verify(key, bodyBytes(signed.checkpoint()), sig);
+            } catch (Exception e) {
+                throw new InvalidProofException("the checkpoint signature by " + keyName + " does not verify");
+            }
+        }
+        if (found == 0) {
+            throw new InvalidProofException("the checkpoint carries no signature by " + keyName
+                    + " (key ID " + String.format("%08x", id) + ")");
+        }
+    }
+
     /** {@code signed} with one more signature (a co-signature by another key). */
     public static SignedCheckpoint cosign(SignedCheckpoint signed, String keyName, KeyCustody custody, KeyHandle key)
             throws CryptoException {

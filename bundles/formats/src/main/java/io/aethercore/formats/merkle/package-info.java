@@ -4,7 +4,7 @@
  * inclusion and consistency proof verifiers ({@link io.aethercore.formats.merkle.MerkleProofs}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aethercore.formats.merkle;
 
 import org.osgi.annotation.bundle.Export;

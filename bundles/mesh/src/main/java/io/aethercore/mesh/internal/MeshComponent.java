@@ -7,8 +7,11 @@ import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
 import io.aethercore.api.custody.NodeKey;
+import io.aethercore.api.merkle.MerkleVine;
 import io.aethercore.api.mesh.Enrollment;
 import io.aethercore.api.mesh.FederationAuthority;
+import io.aethercore.api.mesh.MeshEvent;
+import io.aethercore.api.mesh.MeshEventListener;
 import io.aethercore.api.mesh.NodeRegistry;
 import io.aethercore.api.mesh.RegistryUpdates;
 import io.aethercore.api.mesh.TrustPolicy;
@@ -49,6 +52,21 @@ public final class MeshComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TrustPolicy trustPolicy;
 
+    /** Whiteboard of {@link MeshEventListener}s (the dashboard). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<MeshEventListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void publish(MeshEvent event) {
+        for (MeshEventListener l : listeners) {
+            try {
+                l.meshEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("mesh: event listener {} failed on {}: {}", l, event.type(), e.toString());
+            }
+        }
+    }
+
     @Activate
     public MeshComponent(BundleContext context, Map<String, Object> properties,
             @Reference(target = "(" + SecureChannel.MAIN + "=true)") SecureChannel channel,
@@ -58,7 +76,8 @@ public final class MeshComponent {
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
                     List<KeyCustody> custodies,
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
-                    List<SignatureService> signatureServices) {
+                    List<SignatureService> signatureServices,
+            @Reference MerkleVine vine) {
         MeshSettings settings;
         try {
             settings = MeshSettings.parse(properties);
@@ -88,7 +107,12 @@ public final class MeshComponent {
                     public void authority(FederationAuthority authority) {
                         register(context, authority, FederationAuthority.class.getName());
                     }
-                });
+
+                    @Override
+                    public void node(io.aethercore.mesh.MeshNode node) {
+                        register(context, new MeshControl(node), MeshControl.class.getName());
+                    }
+                }, vine, this::publish);
         workers.thread("start", runtime::start);
     }
 

@@ -8,7 +8,12 @@ import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.RawPublicKey;
 import io.aethercore.api.custody.NodeKey;
 import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.api.merkle.Durability;
+import io.aethercore.api.merkle.MerkleLog;
+import io.aethercore.api.merkle.MerkleVine;
+import io.aethercore.api.crypto.HashAlgorithm;
 import io.aethercore.api.mesh.Enrollment;
+import io.aethercore.api.mesh.MeshEvent;
 import io.aethercore.api.mesh.FederationAuthority;
 import io.aethercore.api.mesh.MeshException;
 import io.aethercore.api.mesh.TrustPolicy;
@@ -17,6 +22,8 @@ import io.aethercore.mesh.enrol.Authority;
 import io.aethercore.mesh.enrol.EnrollmentClient;
 import io.aethercore.mesh.enrol.Federation;
 import io.aethercore.mesh.enrol.SignatureCheck;
+import io.aethercore.mesh.gospel.GospelException;
+import io.aethercore.mesh.gospel.GospelSync;
 import io.aethercore.mesh.link.B4aeLink;
 import io.aethercore.mesh.pki.GenesisBundles;
 import io.aethercore.mesh.pki.GenesisPayload;
@@ -60,6 +67,10 @@ final class MeshRuntime implements AutoCloseable {
         void enrollment(Enrollment enrollment);
 
         void authority(FederationAuthority authority);
+
+        /** The running node (for the console commands). */
+        default void node(MeshNode node) {
+        }
     }
 
     private final MeshSettings settings;
@@ -72,13 +83,19 @@ final class MeshRuntime implements AutoCloseable {
     private final Supplier<TrustPolicy> policy;
     private final Workers workers;
     private final Publisher publisher;
+    private final MerkleVine vine;
+    private final java.util.function.Consumer<MeshEvent> events;
     private final Clock clock = Clock.systemUTC();
+    private volatile MerkleLog gospelLog;
+    private volatile MerkleLog gospelClaim;
     private volatile MeshNode node;
     private volatile B4aeLink link;
 
     MeshRuntime(MeshSettings settings, SecureChannel channel, TrustStore trust, Attestation attestation, NodeKey nodeKey,
             List<KeyCustody> custodies, SignatureCheck signatures, Supplier<TrustPolicy> policy, Workers workers,
-            Publisher publisher) {
+            Publisher publisher, MerkleVine vine, java.util.function.Consumer<MeshEvent> events) {
+        this.vine = vine;
+        this.events = events;
         this.settings = settings;
         this.channel = channel;
         this.trust = trust;
@@ -218,12 +235,14 @@ final class MeshRuntime implements AutoCloseable {
         Federation federation = new Federation(root, key::sign, key.handle().algorithm(), genesis,
                 settings.certificateValidity());
         Path issuedDir = MeshSettings.data().resolve("issued");
+        MeshNode[] holder = new MeshNode[1];
         Authority authority = new Authority(federation, registry, signatures, clock, new SecureRandom(), (cert, id) -> {
             save(issuedDir, id.nodeId(), cert);
             MeshNode.pin(trust, id, cert.getNotBefore().toInstant());
+            holder[0].issued(cert);
         });
-        node = new MeshNode(settings.nodeId(), genesis, registry, link, trust, attestation, nodeKey, clock, authority,
-                null, workers);
+        node = newNode(genesis, registry, authority, null);
+        holder[0] = node;
         for (X509Certificate c : loadIssued(issuedDir)) {
             try {
                 registry.enrolled(c, c.getNotBefore().toInstant());
@@ -283,11 +302,51 @@ final class MeshRuntime implements AutoCloseable {
         EnrollmentClient client = new EnrollmentClient(genesis, new EnrollmentClient.Self(settings.nodeId(), attestation,
                 nodeKey, localKey(KeyAlgorithm.X25519), localKey(KeyAlgorithm.ML_DSA_87), advertised()), link,
                 MeshSettings.data().resolve("node-cert.pem"), clock, cert -> holder[0].join(cert));
-        node = new MeshNode(settings.nodeId(), genesis, registry, link, trust, attestation, nodeKey, clock, null, client,
-                workers);
+        node = newNode(genesis, registry, null, client);
         holder[0] = node;
         publisher.enrollment(client);
         client.run();
+    }
+
+    private MeshNode newNode(GenesisPayload genesis, Registry registry, Authority authority, EnrollmentClient client)
+            throws MeshException {
+        MerkleLog log = gospelJournal();
+        try {
+            MeshNode n = new MeshNode(settings.nodeId(), genesis, registry, link, trust, attestation, nodeKey, clock,
+                    authority, client, workers, new MeshNode.GospelParts(new LogJournal(log), signatures,
+                            GospelSync.Tuning.defaults(), events, new SecureRandom()));
+            publisher.node(n);
+            return n;
+        } catch (GospelException e) {
+            throw new MeshException("the Gospel cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Merkle Vine log {@value LogJournal#LOG}, created on first start and reserved for the mesh. */
+    private MerkleLog gospelJournal() throws MeshException {
+        Path dir = Path.of(System.getProperty("karaf.data", "data"), "aethercore", "gospel");
+        try {
+            if (vine.ensureLog(new MerkleVine.LogSpec(LogJournal.LOG, HashAlgorithm.SHA_256, dir, Durability.SYNC,
+                    java.time.Duration.ZERO, "aethercore-gospel-journal", LogJournal.WRITER))) {
+                LOG.info("[INFO] Created the Gospel's Merkle Vine log in {}", dir);
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            Optional<MerkleLog> log = vine.log(LogJournal.LOG);
+            while (log.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                log = vine.log(LogJournal.LOG);
+            }
+            MerkleLog l = log.orElseThrow(() -> new MeshException("the Merkle Vine log '" + LogJournal.LOG
+                    + "' did not open within 30 s (feature aethercore-merkle)"));
+            gospelLog = l;
+            gospelClaim = LogJournal.WRITER.equals(l.writer()) ? l.claimWriter(LogJournal.WRITER) : l;
+            return gospelClaim;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("interrupted while opening the Gospel log", e);
+        } catch (io.aethercore.api.merkle.MerkleLogException e) {
+            throw new MeshException("the Gospel's Merkle Vine log cannot be opened: " + e.getMessage(), e);
+        }
     }
 
     private static void save(Path dir, String nodeId, X509Certificate cert) throws MeshException {
@@ -320,6 +379,10 @@ final class MeshRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        MerkleLog claim = gospelClaim;
+        if (claim != null && claim != gospelLog) {
+            gospelLog.releaseWriter(claim);
+        }
         MeshNode n = node;
         if (n != null) {
             n.close();

@@ -132,6 +132,22 @@ public final class B4aeLink implements MeshLink {
     }
 
     @Override
+    public int disconnect(String peer) {
+        int n = 0;
+        for (Session s : channel.sessions()) {
+            if (s.info().peer().equals(peer) && s.isOpen()) {
+                s.close();
+                n++;
+            }
+        }
+        CompletableFuture<Session> pending = outbound.remove(peer);
+        if (pending != null) {
+            pending.thenAccept(Session::close);
+        }
+        return n;
+    }
+
+    @Override
     public void close() {
         closed = true;
         acceptor.interrupt();

@@ -21,6 +21,9 @@ public interface MeshLink extends AutoCloseable {
 
     void handler(Inbound inbound);
 
+    /** Closes every session with {@code peer} (a purge); returns how many were open. */
+    int disconnect(String peer);
+
     @Override
     void close();
 

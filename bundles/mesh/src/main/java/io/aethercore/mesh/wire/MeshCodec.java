@@ -9,6 +9,10 @@ import io.aethercore.mesh.wire.MeshMessage.EnrolChallenge;
 import io.aethercore.mesh.wire.MeshMessage.EnrolHello;
 import io.aethercore.mesh.wire.MeshMessage.EnrolProof;
 import io.aethercore.mesh.wire.MeshMessage.EnrolResult;
+import io.aethercore.mesh.wire.MeshMessage.GospelBatch;
+import io.aethercore.mesh.wire.MeshMessage.GospelFetch;
+import io.aethercore.mesh.wire.MeshMessage.GospelHead;
+import io.aethercore.mesh.wire.MeshMessage.GospelSummary;
 import io.aethercore.mesh.wire.MeshMessage.Heartbeat;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,10 @@ public final class MeshCodec {
     public static final int ENROL_HELLO = 0x01, ENROL_CHALLENGE = 0x02, ENROL_PROOF = 0x03, ENROL_RESULT = 0x04;
     public static final int HEARTBEAT = 0x10, DIRECTORY_REQUEST = 0x20, DIRECTORY = 0x21;
     public static final int ATTEST_CHALLENGE = 0x30, ATTEST_RESPONSE = 0x31;
+    public static final int GOSPEL_SUMMARY = 0x40, GOSPEL_FETCH = 0x41, GOSPEL_BATCH = 0x42;
+    /** Chain heads per summary, entries and proof hashes per batch, bytes of a batch's entries. */
+    public static final int GOSPEL_HEADS = 64, GOSPEL_ENTRIES = 1024, GOSPEL_PROOF = 64, GOSPEL_BATCH_BYTES = 60_000,
+            GOSPEL_ENTRY_MAX = 12 * 1024 + 200, GOSPEL_NOTE_MAX = 4096;
 
     static final int ID = 16, NONCE_MAX = 64, NAME_MAX = 64, ADDRESS_MAX = 300, TPM_PUBLIC_MAX = 1024,
             CERT_MAX = 8192, SPKI_MAX = 4096, SIG_MAX = 512, ATTEST_MAX = 1024, PCRS_MAX = 24 * 64,
@@ -39,7 +47,7 @@ public final class MeshCodec {
         }
         return switch (bytes[0] & 0xFF) {
             case ENROL_HELLO, ENROL_CHALLENGE, ENROL_PROOF, ENROL_RESULT, HEARTBEAT, DIRECTORY_REQUEST, DIRECTORY,
-                    ATTEST_CHALLENGE, ATTEST_RESPONSE -> true;
+                    ATTEST_CHALLENGE, ATTEST_RESPONSE, GOSPEL_SUMMARY, GOSPEL_FETCH, GOSPEL_BATCH -> true;
             default -> false;
         };
     }
@@ -80,6 +88,30 @@ public final class MeshCodec {
         } else if (m instanceof AttestResponse r) {
             w.u8(ATTEST_RESPONSE).u8(MeshMessage.VERSION).bytes(r.nonce()).bytes(r.akPublic())
                     .bytes(r.quoteAttest()).bytes(r.quoteSignature()).bytes(r.pcrValues()).bytes(r.nodeKeySignature());
+        } else if (m instanceof GospelSummary g) {
+            if (g.heads().size() > GOSPEL_HEADS) {
+                throw new IllegalArgumentException("at most " + GOSPEL_HEADS + " chain heads per summary");
+            }
+            w.u8(GOSPEL_SUMMARY).u8(MeshMessage.VERSION).u64(g.linkSequence()).fixed(root(g.root())).u64(g.size())
+                    .u16(g.heads().size());
+            for (GospelHead h : g.heads()) {
+                w.string(h.author()).u64(h.size()).fixed(root(h.root()));
+            }
+        } else if (m instanceof GospelFetch f) {
+            w.u8(GOSPEL_FETCH).u8(MeshMessage.VERSION).string(f.author()).u64(f.from()).u32(f.count()).u32(f.maxBytes());
+        } else if (m instanceof GospelBatch b) {
+            if (b.entries().size() > GOSPEL_ENTRIES || b.proof().size() > GOSPEL_PROOF) {
+                throw new IllegalArgumentException("batch too large");
+            }
+            w.u8(GOSPEL_BATCH).u8(MeshMessage.VERSION).string(b.author()).u64(b.from()).u16(b.entries().size());
+            for (byte[] e : b.entries()) {
+                w.bytes(e);
+            }
+            w.u8(b.proof().size());
+            for (byte[] h : b.proof()) {
+                w.fixed(root(h));
+            }
+            w.bytes(b.note());
         } else {
             throw new IllegalArgumentException("not a mesh message: " + m);
         }
@@ -117,6 +149,10 @@ public final class MeshCodec {
             case ATTEST_RESPONSE -> new AttestResponse(r.bytes(NONCE_MAX, "nonce"), r.bytes(TPM_PUBLIC_MAX, "AK public"),
                     r.bytes(ATTEST_MAX, "quote"), r.bytes(SIG_MAX, "quote signature"), r.bytes(PCRS_MAX, "PCR values"),
                     r.bytes(SIG_MAX, "node key signature"));
+            case GOSPEL_SUMMARY -> summary(r);
+            case GOSPEL_FETCH -> new GospelFetch(r.string(NAME_MAX, "author"), nonNegative(r.u64(), "from"),
+                    int31(r.u32(), "count"), int31(r.u32(), "max bytes"));
+            case GOSPEL_BATCH -> batch(r);
             default -> throw new WireException("unknown mesh message type 0x" + Integer.toHexString(type));
         };
         r.end();
@@ -137,6 +173,63 @@ public final class MeshCodec {
                     r.string(TEXT_MAX, "failure"), r.string(TEXT_MAX, "revocation")));
         }
         return new Directory(version, total, from, entries);
+    }
+
+    private static GospelSummary summary(WireReader r) throws WireException {
+        long seq = r.u64();
+        byte[] root = r.fixed(32, "root");
+        long size = nonNegative(r.u64(), "size");
+        int n = r.u16();
+        if (n > GOSPEL_HEADS) {
+            throw new WireException(n + " chain heads, at most " + GOSPEL_HEADS);
+        }
+        List<GospelHead> heads = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            heads.add(new GospelHead(r.string(NAME_MAX, "author"), nonNegative(r.u64(), "chain size"), r.fixed(32, "chain root")));
+        }
+        return new GospelSummary(seq, root, size, heads);
+    }
+
+    private static GospelBatch batch(WireReader r) throws WireException {
+        String author = r.string(NAME_MAX, "author");
+        long from = nonNegative(r.u64(), "from");
+        int n = r.u16();
+        if (n > GOSPEL_ENTRIES) {
+            throw new WireException(n + " entries in one batch, at most " + GOSPEL_ENTRIES);
+        }
+        List<byte[]> entries = new ArrayList<>(n);
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] e = r.bytes(GOSPEL_ENTRY_MAX, "entry");
+            bytes += e.length;
+            entries.add(e);
+        }
+        if (bytes > GOSPEL_BATCH_BYTES) {
+            throw new WireException("batch of " + bytes + " bytes of entries, at most " + GOSPEL_BATCH_BYTES);
+        }
+        int p = r.u8();
+        if (p > GOSPEL_PROOF) {
+            throw new WireException(p + " proof hashes, at most " + GOSPEL_PROOF);
+        }
+        List<byte[]> proof = new ArrayList<>(p);
+        for (int i = 0; i < p; i++) {
+            proof.add(r.fixed(32, "proof hash"));
+        }
+        return new GospelBatch(author, from, entries, proof, r.bytes(GOSPEL_NOTE_MAX, "checkpoint"));
+    }
+
+    private static long nonNegative(long v, String what) throws WireException {
+        if (v < 0) {
+            throw new WireException(what + " out of range");
+        }
+        return v;
+    }
+
+    private static byte[] root(byte[] h) {
+        if (h == null || h.length != 32) {
+            throw new IllegalArgumentException("hashes are 32 bytes");
+        }
+        return h;
     }
 
     private static int status(int v) throws WireException {

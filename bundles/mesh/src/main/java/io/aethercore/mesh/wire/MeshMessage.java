@@ -69,4 +69,24 @@ public sealed interface MeshMessage {
     record AttestResponse(byte[] nonce, byte[] akPublic, byte[] quoteAttest, byte[] quoteSignature, byte[] pcrValues,
             byte[] nodeKeySignature) implements MeshMessage {
     }
+
+    /** One chain head in a {@link GospelSummary}. */
+    record GospelHead(String author, long size, byte[] root) {
+    }
+
+    /**
+     * Node to node, gossip (docs/gospel.md): what the sender's Gospel holds. {@code linkSequence} counts the
+     * summaries the sender sent to this receiver, so that the receiver can measure the loss on the way.
+     */
+    record GospelSummary(long linkSequence, byte[] root, long size, List<GospelHead> heads) implements MeshMessage {
+    }
+
+    /** Node to node: entries of {@code author}'s chain from {@code from}, idempotent. */
+    record GospelFetch(String author, long from, int count, int maxBytes) implements MeshMessage {
+    }
+
+    /** Node to node (answer or push): entries, the consistency proof, and the author's signed checkpoint. */
+    record GospelBatch(String author, long from, List<byte[]> entries, List<byte[]> proof, byte[] note)
+            implements MeshMessage {
+    }
 }

@@ -6,41 +6,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 
 /** Bounds-checked reading of a mesh message: every length is checked against what is left and a limit. */
-final class WireReader {
+public final class WireReader {
     private final byte[] b;
     private int p;
 
-    WireReader(byte[] bytes, int offset) {
+    public WireReader(byte[] bytes, int offset) {
         this.b = bytes;
         this.p = offset;
     }
 
-    int u8() throws WireException {
+    public int u8() throws WireException {
         need(1, "u8");
         return b[p++] & 0xFF;
     }
 
-    int u16() throws WireException {
+    public int u16() throws WireException {
         need(2, "u16");
         int v = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
         p += 2;
         return v;
     }
 
-    long u32() throws WireException {
+    public long u32() throws WireException {
         need(4, "u32");
         long v = ((long) (b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
         p += 4;
         return v;
     }
 
-    long u64() throws WireException {
+    public long u64() throws WireException {
         long hi = u32();
         return (hi << 32) | u32();
     }
 
     /** A u16-length-prefixed byte string of at most {@code max} bytes. */
-    byte[] bytes(int max, String what) throws WireException {
+    public byte[] bytes(int max, String what) throws WireException {
         int n = u16();
         if (n > max) {
             throw new WireException(what + " is " + n + " bytes, at most " + max + " allowed");
@@ -52,7 +52,7 @@ final class WireReader {
         return out;
     }
 
-    byte[] fixed(int n, String what) throws WireException {
+    public byte[] fixed(int n, String what) throws WireException {
         need(n, what);
         byte[] out = new byte[n];
         System.arraycopy(b, p, out, 0, n);
@@ -61,7 +61,7 @@ final class WireReader {
     }
 
     /** A u16-length-prefixed UTF-8 string of at most {@code max} bytes, no control characters. */
-    String string(int max, String what) throws WireException {
+    public String string(int max, String what) throws WireException {
         byte[] raw = bytes(max, what);
         String s;
         try {
@@ -78,7 +78,7 @@ final class WireReader {
         return s;
     }
 
-    void end() throws WireException {
+    public void end() throws WireException {
         if (p != b.length) {
             throw new WireException((b.length - p) + " trailing bytes");
         }

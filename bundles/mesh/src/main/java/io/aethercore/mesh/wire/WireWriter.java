@@ -4,15 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes the fields {@link WireReader} reads. */
-final class WireWriter {
+public final class WireWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-    WireWriter u8(int v) {
+    public WireWriter u8(int v) {
         out.write(v);
         return this;
     }
 
-    WireWriter u16(int v) {
+    public WireWriter u16(int v) {
         if (v < 0 || v > 0xFFFF) {
             throw new IllegalArgumentException("u16 out of range: " + v);
         }
@@ -21,7 +21,7 @@ final class WireWriter {
         return this;
     }
 
-    WireWriter u32(long v) {
+    public WireWriter u32(long v) {
         if (v < 0 || v > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("u32 out of range: " + v);
         }
@@ -32,28 +32,28 @@ final class WireWriter {
         return this;
     }
 
-    WireWriter u64(long v) {
+    public WireWriter u64(long v) {
         u32(v >>> 32);
         return u32(v & 0xFFFFFFFFL);
     }
 
-    WireWriter bytes(byte[] v) {
+    public WireWriter bytes(byte[] v) {
         byte[] x = v == null ? new byte[0] : v;
         u16(x.length);
         out.writeBytes(x);
         return this;
     }
 
-    WireWriter fixed(byte[] v) {
+    public WireWriter fixed(byte[] v) {
         out.writeBytes(v);
         return this;
     }
 
-    WireWriter string(String s) {
+    public WireWriter string(String s) {
         return bytes(s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8));
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 }

@@ -131,6 +131,12 @@ public final class MemoryNet {
             this.inbound = handler;
         }
 
+        /** Sessions are per message here: this counts the peer as one session if it is still pinned. */
+        @Override
+        public int disconnect(String peer) {
+            return trust.current(peer, KeyAlgorithm.ML_DSA_87, Instant.now()).isPresent() ? 1 : 0;
+        }
+
         @Override
         public void close() {
             closed = true;

@@ -3,6 +3,7 @@ package io.aethercore.testing.karaf;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * AetherCore specifics on top of {@link KarafNode}: a node recipe (own swtpm, B4AE endpoint named after the
@@ -13,6 +14,8 @@ public final class AetherCoreNodes {
     /** The B4AE configuration PID. */
     public static final String B4AE_PID = "io.aethercore.b4ae";
     private static final String PIN_MARK = "pin me with: ";
+    /** A wildcard listen address as the identity line prints it (Java's dual-stack socket shows the IPv6 one). */
+    private static final Pattern WILDCARD = Pattern.compile(";address=(?:0\\.0\\.0\\.0|0:0:0:0:0:0:0:0|::|\\[::\\]):");
 
     private AetherCoreNodes() {}
 
@@ -29,14 +32,18 @@ public final class AetherCoreNodes {
 
     /**
      * The node's B4AE static identity as {@code aether:b4ae-sessions -i} prints it: the peers entry other
-     * nodes pin ({@code name=...;address=...;x25519=...;mldsa87=...}).
+     * nodes pin ({@code name=...;address=...;x25519=...;mldsa87=...}). A node listening on every address
+     * ({@code 0.0.0.0:4000}, as in a network namespace) prints a wildcard ({@code 0:0:0:0:0:0:0:0:4000}: the
+     * JVM opens a dual-stack socket); here it is replaced by the node's {@link KarafNode#address()}, where the
+     * others reach it.
      */
     public static String identity(KarafNode node) {
         String out = node.execute("aether:b4ae-sessions -i");
         for (String line : out.split("\n")) {
             int i = line.indexOf(PIN_MARK);
             if (i >= 0) {
-                return line.substring(i + PIN_MARK.length()).trim();
+                return WILDCARD.matcher(line.substring(i + PIN_MARK.length()).trim())
+                        .replaceFirst(";address=" + node.address() + ":");
             }
         }
         throw new ConsoleException("node " + node.name() + ": no '" + PIN_MARK + "' line in aether:b4ae-sessions -i:\n" + out,

@@ -26,6 +26,16 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * <p>Start: every node is prepared (unpacked, ports, swtpm) one after the other, then all JVMs are launched
  * at once and awaited; they boot concurrently. When a test fails, the tail of each node's karaf.log is
  * printed to standard error. The node directories stay under {@code target/karaf-nodes/<class>/}.
+ *
+ * <p>{@link #inNamespaces()}: every node runs in its own network namespace of a {@link LossyNetwork} the
+ * cluster makes on start and removes on close ({@link #network()} sets loss and partitions):
+ *
+ * <pre>{@code
+ * static final KarafCluster NODES = KarafCluster.of(3, i -> AetherCoreNodes.node("node" + i)).inNamespaces();
+ * ...
+ * NODES.network().setLossAll(80);
+ * NODES.network().partition(Set.of("node1"), Set.of("node2", "node3"));
+ * }</pre>
  */
 public final class KarafCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
 
@@ -34,6 +44,8 @@ public final class KarafCluster implements AutoCloseable, BeforeAllCallback, Aft
     private final Map<Integer, KarafNode> nodes = new LinkedHashMap<>();
     private Path baseDir;
     private long startMillis = -1;
+    private boolean inNamespaces;
+    private LossyNetwork network;
 
     private KarafCluster(int size, IntFunction<KarafNode.Builder> recipe) {
         this.size = size;
@@ -57,6 +69,24 @@ public final class KarafCluster implements AutoCloseable, BeforeAllCallback, Aft
         return this;
     }
 
+    /**
+     * Runs every node in its own network namespace: on {@link #start()} the cluster makes a {@link
+     * LossyNetwork} (needs root and nftables) with one host per node, named after the node; {@link #close()}
+     * removes it after the nodes stopped.
+     */
+    public KarafCluster inNamespaces() {
+        this.inNamespaces = true;
+        return this;
+    }
+
+    /** The network of an {@link #inNamespaces()} cluster (after {@link #start()}): loss, partitions, addresses. */
+    public LossyNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException(inNamespaces ? "the cluster has not started yet" : "the cluster is not inNamespaces()");
+        }
+        return network;
+    }
+
     /** Prepares every node, launches them all, waits until all are ready. */
     public synchronized void start() throws IOException, InterruptedException {
         if (!nodes.isEmpty()) {
@@ -66,8 +96,15 @@ public final class KarafCluster implements AutoCloseable, BeforeAllCallback, Aft
         Path base = baseDir != null ? baseDir
                 : Path.of(System.getProperty("aethercore.karaf.nodes.dir", "target/karaf-nodes"));
         try {
+            if (inNamespaces) {
+                network = LossyNetwork.create();
+            }
             for (int i = 1; i <= size; i++) {
-                KarafNode n = recipe.apply(i).baseDir(base).build();
+                KarafNode.Builder b = recipe.apply(i).baseDir(base);
+                if (network != null) {
+                    b.namespace(network);
+                }
+                KarafNode n = b.build();
                 nodes.put(i, n);
                 n.prepare();
             }
@@ -125,6 +162,19 @@ public final class KarafCluster implements AutoCloseable, BeforeAllCallback, Aft
             }
         }
         nodes.clear();
+        LossyNetwork net = network;
+        network = null;
+        if (net != null) {
+            try {
+                net.close();
+            } catch (IOException | RuntimeException e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                }
+            }
+        }
         if (first instanceof IOException io) {
             throw io;
         } else if (first instanceof RuntimeException re) {
@@ -152,6 +202,9 @@ public final class KarafCluster implements AutoCloseable, BeforeAllCallback, Aft
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         for (KarafNode n : nodes.values()) {
             System.err.println("--- " + n + " karaf.log (last 60 lines) ---\n" + n.logTail(60));
+        }
+        if (network != null) {
+            System.err.println("--- " + network + " ---");
         }
         throw throwable;
     }

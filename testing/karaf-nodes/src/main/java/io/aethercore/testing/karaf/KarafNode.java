@@ -37,10 +37,16 @@ import java.util.function.Predicate;
  * #kill()} (SIGKILL, for crash tests), {@link #restart()}, {@link #close()}. A JVM shutdown hook kills
  * every node still running when the test JVM exits.
  *
- * <p>The launch command can be wrapped ({@link Builder#launcher(String...)}), e.g. with
- * {@code ip netns exec ns1} to run the node in a network namespace. The wrapper must exec its command
- * (as {@code ip netns exec}, {@code setsid}, {@code nice}, {@code taskset} do) so that stopping the process
- * stops the JVM; the harness also signals every descendant it finds, in case one does not.
+ * <p>The launch command can be wrapped ({@link Builder#launcher(String...)}), e.g. with {@code nice} or
+ * {@code taskset}. The wrapper must exec its command (as {@code ip netns exec}, {@code setsid}, {@code nice},
+ * {@code taskset} do) so that stopping the process stops the JVM; the harness also signals every descendant
+ * it finds, in case one does not.
+ *
+ * <p>In a network namespace ({@link Builder#namespace(LossyNetwork)}) the node's JVM and its swtpm run
+ * through {@code ip netns exec}: the node has its own address ({@link #address()}, {@code 10.77.X.Y}),
+ * its B4AE endpoint listens on {@code 0.0.0.0:4000} ({@link #B4AE_NAMESPACE_PORT}) like a real node's, its
+ * console is reached at its address, its swtpm listens on its address too, and {@link LossyNetwork} can drop
+ * its outgoing UDP.
  */
 public final class KarafNode implements AutoCloseable {
 
@@ -49,6 +55,8 @@ public final class KarafNode implements AutoCloseable {
 
     private static final Set<KarafNode> LIVE = ConcurrentHashMap.newKeySet();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** The B4AE UDP port of a node in a network namespace (the distribution's default, on every address). */
+    public static final int B4AE_NAMESPACE_PORT = 4000;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +80,8 @@ public final class KarafNode implements AutoCloseable {
     private final List<Probe> probes;
     private final List<PortBinding> bindings;
     private final boolean withSwtpm;
+    private final LossyNetwork network;
+    private volatile LossyNetwork.Host netHost;
     private final List<String[]> configuration = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> ports = new LinkedHashMap<>();
 
@@ -96,6 +106,7 @@ public final class KarafNode implements AutoCloseable {
         this.probes = List.copyOf(b.probes);
         this.bindings = List.copyOf(b.bindings);
         this.withSwtpm = b.swtpm;
+        this.network = b.network;
         this.configuration.addAll(b.configuration);
     }
 
@@ -117,9 +128,18 @@ public final class KarafNode implements AutoCloseable {
         NodeHome.deleteTree(home);
         Files.createDirectories(home.getParent());
         files.unpack(distribution);
+        if (network != null) {
+            netHost = network.hostOrAdd(name);
+        }
         Path etc = home.resolve("etc");
         for (PortBinding b : bindings) {
             if (Files.exists(etc.resolve(b.pid() + ".cfg"))) {
+                if (netHost != null && b.id().equals(PortBinding.B4AE)) {
+                    // the namespace is the node's own: the B4AE endpoint takes the standard port on every address
+                    ports.put(b.id(), B4AE_NAMESPACE_PORT);
+                    CfgFile.set(etc.resolve(b.pid() + ".cfg"), b.key(), "0.0.0.0:" + B4AE_NAMESPACE_PORT);
+                    continue;
+                }
                 int port = ports.computeIfAbsent(b.id(), id -> FreePorts.next());
                 CfgFile.set(etc.resolve(b.pid() + ".cfg"), b.key(), b.value(port));
             }
@@ -139,7 +159,7 @@ public final class KarafNode implements AutoCloseable {
         key.writePrivateKey(home.resolve("harness").resolve("console.key"));
         if (withSwtpm) {
             try {
-                swtpm = Swtpm.start();
+                swtpm = netHost == null ? Swtpm.start() : Swtpm.start(netHost.address(), netHost.launcher());
             } catch (IOException e) {
                 throw new IOException("node " + name + " needs a TPM simulator and swtpm could not start (run"
                         + " scripts/run-tests.sh, which installs it, or apt-get install swtpm swtpm-tools): " + e.getMessage(), e);
@@ -179,7 +199,11 @@ public final class KarafNode implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("node " + name + " is already running (pid " + process.pid() + ")");
         }
-        List<String> cmd = new ArrayList<>(launcher);
+        List<String> cmd = new ArrayList<>();
+        if (netHost != null) {
+            cmd.addAll(netHost.launcher());
+        }
+        cmd.addAll(launcher);
         cmd.add(home.resolve("bin").resolve("karaf").toString());
         cmd.add("daemon");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
@@ -226,7 +250,7 @@ public final class KarafNode implements AutoCloseable {
             }
             Probe probe = all.get(next);
             try {
-                ConsoleResult r = SshConsole.run(name, "127.0.0.1", sshPort(), user, key, probe.command(), Duration.ofSeconds(20));
+                ConsoleResult r = SshConsole.run(name, address(), sshPort(), user, key, probe.command(), Duration.ofSeconds(20));
                 last = r.output();
                 if (r.ok() && probe.ready().test(r.output())) {
                     next++;
@@ -336,7 +360,7 @@ public final class KarafNode implements AutoCloseable {
 
     public ConsoleResult run(String command, Duration timeout) {
         try {
-            return SshConsole.run(name, "127.0.0.1", sshPort(), user, key, command, timeout);
+            return SshConsole.run(name, address(), sshPort(), user, key, command, timeout);
         } catch (IOException e) {
             throw new ConsoleException("node " + name + ": console on port " + sshPort() + " did not answer `" + command
                     + "`: " + e.getMessage() + (isRunning() ? "" : " (the node is not running)"), null, e);
@@ -378,7 +402,7 @@ public final class KarafNode implements AutoCloseable {
     public ConsoleResult runWithBinClient(String command) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", user, "-k",
-                home.resolve("harness/console.key").toString(), "-p", Integer.toString(sshPort()), "-h", "127.0.0.1", "-b")
+                home.resolve("harness/console.key").toString(), "-p", Integer.toString(sshPort()), "-h", address(), "-b")
                 .directory(home.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_"));
         pb.environment().put("JAVA_HOME", javaHome.toString());
@@ -451,9 +475,32 @@ public final class KarafNode implements AutoCloseable {
         return port(PortBinding.SSH);
     }
 
-    /** The B4AE UDP endpoint, {@code 127.0.0.1:port}. */
+    /**
+     * The B4AE UDP endpoint as other nodes reach it: {@code 127.0.0.1:<free port>}, or in a network namespace
+     * {@code <address()>:4000} (the value for the mesh's advertised {@code address}).
+     */
     public String b4aeAddress() {
-        return "127.0.0.1:" + port(PortBinding.B4AE);
+        return address() + ":" + port(PortBinding.B4AE);
+    }
+
+    /**
+     * Where the node is reached: {@code 127.0.0.1}, or in a network namespace its address there
+     * ({@code 10.77.X.Y}, known after {@link #prepare()}).
+     */
+    public String address() {
+        LossyNetwork.Host h = netHost;
+        if (h != null) {
+            return h.address();
+        }
+        if (network != null) {
+            throw new IllegalStateException("node " + name + " has no address in its namespace yet (not prepared)");
+        }
+        return "127.0.0.1";
+    }
+
+    /** The node's network namespace (after {@link #prepare()}), or null when it runs in the root namespace. */
+    public LossyNetwork.Host namespace() {
+        return netHost;
     }
 
     /** The node's TPM simulator, or null when it has none. */
@@ -479,7 +526,9 @@ public final class KarafNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KarafNode[" + name + ", ssh " + ports.get(PortBinding.SSH) + ", " + home + "]";
+        LossyNetwork.Host h = netHost;
+        return "KarafNode[" + name + (h == null ? "" : ", " + h.namespace() + " " + h.address()) + ", ssh "
+                + ports.get(PortBinding.SSH) + ", " + home + "]";
     }
 
     // ------------------------------------------------------------------------------------------ builder
@@ -499,6 +548,7 @@ public final class KarafNode implements AutoCloseable {
         private final List<Probe> probes = new ArrayList<>();
         private final List<PortBinding> bindings = new ArrayList<>(PortBinding.DEFAULTS);
         private boolean swtpm;
+        private LossyNetwork network;
         private final List<String[]> configuration = new ArrayList<>();
 
         private Builder(String name) {
@@ -584,6 +634,15 @@ public final class KarafNode implements AutoCloseable {
         /** Gives the node its own swtpm, started in {@link KarafNode#prepare()}, set as its TPM device. */
         public Builder swtpm() {
             this.swtpm = true;
+            return this;
+        }
+
+        /**
+         * Runs the node (and its swtpm) in its own namespace of {@code net}, a host named after the node (made
+         * in {@link KarafNode#prepare()} when the network has none of that name yet). See the class comment.
+         */
+        public Builder namespace(LossyNetwork net) {
+            this.network = net;
             return this;
         }
 

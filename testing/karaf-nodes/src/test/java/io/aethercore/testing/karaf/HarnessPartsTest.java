@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +51,16 @@ class HarnessPartsTest {
         assertNotEquals(FreePorts.next(), FreePorts.next());
         assertEquals("127.0.0.1:4711", PortBinding.DEFAULTS.stream().filter(b -> b.id().equals(PortBinding.B4AE))
                 .findFirst().orElseThrow().value(4711));
+    }
+
+    @Test
+    void theLossScriptReplacesTheTableAndDropsOnlyUdpOnEgress() {
+        String none = LossyNetwork.script(0, List.of());
+        assertTrue(none.startsWith("table netdev aethercore_chaos\ndelete table netdev aethercore_chaos\n"), none);
+        assertTrue(none.contains("type filter hook egress device \"eth0\" priority 0; policy accept;"), none);
+        assertFalse(none.contains("drop"), none);
+        String both = LossyNetwork.script(80, List.of("10.77.5.12", "10.77.5.13"));
+        assertTrue(both.contains("meta l4proto udp ip daddr { 10.77.5.12, 10.77.5.13 } counter drop"), both);
+        assertTrue(both.contains("meta l4proto udp numgen random mod 100 < 80 counter drop"), both);
     }
 }

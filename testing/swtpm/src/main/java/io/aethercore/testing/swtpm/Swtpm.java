@@ -25,21 +25,39 @@ public final class Swtpm implements AutoCloseable {
     private final int port;
     private final int ctrlPort;
     private final boolean ownsDir;
+    private final String host;
+    private final List<String> launcher;
     private long pid = -1;
     private Path extraDir;
 
     private Swtpm(Path stateDir, int port, int ctrlPort, boolean ownsDir) {
+        this(stateDir, port, ctrlPort, ownsDir, "127.0.0.1", List.of());
+    }
+
+    private Swtpm(Path stateDir, int port, int ctrlPort, boolean ownsDir, String host, List<String> launcher) {
         this.stateDir = stateDir.toAbsolutePath();
         this.port = port;
         this.ctrlPort = ctrlPort;
         this.ownsDir = ownsDir;
+        this.host = host;
+        this.launcher = List.copyOf(launcher);
     }
 
     /** Starts a fresh simulator on free ports in a new temporary state directory. */
     public static Swtpm start() throws IOException, InterruptedException {
+        return start("127.0.0.1", List.of());
+    }
+
+    /**
+     * Starts a fresh simulator bound to {@code host} (command and control port), launched through
+     * {@code launcher}: e.g. {@code start("10.77.3.11", List.of("ip", "netns", "exec", "ns1"))} runs it in
+     * network namespace ns1 on that namespace's address, where both the namespace and the test JVM (through
+     * the bridge) reach it. The launcher must exec its command ({@code ip netns exec} does).
+     */
+    public static Swtpm start(String host, List<String> launcher) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("swtpm-");
         int port = freePortPair();
-        Swtpm s = new Swtpm(dir, port, port + 1, true);
+        Swtpm s = new Swtpm(dir, port, port + 1, true, host, launcher);
         s.launch();
         return s;
     }
@@ -101,7 +119,7 @@ public final class Swtpm implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return host;
     }
 
     public Path stateDir() {
@@ -110,23 +128,24 @@ public final class Swtpm implements AutoCloseable {
 
     /** The tpm2-tools TCTI string for this simulator. */
     public String tcti() {
-        return "swtpm:host=127.0.0.1,port=" + port;
+        return "swtpm:host=" + host + ",port=" + port;
     }
 
     /** {@code host:port}, the form our configuration takes. */
     public String address() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** Starts the simulator again on the same ports and state (after {@link #kill()} or {@link #stop()}). */
     public void launch() throws IOException, InterruptedException {
         Path pidFile = stateDir.resolve("swtpm.pid");
         Files.deleteIfExists(pidFile);
-        List<String> cmd = List.of("swtpm", "socket", "--tpm2",
-                "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                "--ctrl", "type=tcp,port=" + ctrlPort + ",bindaddr=127.0.0.1",
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of("swtpm", "socket", "--tpm2",
+                "--server", "type=tcp,port=" + port + ",bindaddr=" + host,
+                "--ctrl", "type=tcp,port=" + ctrlPort + ",bindaddr=" + host,
                 "--tpmstate", "dir=" + stateDir, "--flags", "not-need-init,startup-clear",
-                "--pid", "file=" + pidFile, "--daemon");
+                "--pid", "file=" + pidFile, "--daemon"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         String out = "";
         while (true) {
@@ -153,7 +172,7 @@ public final class Swtpm implements AutoCloseable {
             Thread.sleep(10);
         }
         pid = Long.parseLong(Files.readString(pidFile).trim());
-        while (!accepts(port)) {
+        while (!accepts(host, port)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("swtpm does not accept connections on port " + port);
             }
@@ -161,9 +180,9 @@ public final class Swtpm implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -184,7 +203,7 @@ public final class Swtpm implements AutoCloseable {
             return;
         }
         try {
-            Process p = new ProcessBuilder("swtpm_ioctl", "--tcp", "127.0.0.1:" + ctrlPort, "-s").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("swtpm_ioctl", "--tcp", host + ":" + ctrlPort, "-s").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {

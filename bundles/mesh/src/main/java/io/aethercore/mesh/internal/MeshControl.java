@@ -1,0 +1,74 @@
+package io.aethercore.mesh.internal;
+
+import io.aethercore.mesh.MeshNode;
+import io.aethercore.mesh.gospel.Bodies;
+import io.aethercore.mesh.gospel.Entry;
+import io.aethercore.mesh.gospel.Gospel;
+import io.aethercore.mesh.gospel.GospelException;
+import io.aethercore.mesh.gospel.MeshKeys;
+import io.aethercore.mesh.gospel.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the console does with the running mesh (purge, notes, operators, mesh-wide configuration); a service
+ * private to this bundle, registered once the node runs.
+ */
+public final class MeshControl {
+
+    private final MeshNode node;
+
+    MeshControl(MeshNode node) {
+        this.node = node;
+    }
+
+    public MeshNode node() {
+        return node;
+    }
+
+    public Gospel gospel() {
+        return node.gospel();
+    }
+
+    /** Appends a revocation of {@code target}; returns the entry. */
+    public Entry purge(String target, Reason reason, String comment) throws GospelException {
+        if (target.equals(node.nodeId())) {
+            throw new GospelException("a node does not purge itself", null);
+        }
+        return node.gospel().purge(target, reason, comment);
+    }
+
+    /** Appends {@code count} notes (one signed checkpoint for all). */
+    public List<Entry> note(String text, int count) throws GospelException {
+        List<Gospel.Draft> drafts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String t = count == 1 ? text : text + " #" + (i + 1);
+            drafts.add(new Gospel.Draft(Entry.Kind.NOTE, new Bodies.Note(t).encode()));
+        }
+        return node.append(drafts);
+    }
+
+    public Entry operator(String target, boolean granted) throws GospelException {
+        return node.append(List.of(new Gospel.Draft(Entry.Kind.OPERATOR,
+                new Bodies.Operator(target, granted).encode()))).get(0);
+    }
+
+    /** Proposes (or, without a quorum, sets) a mesh-wide key. */
+    public Entry configure(String key, String value) throws GospelException {
+        String problem = MeshKeys.check(key, value);
+        if (problem != null) {
+            throw new GospelException(problem, null);
+        }
+        return node.append(List.of(new Gospel.Draft(Entry.Kind.CONFIG, new Bodies.Config(key, value).encode()))).get(0);
+    }
+
+    /** Approves the CONFIG entry {@code seq} of {@code author}'s chain. */
+    public Entry approve(String author, long seq) throws GospelException {
+        Optional<byte[]> leaf = node.gospel().leafHash(author, seq);
+        if (leaf.isEmpty()) {
+            throw new GospelException("this node holds no entry " + author + "#" + seq, null);
+        }
+        return node.append(List.of(new Gospel.Draft(Entry.Kind.APPROVE, new Bodies.Approve(leaf.get()).encode()))).get(0);
+    }
+}
