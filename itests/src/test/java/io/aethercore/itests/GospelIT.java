@@ -44,6 +44,9 @@ class GospelIT {
             DELTA = "unit-delta";
     static final Pattern ROOT = Pattern.compile("Gospel root: ([0-9a-f]{64})");
     static final Pattern ENTRIES = Pattern.compile("Entries: (\\d+)");
+    static final Pattern NEW_ROOT = Pattern.compile("Gospel root ([0-9a-f]{16}) \\(");
+    static final java.time.format.DateTimeFormatter LOG_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
 
     @RegisterExtension
     static final KarafCluster NODES = KarafCluster.of(5, i -> switch (i) {
@@ -123,6 +126,50 @@ class GospelIT {
         return e;
     }
 
+    /**
+     * When the node logged a line containing {@code needle} (the first one), in epoch milliseconds of the
+     * log's own clock; waits for it. Every node logs with the one clock of this machine, so differences
+     * between nodes are exact to the millisecond, without console polling in the measurement.
+     */
+    static long logTime(KarafNode n, String needle, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String log = n.log();
+            int i = log.indexOf(needle);
+            if (i >= 0) {
+                int start = log.lastIndexOf('\n', i) + 1;
+                return java.time.LocalDateTime.parse(log.substring(start, start + 23), LOG_TIME)
+                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(n.name() + ": no '" + needle + "' in the log within " + timeout + "; tail:\n"
+                        + n.logTail(30));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The root an append printed ({@code Gospel root <16 hex> (...)}). */
+    static String newRoot(String commandOutput) {
+        Matcher m = NEW_ROOT.matcher(commandOutput);
+        assertTrue(m.find(), commandOutput);
+        return m.group(1);
+    }
+
+    /**
+     * Milliseconds from the authority's append of the entry that made root {@code root} to the last of
+     * {@code nodes} accepting it (each logs {@code Gospel: +n of ...; ... root <root>}).
+     */
+    static long convergence(String root, List<KarafNode> nodes, Duration timeout) throws InterruptedException {
+        String line = ", root " + root;
+        long appended = logTime(fa, line, Duration.ofSeconds(5));
+        long last = appended;
+        for (KarafNode n : nodes) {
+            last = Math.max(last, logTime(n, line, timeout));
+        }
+        return last - appended;
+    }
+
     /** Waits until every node shows one Gospel root; returns the milliseconds it took. */
     static long awaitConverged(List<KarafNode> nodes, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
@@ -150,7 +197,9 @@ class GospelIT {
     @Order(1)
     void everyNodeHoldsTheAuthoritysEnrollmentsAndOneRoot() {
         String g = alpha.execute("aether:gospel");
-        assertTrue(g.contains("Entries: 5") && g.contains("Chain fa-1: 5 entries"), g);
+        // one ENROL per certificate issued: the authority's own, then each member's (a member whose first
+        // exchange timed out has a second certificate for the same keys)
+        assertTrue(entries(alpha) >= 5 && g.contains("Chain fa-1: ") && g.contains("fa-1#0 ENROL"), g);
         for (KarafNode n : all) {
             assertTrue(n.execute("aether:list-nodes").contains(DELTA), n.name());
         }
@@ -165,12 +214,17 @@ class GospelIT {
     @Order(2)
     void oneEntryConvergesAt0And50And80And90PercentLoss() throws Exception {
         StringBuilder figures = new StringBuilder();
-        for (int loss : new int[] {0, 50, 80, 80, 80, 90}) {
+        int n = 0;
+        for (int loss : new int[] {0, 0, 0, 50, 50, 50, 80, 80, 80, 80, 80, 90, 90, 90}) {
             net.setLossAll(loss);
-            Thread.sleep(loss == 0 ? 0 : 3_000); // let the sessions and the loss estimates see the loss first
-            String out = fa.execute("aether:gospel-note --text 'drill at " + loss + " % loss'");
+            Thread.sleep(loss == 0 ? 500 : 2_000); // let the sessions and the loss estimates see the loss first
+            String out = fa.execute("aether:gospel-note --text drill-" + loss + "-percent-" + (++n));
             assertTrue(out.contains("Appended 1 note"), out);
-            long took = awaitConverged(all, Duration.ofSeconds(loss >= 90 ? 90 : 30));
+            long took = convergence(newRoot(out), all.subList(1, 5), Duration.ofSeconds(loss >= 90 ? 90 : 30));
+            if (loss <= 80) {
+                assertTrue(took <= 30_000, "the playbook's bound at " + loss + " % loss: 30 s; took " + took + " ms");
+            }
+            awaitConverged(all, Duration.ofSeconds(60));
             figures.append(loss).append("%=").append(took).append("ms ");
             if (loss == 80) {
                 String status = fa.execute("aether:mesh-status");
@@ -190,13 +244,24 @@ class GospelIT {
     @Test
     @Order(3)
     void resyncAfterACompleteCutIsQuick() throws Exception {
-        net.setLossAll(100);
-        fa.execute("aether:gospel-note --text 'appended while cut off'");
+        // 90 % loss, then the authority is cut off entirely; the entry it appends reaches nobody
+        net.setLossAll(90);
         Thread.sleep(2_000);
+        net.partition(Set.of(FA), Set.of(ALPHA, BRAVO, CHARLIE, DELTA));
+        String out = fa.execute("aether:gospel-note --text appended-while-cut-off");
+        String root = newRoot(out);
+        Thread.sleep(3_000);
         assertNotEquals(root(fa), root(alpha));
+        long healed = System.currentTimeMillis();
+        net.heal();
         net.setLossAll(0);
-        long took = awaitConverged(all, Duration.ofSeconds(10));
-        System.out.println("GospelIT: resync after the loss is removed: " + took + " ms");
+        long last = healed;
+        for (KarafNode n : all.subList(1, 5)) {
+            last = Math.max(last, logTime(n, ", root " + root, Duration.ofSeconds(10)));
+        }
+        System.out.println("GospelIT: resync after the loss is removed: " + (last - healed) + " ms");
+        assertTrue(last - healed <= 10_000, "the playbook's bound: 10 s");
+        awaitConverged(all, Duration.ofSeconds(10));
     }
 
     @Test
@@ -228,14 +293,15 @@ class GospelIT {
         for (KarafNode n : List.of(fa, alpha, bravo, delta)) {
             n.awaitOutput("aether:b4ae-sessions", o -> o.contains(CHARLIE), Duration.ofSeconds(20));
         }
-        long t0 = System.nanoTime();
-        String out = fa.execute("aether:purge " + CHARLIE + " --reason AttestationFailure --comment 'PCR 7 changed'");
+        String out = fa.execute("aether:purge " + CHARLIE + " --reason AttestationFailure --comment PCR-7-changed");
         assertTrue(out.contains("Revocation appended: " + CHARLIE + " purged (AttestationFailure)"), out);
+        long purged = logTime(fa, "Revocation received: " + CHARLIE + " purged by fa-1", Duration.ofSeconds(5));
+        long swept = purged;
         for (KarafNode n : List.of(fa, alpha, bravo, delta)) {
+            swept = Math.max(swept, logTime(n, "Aetheric Sweep: ", Duration.ofSeconds(10)));
             n.awaitOutput("aether:b4ae-sessions", o -> !o.contains(CHARLIE), Duration.ofSeconds(10));
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        System.out.println("GospelIT: purge to the last session torn down at 0 % loss: " + ms + " ms (console polling included)");
+        System.out.println("GospelIT: purge to the last session torn down at 0 % loss: " + (swept - purged) + " ms");
         for (KarafNode n : List.of(fa, alpha, bravo, delta)) {
             assertTrue(n.awaitOutput("aether:list-nodes --status PURGED", o -> o.contains(CHARLIE), Duration.ofSeconds(10))
                     .contains(CHARLIE));
@@ -277,25 +343,28 @@ class GospelIT {
         System.out.println("GospelIT: a node that missed 10,000 entries: console ready " + booted
                 + " ms after the restart, caught up " + took + " ms later");
 
-        // again, and kill -9 in the middle of the catch-up
+        // again, and kill -9 in the middle of the catch-up: at 50 % loss on bravo's link the batches are one
+        // datagram each, so the catch-up takes long enough to be interrupted
         bravo.kill();
-        fa.execute("aether:gospel-note --text 'second maintenance log' --count 10000", Duration.ofSeconds(120));
+        fa.execute("aether:gospel-note --text second-maintenance-log --count 10000", Duration.ofSeconds(120));
         long target = entries(fa);
+        net.setLoss(BRAVO, 50);
+        net.setLoss(FA, 50);
+        net.setLoss(ALPHA, 50);
+        int mark = bravo.log().length();
         bravo.restart();
+        Pattern accepted = Pattern.compile("Gospel: \\+\\d+ of fa-1; (\\d+) entries");
         long acknowledged = -1;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            long e = entries(bravo);
-            if (e > target - 10_000 && e < target) {
-                acknowledged = e; // a size bravo served on its console: acknowledged, on disk
-                break;
+        while (System.nanoTime() < end && acknowledged < 0) {
+            Matcher m = accepted.matcher(bravo.log().substring(Math.min(mark, bravo.log().length())));
+            while (m.find()) {
+                acknowledged = Long.parseLong(m.group(1)); // logged after the batch is on disk
             }
-            if (e >= target) {
-                break;
-            }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
         bravo.kill();
+        net.setLossAll(0);
         bravo.restart();
         long after = awaitEntries(bravo);
         System.out.println("GospelIT: kill -9 during catch-up: " + acknowledged + " entries acknowledged before, "
