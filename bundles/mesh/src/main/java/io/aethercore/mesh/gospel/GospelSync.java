@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,7 +196,8 @@ public final class GospelSync {
         Gospel.Summary mine = mine();
         List<String> all = new ArrayList<>(peers.peers());
         Collections.shuffle(all, random);
-        state.keySet().retainAll(all);
+        // a set: retainAll asks contains() once per known peer, which a list answers in O(peers)
+        state.keySet().retainAll(new HashSet<>(all));
         int summaries = 0;
         int pushes = 0;
         for (String p : all) {
@@ -481,7 +483,7 @@ public final class GospelSync {
         long now = clock.millis();
         Gospel.Summary mine = mine();
         List<PeerView> out = new ArrayList<>();
-        state.keySet().retainAll(peers.peers());
+        state.keySet().retainAll(new HashSet<>(peers.peers()));
         for (String p : new TreeMap<>(state).keySet()) {
             Peer s = state.get(p);
             boolean reachable = s.heard >= 0 && now - s.heard <= tuning.unreachable().toMillis();
