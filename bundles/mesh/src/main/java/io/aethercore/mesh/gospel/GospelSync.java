@@ -254,13 +254,18 @@ public final class GospelSync {
     private void fetch(long now, Gospel.Summary mine, List<String> all) {
         Map<String, List<String>> holders = new HashMap<>();
         Map<String, Long> best = new HashMap<>();
+        // this node's chain sizes, looked up once per peer and chain below (every tick, every peer)
+        Map<String, Long> held = new HashMap<>();
+        for (Gospel.Head h : mine.heads()) {
+            held.put(h.author(), h.size());
+        }
         for (String p : all) {
             Peer s = state.get(p);
             if (s == null || s.heard < 0) {
                 continue;
             }
             for (Map.Entry<String, Long> e : s.sizes.entrySet()) {
-                long mineSize = mine.head(e.getKey()).map(Gospel.Head::size).orElse(0L);
+                long mineSize = held.getOrDefault(e.getKey(), 0L);
                 if (e.getValue() > mineSize) {
                     holders.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p);
                     best.merge(e.getKey(), e.getValue(), Math::max);
