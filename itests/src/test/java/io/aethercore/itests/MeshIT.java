@@ -103,6 +103,11 @@ class MeshIT {
 
     /** Copies a genesis bundle and the password to a node, mode 0400, as the playbook's Step 2.3. */
     static void install(KarafNode node, Path bundleFile) throws IOException {
+        installGenesis(node, bundleFile, password);
+    }
+
+    /** {@link #install} with the password file given. */
+    static void installGenesis(KarafNode node, Path bundleFile, Path passwordFile) throws IOException {
         Path etc = Files.createDirectories(node.home().resolve("etc/aethercore"));
         Path b = etc.resolve("genesis-bundle.bin");
         if (Files.exists(b)) {
@@ -112,7 +117,7 @@ class MeshIT {
         Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("r--------"));
         Path p = etc.resolve("genesis-bundle.pass");
         if (!Files.exists(p)) {
-            writeSecret(p, Files.readString(password).strip());
+            writeSecret(p, Files.readString(passwordFile).strip());
         }
     }
 

@@ -197,6 +197,15 @@ public final class MeshNode implements AutoCloseable {
         }
 
         @Override
+        public void committed(String author, int added, boolean replay) {
+            if (!replay && added > 0) {
+                var s = gospel.summary();
+                LOG.info("[INFO] Gospel: +{} of {}; {} entries, root {}", added, author, s.size(),
+                        java.util.HexFormat.of().formatHex(s.root(), 0, 8));
+            }
+        }
+
+        @Override
         public void forked(Gospel.ForkProof proof) {
             LOG.error("[ERROR] ByzantineDetection: {}", proof.describe());
             registry.violation(proof.author(), clock.instant(), "ByzantineDetection: " + proof.describe());

@@ -71,7 +71,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         this.initiations = new Initiations(ctx, index, datagrams, sessions, records);
         this.responses = new Responses(ctx, index, datagrams, reassembly, sessions, records);
         this.receive = new Receive(ctx, initiations, responses, records, datagrams);
-        this.timers = new Timers(ctx, index, sessions, initiations, responses, reassembly);
+        this.timers = new Timers(ctx, index, sessions, initiations, responses, reassembly, records, datagrams);
     }
 
     private void maybeRekey(B4aeSession s, Keypair kp) {

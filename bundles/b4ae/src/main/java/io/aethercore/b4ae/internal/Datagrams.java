@@ -19,6 +19,11 @@ final class Datagrams {
     private final EngineContext ctx;
     private final IndexTable index;
     private volatile DatagramTransport transport;
+    private volatile java.util.concurrent.ScheduledExecutorService later;
+
+    /** Copies of a re-sent handshake message, and the gap between them (§5.5). */
+    static final int COPIES = 2;
+    static final long COPY_GAP_MS = 10;
 
     Datagrams(EngineContext ctx, IndexTable index) {
         this.ctx = ctx;
@@ -31,6 +36,32 @@ final class Datagrams {
 
     void setTransport(DatagramTransport t) {
         this.transport = t;
+    }
+
+    /** Where the later copies of {@link #sendCopies} are scheduled (the engine's timer); null: back to back. */
+    void setScheduler(java.util.concurrent.ScheduledExecutorService s) {
+        this.later = s;
+    }
+
+    /**
+     * Re-sends a handshake message in {@link #COPIES} copies {@link #COPY_GAP_MS} ms apart (§5.5): under random
+     * loss every copy is another chance, and the gap keeps a short burst from taking all of them.
+     */
+    void sendCopies(InetSocketAddress to, byte[][] datagrams, int onlyMask) {
+        sendAll(to, datagrams, onlyMask);
+        java.util.concurrent.ScheduledExecutorService s = later;
+        for (int c = 1; c < COPIES; c++) {
+            if (s == null) {
+                sendAll(to, datagrams, onlyMask);
+                continue;
+            }
+            try {
+                s.schedule(() -> sendAll(to, datagrams, onlyMask), COPY_GAP_MS * c,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                return;
+            }
+        }
     }
 
     /** Splits a handshake body into fragments with mac1 (and zero mac2), §3.1. */
@@ -118,12 +149,14 @@ final class Datagrams {
         } else if (type == Wire.T_RESP) {
             PendingResp pr = index.resp(msgSender);
             if (pr != null) {
+                pr.nacked(missing);
                 datagrams = pr.datagrams();
                 to = pr.address();
             }
         } else if (type == Wire.T_FINISH) {
             Finished f = index.finished(msgSender);
             if (f != null) {
+                f.nacked(missing, System.nanoTime());
                 datagrams = f.datagrams();
                 to = f.address();
             }

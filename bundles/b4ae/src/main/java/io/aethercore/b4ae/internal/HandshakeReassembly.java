@@ -56,7 +56,7 @@ final class HandshakeReassembly {
             Partial p = initPartials.get(key);
             if (p == null) {
                 AtomicInteger perAddress = initPartialsPerAddress.computeIfAbsent(from, x -> new AtomicInteger());
-                if (perAddress.get() >= 2) {
+                if (perAddress.get() >= 2 && !evictOldest(from)) {
                     observer.dosAttemptBlocked("limits");
                     return null;
                 }
@@ -91,6 +91,26 @@ final class HandshakeReassembly {
         }
     }
 
+    /**
+     * Makes room for a newer INIT from {@code from} by dropping its oldest partial one (an initiator under loss
+     * moves on to a fresh INIT, §5.5; the limit per address stays 2). False when there was none to drop.
+     */
+    private boolean evictOldest(InetSocketAddress from) {
+        PartialKey oldest = null;
+        long oldestNanos = Long.MAX_VALUE;
+        for (Map.Entry<PartialKey, Partial> e : initPartials.entrySet()) {
+            if (e.getKey().from().equals(from) && e.getValue().lastNanos() < oldestNanos) {
+                oldest = e.getKey();
+                oldestNanos = e.getValue().lastNanos();
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        drop(oldest, initPartials.get(oldest));
+        return true;
+    }
+
     private void drop(PartialKey key, Partial p) {
         if (initPartials.remove(key, p)) {
             reassemblyBytes.addAndGet(-p.bytes());
@@ -107,9 +127,9 @@ final class HandshakeReassembly {
         synchronized (lock) {
             for (Map.Entry<PartialKey, Partial> e : List.copyOf(initPartials.entrySet())) {
                 Partial p = e.getValue();
-                if (now - p.lastNanos() > 3_000_000_000L || p.nacks() >= 3 && now - p.lastNanos() > 1_000_000_000L) {
+                if (now - p.lastNanos() > 3_000_000_000L || p.nacks() >= 10 && now - p.lastNanos() > 1_000_000_000L) {
                     drop(e.getKey(), p);
-                } else if (p.nackDue(now, nackAfter, false)) {
+                } else if (p.nackDue(now, nackAfter, false, 10)) {
                     datagrams.sendNack(p.from(), Wire.T_INIT, p.senderIndex(), 0, p.missing());
                 }
             }

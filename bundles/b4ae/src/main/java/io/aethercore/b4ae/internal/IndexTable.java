@@ -34,7 +34,7 @@ final class IndexTable {
     PendingInit init(int index) { return inits.get(index); }
     void putInit(int index, PendingInit p) { inits.put(index, p); }
     void removeInit(int index) { inits.remove(index); }
-    void removeInit(PendingInit p) { inits.values().remove(p); }
+    void removeInit(PendingInit p) { inits.values().removeIf(v -> v == p); }
     List<PendingInit> inits() { return List.copyOf(inits.values()); }
 
     /** Removes every initiator handshake and returns them. */

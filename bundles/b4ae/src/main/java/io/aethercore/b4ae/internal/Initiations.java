@@ -112,17 +112,45 @@ final class Initiations {
         synchronized (p) {
             byte[] mac1Key = CookieGuard.mac1Key(s, peerStatic);
             byte[][] fragments = datagrams.fragment(s, Wire.T_INIT, mode, idx, 0, hs.body(), mac1Key);
-            Handshakes.Initiator old = p.restart(hs, fragments);
-            if (old != null) {
-                index.removeInit(old.index());
-                old.close();
+            long nowNanos = System.nanoTime();
+            PendingInit.Attempt evicted = p.restart(hs, fragments, nowNanos);
+            if (evicted != null) {
+                index.removeInit(evicted.hs.index());
+                evicted.hs.close();
             }
-            p.reMac2(s, ctx.settings().expirySeconds());
+            p.reMac2(p.current(), s, ctx.settings().expirySeconds());
             index.putInit(idx, p);
-            p.sent(System.nanoTime());
+            p.sent(nowNanos);
             initDatagrams = p.datagrams();
         }
         datagrams.sendAll(p.address(), initDatagrams, -1);
+    }
+
+    /**
+     * The gap before fresh INIT number {@code n + 1} (§5.5): {@code handshake_retry_ms}, doubled per attempt up
+     * to 16 times; with the defaults (1000 ms, 5 attempts) a connect keeps trying for 31 s.
+     */
+    static long freshGapNanos(int retryMs, int n) {
+        return (long) retryMs * 1_000_000L << Math.min(Math.max(n - 1, 0), 4);
+    }
+
+    /** How long a connect keeps trying: the sum of the gaps of all its attempts. */
+    static long deadlineNanos(int retryMs, int attempts) {
+        long sum = 0;
+        for (int n = 1; n <= attempts; n++) {
+            sum += freshGapNanos(retryMs, n);
+        }
+        return sum;
+    }
+
+    /** Closes every attempt of a connect that ended, except {@code keep}, and frees their indices. */
+    private void retire(PendingInit p, Handshakes.Initiator keep) {
+        for (PendingInit.Attempt a : p.drain()) {
+            index.removeInit(a.hs.index());
+            if (a.hs != keep) {
+                a.hs.close();
+            }
+        }
     }
 
     /** A new handshake to rekey a session (§6.3); the session's rekeying flag drops when it ends. */
@@ -159,7 +187,8 @@ final class Initiations {
         if (body == null) {
             return;
         }
-        Handshakes.Initiator hs = p.hs();
+        PendingInit.Attempt attempt = p.attempt(f.receiverIndex());
+        Handshakes.Initiator hs = attempt.hs;
         Handshakes.Initiator.Done done;
         try {
             try {
@@ -175,11 +204,14 @@ final class Initiations {
                 default -> false;
             };
             if (permanent) {
-                index.removeInit(hs.index());
+                retire(p, null);
                 p.future().completeExceptionally(new B4aeException(e.reason(), "handshake with '" + p.peer()
                         + "' failed: " + e.getMessage()));
             } else {
-                p.markDead(); // possibly a forged RESP: the next (fresh) INIT may still succeed
+                synchronized (p) {
+                    attempt.dead = true; // possibly a forged RESP: another attempt may still succeed
+                    p.setDone(false);
+                }
             }
             return;
         }
@@ -191,12 +223,12 @@ final class Initiations {
         ProtocolObserver observer = ctx.observer();
         byte[] body;
         synchronized (p) {
-            Handshakes.Initiator hs = p.hs();
-            if (!p.live() || hs.index() != f.receiverIndex() || f.mode() != hs.mode().bit()) {
+            PendingInit.Attempt a = p.attempt(f.receiverIndex());
+            if (a == null || !p.live(f.receiverIndex()) || f.mode() != a.hs.mode().bit()) {
                 observer.datagramDropped("unknown-handshake");
                 return null;
             }
-            byte[] key = CookieGuard.mac1RespKey(s, hs.ephemeral());
+            byte[] key = CookieGuard.mac1RespKey(s, a.hs.ephemeral());
             if (!Bytes.equalsAt(s.mac(key, d, 0, len - 32), d, len - 32)) {
                 observer.datagramDropped("mac1");
                 return null;
@@ -208,13 +240,13 @@ final class Initiations {
                 }
                 body = Bytes.slice(d, f.chunkOffset(), f.chunkLength());
             } else {
-                if (p.resp() == null) {
-                    p.setResp(new Partial(f, from, System.nanoTime()));
+                if (a.resp == null) {
+                    a.resp = new Partial(f, from, System.nanoTime());
                 }
-                Partial resp = p.resp();
+                Partial resp = a.resp;
                 int added = resp.add(f, d, System.nanoTime());
                 if (added < 0) {
-                    p.setResp(null);
+                    a.resp = null;
                     observer.datagramDropped("fragment");
                     return null;
                 }
@@ -222,7 +254,7 @@ final class Initiations {
                     return null;
                 }
                 body = resp.assemble();
-                p.setResp(null);
+                a.resp = null;
                 if (body == null) {
                     observer.datagramDropped("fragment");
                     return null;
@@ -234,27 +266,34 @@ final class Initiations {
     }
 
     private void complete(PendingInit p, Handshakes.Initiator hs, Handshakes.Initiator.Done done, int respIndex, Suite s) {
-        index.removeInit(hs.index());
+        retire(p, hs);
         Keypair kp = new Keypair(s, done.keys(), hs.index(), respIndex, true, System.nanoTime(), ctx.keyLimit());
         if (done.finish() != null) {
             byte[][] fin = datagrams.fragment(s, Wire.T_FINISH, hs.mode(), hs.index(), respIndex, done.finish(),
                     CookieGuard.mac1Key(s, hs.peerStatic()));
-            index.putFinished(hs.index(), new Finished(respIndex, p.address(), fin, System.nanoTime() + 10_000_000_000L));
+            index.putFinished(hs.index(), new Finished(respIndex, p.address(), fin, confirmUntil(p)));
             datagrams.sendAll(p.address(), fin, -1);
         }
         RawPublicKey peerKey = hs.mode() == Mode.A ? hs.peerStatic() : hs.peerSig();
         if (hs.mode() == Mode.B) {
             // the responder has not yet accepted FINISH: wait for its first record (§5.4)
             kp.setConfirmed(false);
-            long wait = (long) ctx.settings().handshakeRetryMs() * (ctx.settings().handshakeAttempts() + 1) * 1_000_000L;
             index.putUnconfirmed(hs.index(), new Unconfirmed(kp, p.peer(), peerKey.fingerprint(), Mode.B, p.address(),
-                    p.startedNanos(), System.nanoTime() + wait, p));
+                    p.startedNanos(), confirmUntil(p), p));
             return;
         }
         B4aeSession session = sessions.install(kp, p.peer(), peerKey.fingerprint(), hs.mode(), true, p.address());
         ctx.observer().handshakeCompleted(hs.mode().label(), true, System.nanoTime() - p.startedNanos(), p.peer());
-        records.sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the responder
+        records.probe(session, kp); // key confirmation for the responder, repeated until it answers (§5.4)
         p.future().complete(session);
+    }
+
+    /** Until when a Mode B initiator waits for key confirmation: the connect's deadline, at least two retries. */
+    private long confirmUntil(PendingInit p) {
+        long now = System.nanoTime();
+        int retry = ctx.settings().handshakeRetryMs();
+        long deadline = p.startedNanos() + deadlineNanos(retry, ctx.settings().handshakeAttempts());
+        return Math.max(deadline, now + 2L * retry * 1_000_000L);
     }
 
     void onCookie(InetSocketAddress from, byte[] d, int len) {
@@ -263,7 +302,8 @@ final class Initiations {
             observer.datagramDropped("malformed");
             return;
         }
-        PendingInit p = index.init(Bytes.i32(d, 4));
+        int idx = Bytes.i32(d, 4);
+        PendingInit p = index.init(idx);
         if (p == null) {
             observer.datagramDropped("unknown-handshake");
             return;
@@ -271,18 +311,20 @@ final class Initiations {
         Suite s = ctx.suite();
         byte[][] initDatagrams;
         synchronized (p) {
-            if (!p.live()) {
+            PendingInit.Attempt a = p.attempt(idx);
+            if (a == null || !p.live(idx)) {
                 return;
             }
-            byte[] cookie = CookieGuard.openCookieReply(s, p.hs().peerStatic(), d, p.mac1s());
+            byte[] cookie = CookieGuard.openCookieReply(s, a.hs.peerStatic(), d, a.mac1s);
             if (cookie == null) {
                 observer.invalidCookie();
                 return;
             }
             p.setCookie(cookie, System.nanoTime());
-            p.reMac2(s, ctx.settings().expirySeconds());
+            PendingInit.Attempt cur = p.current();
+            p.reMac2(cur, s, ctx.settings().expirySeconds());
             p.sent(System.nanoTime());
-            initDatagrams = p.datagrams();
+            initDatagrams = cur.datagrams;
         }
         datagrams.sendAll(p.address(), initDatagrams, -1);
     }
@@ -302,37 +344,65 @@ final class Initiations {
 
     private void tick(PendingInit p, long now, long retry) {
         boolean resend = false;
+        boolean fresh = false;
         boolean fail = false;
+        long repair = ctx.settings().fragmentNackMs() * 1_000_000L;
+        byte[][] initDatagrams = null;
         synchronized (p) {
             if (p.done()) {
                 return;
             }
-            Partial resp = p.resp();
-            if (resp != null && resp.nackDue(now, ctx.settings().fragmentNackMs() * 1_000_000L, true)) {
-                datagrams.sendNack(p.address(), Wire.T_RESP, resp.senderIndex(), p.hs().index(), resp.missing());
+            for (PendingInit.Attempt a : p.attemptsLive()) {
+                // §3.3: NACK a partial RESP every repair interval while the connect lives (its deadline bounds it)
+                if (a.resp != null && a.resp.nackDue(now, repair, true, Integer.MAX_VALUE)) {
+                    datagrams.sendNack(p.address(), Wire.T_RESP, a.resp.senderIndex(), a.hs.index(), a.resp.missing());
+                }
             }
-            if (now - p.sentNanos() >= retry) {
+            int retryMs = (int) (retry / 1_000_000L);
+            if (now - p.freshNanos() >= freshGapNanos(retryMs, p.attempts())) {
                 if (p.attempts() >= ctx.settings().handshakeAttempts()) {
                     fail = true;
                 } else {
-                    resend = true;
+                    fresh = true;
                 }
+            } else if (now - p.sentNanos() >= p.resendGap(repair) && p.current() != null) {
+                // §5.5: the same INIT again; the responder answers a repeat from its cache, without new work
+                PendingInit.Attempt cur = p.current();
+                p.reMac2(cur, ctx.suite(), ctx.settings().expirySeconds());
+                p.resent(now);
+                initDatagrams = cur.datagrams;
+                resend = true;
             }
         }
         Handshakes.Initiator hs = p.hs();
         if (fail) {
-            index.removeInit(hs.index());
-            hs.close();
+            retire(p, null);
             ctx.observer().handshakeFailed(hs.mode().label(), true, "timeout", p.peer());
             p.future().completeExceptionally(new B4aeException("timeout", "no answer from '" + p.peer() + "' at "
                     + p.address() + " after " + p.attempts() + " attempts; check the address, the firewall (udp) and"
                     + " that the peer pins this node's key"));
-        } else if (resend) {
+        } else if (fresh) {
             try {
                 start(p);
             } catch (B4aeException e) {
-                index.removeInit(hs.index());
+                retire(p, null);
                 p.future().completeExceptionally(e);
+            }
+        } else if (resend) {
+            datagrams.sendCopies(p.address(), initDatagrams, -1);
+        }
+    }
+
+    /** Timer: a Mode B initiator waiting for key confirmation re-sends FINISH (what the responder lacks, §3.3). */
+    void tickFinished(long now) {
+        long repair = ctx.settings().fragmentNackMs() * 1_000_000L;
+        for (java.util.Map.Entry<Integer, Unconfirmed> e : index.unconfirmedEntries()) {
+            if (e.getValue().init() == null) {
+                continue;
+            }
+            Finished f = index.finished(e.getKey());
+            if (f != null && f.resendDue(now, repair)) {
+                datagrams.sendCopies(f.address(), f.datagrams(), f.missing());
             }
         }
     }

@@ -18,6 +18,8 @@ final class Keypair {
     private final AtomicLong counter = new AtomicLong();
     private final ReplayWindow window = new ReplayWindow();
     private volatile boolean confirmed;
+    private volatile boolean heard;
+    private volatile long probedNanos = Long.MIN_VALUE / 2;
     private volatile B4aeSession link;
 
     Keypair(Suite s, Handshakes.Keys keys, int localIndex, int remoteIndex, boolean initiator, long now, long limit) {
@@ -50,6 +52,24 @@ final class Keypair {
 
     void setConfirmed(boolean c) {
         confirmed = c;
+    }
+
+    /** Whether an authenticated record from the peer was opened with these keys (the peer holds them). */
+    boolean heard() {
+        return heard;
+    }
+
+    void setHeard() {
+        heard = true;
+    }
+
+    /** Whether a key-confirmation probe is due (§5.4); counts it. */
+    synchronized boolean probeDue(long now, long intervalNanos) {
+        if (now - probedNanos >= intervalNanos) {
+            probedNanos = now;
+            return true;
+        }
+        return false;
     }
 
     /** The session these keys belong to, once installed. */

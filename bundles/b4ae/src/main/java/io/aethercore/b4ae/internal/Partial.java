@@ -95,7 +95,12 @@ final class Partial {
      * and, if {@code restartIdle}, restarts the idle time.
      */
     boolean nackDue(long now, long idleNanos, boolean restartIdle) {
-        if (now - lastNanos > idleNanos && nacks < 3) {
+        return nackDue(now, idleNanos, restartIdle, 3);
+    }
+
+    /** As {@link #nackDue(long, long, boolean)} with at most {@code max} NACKs (the owner's lifetime bounds them). */
+    boolean nackDue(long now, long idleNanos, boolean restartIdle, int max) {
+        if (now - lastNanos > idleNanos && nacks < max) {
             nacks++;
             if (restartIdle) {
                 lastNanos = now;

@@ -3,13 +3,38 @@ package io.aethercore.b4ae.internal;
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.Session;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An initiator handshake in progress: one per connect (or rekey), re-sent with fresh INITs until it completes
- * or runs out of attempts. Callers lock the instance around a read-modify-write of its state.
+ * An initiator handshake in progress: one per connect (or rekey). Its current INIT is re-sent every repair
+ * interval; fresh INITs (new ephemeral keys and index) start at growing intervals, and the earlier ones stay
+ * live until the connect completes or fails, so a RESP to any of them completes it (§5.4, §5.5). Callers lock
+ * the instance around a read-modify-write of its state.
  */
 final class PendingInit {
+
+    /** Fresh INITs whose ephemeral state is kept at once; the oldest goes first. */
+    static final int MAX_LIVE = 8;
+
+    /** One INIT attempt: its handshake state, its datagrams and the RESP being reassembled for it. */
+    static final class Attempt {
+        final Handshakes.Initiator hs;
+        final byte[][] datagrams;
+        final byte[][] mac1s;
+        Partial resp;
+        boolean dead;   // a RESP to it failed in a way a forged one could: its ephemeral keys are spent
+
+        Attempt(Handshakes.Initiator hs, byte[][] datagrams) {
+            this.hs = hs;
+            this.datagrams = datagrams;
+            this.mac1s = new byte[datagrams.length][];
+        }
+    }
 
     private final String peer;
     private final InetSocketAddress address;
@@ -17,16 +42,15 @@ final class PendingInit {
     private final Mode requested;
     private final long startedNanos;
     private final boolean enrol;
+    private final Map<Integer, Attempt> live = new LinkedHashMap<>();
     private int attempts;
-    private Handshakes.Initiator hs;
-    private byte[][] datagrams;       // INIT fragments as last sent
-    private byte[][] mac1s;
+    private Attempt current;
     private byte[] cookie;
     private long cookieNanos;
     private long sentNanos;
-    private Partial resp;
+    private long freshNanos;
     private boolean done;
-    private boolean dead;   // the current INIT's ephemeral keys are spent; wait for the next INIT
+    private int resends;   // of the current attempt
 
     PendingInit(String peer, InetSocketAddress address, Mode requested, CompletableFuture<Session> future) {
         this(peer, address, requested, future, false);
@@ -51,46 +75,70 @@ final class PendingInit {
     boolean enrol() { return enrol; }
 
     synchronized int attempts() { return attempts; }
-    synchronized Handshakes.Initiator hs() { return hs; }
-    synchronized byte[][] datagrams() { return datagrams; }
-    synchronized byte[][] mac1s() { return mac1s; }
+    /** The newest attempt's handshake. */
+    synchronized Handshakes.Initiator hs() { return current == null ? null : current.hs; }
+    synchronized byte[][] datagrams() { return current == null ? null : current.datagrams; }
     synchronized long sentNanos() { return sentNanos; }
+    synchronized long freshNanos() { return freshNanos; }
     synchronized boolean done() { return done; }
-    synchronized Partial resp() { return resp; }
 
-    /** Whether a reply to the current INIT can still be taken. */
-    synchronized boolean live() {
-        return !done && !dead && hs != null;
+    /** The live attempt with this sender index, or null. */
+    synchronized Attempt attempt(int index) {
+        return live.get(index);
     }
 
-    /** A fresh INIT replaces the last one; returns the replaced handshake (or null). */
-    synchronized Handshakes.Initiator restart(Handshakes.Initiator next, byte[][] initDatagrams) {
-        Handshakes.Initiator old = hs;
-        hs = next;
-        dead = false;
+    synchronized List<Attempt> attemptsLive() {
+        return new ArrayList<>(live.values());
+    }
+
+    /** Whether a reply to the attempt {@code index} can still be taken. */
+    synchronized boolean live(int index) {
+        Attempt a = live.get(index);
+        return !done && a != null && !a.dead;
+    }
+
+    /** A fresh INIT becomes the current one; returns the attempt that no longer fits (or null). */
+    synchronized Attempt restart(Handshakes.Initiator next, byte[][] initDatagrams, long now) {
         attempts++;
-        resp = null;
-        datagrams = initDatagrams;
-        mac1s = new byte[initDatagrams.length][];
-        return old;
+        current = new Attempt(next, initDatagrams);
+        live.put(next.index(), current);
+        freshNanos = now;
+        resends = 0;
+        if (live.size() > MAX_LIVE) {
+            Iterator<Attempt> it = live.values().iterator();
+            Attempt eldest = it.next();
+            it.remove();
+            return eldest;
+        }
+        return null;
+    }
+
+    /** Takes every attempt out (the connect completed or failed). */
+    synchronized List<Attempt> drain() {
+        List<Attempt> all = new ArrayList<>(live.values());
+        live.clear();
+        return all;
     }
 
     synchronized void sent(long now) {
         sentNanos = now;
     }
 
-    synchronized void setResp(Partial p) {
-        resp = p;
+    /**
+     * The wait before the current INIT goes out again: twice the repair interval the first time (a NACK or the
+     * answer gets its chance first, so a clean link sees no re-send), the repair interval after that.
+     */
+    synchronized long resendGap(long repairNanos) {
+        return resends == 0 ? 2 * repairNanos : repairNanos;
+    }
+
+    synchronized void resent(long now) {
+        resends++;
+        sentNanos = now;
     }
 
     synchronized void setDone(boolean d) {
         done = d;
-    }
-
-    /** A RESP failed in a way a forged one could: the next (fresh) INIT may still succeed. */
-    synchronized void markDead() {
-        done = false;
-        dead = true;
     }
 
     synchronized void setCookie(byte[] c, long now) {
@@ -98,15 +146,20 @@ final class PendingInit {
         cookieNanos = now;
     }
 
-    /** Sets mac2 of the INIT datagrams from the cookie (if fresh) and records their mac1s (§4). */
-    synchronized void reMac2(Suite s, int expirySeconds) {
+    /** Sets mac2 of the attempt's INIT datagrams from the cookie (if fresh) and records their mac1s (§4). */
+    synchronized void reMac2(Attempt a, Suite s, int expirySeconds) {
         boolean fresh = cookie != null && System.nanoTime() - cookieNanos < (expirySeconds - 2) * 1_000_000_000L;
-        for (int i = 0; i < datagrams.length; i++) {
-            byte[] d = datagrams[i];
+        for (int i = 0; i < a.datagrams.length; i++) {
+            byte[] d = a.datagrams[i];
             int len = d.length;
-            mac1s[i] = Bytes.slice(d, len - 32, 16);
+            a.mac1s[i] = Bytes.slice(d, len - 32, 16);
             byte[] mac2 = fresh ? s.mac(CookieGuard.mac2Key(s, cookie), d, 0, len - 16) : new byte[16];
             System.arraycopy(mac2, 0, d, len - 16, 16);
         }
+    }
+
+    /** The current attempt, or null. */
+    synchronized Attempt current() {
+        return current;
     }
 }

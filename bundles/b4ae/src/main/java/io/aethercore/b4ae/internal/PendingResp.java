@@ -12,6 +12,7 @@ final class PendingResp {
     private long sentNanos;
     private int resends;
     private Partial finish;
+    private volatile int missing = -1;
 
     PendingResp(Handshakes.Responder r, InetSocketAddress address, byte[][] datagrams, long now) {
         this.r = r;
@@ -27,6 +28,11 @@ final class PendingResp {
     long startedNanos() { return startedNanos; }
 
     synchronized Partial finish() { return finish; }
+
+    /** The RESP fragments the initiator's last NACK listed (-1: not known). */
+    int missing() { return missing; }
+
+    void nacked(int mask) { missing = mask; }
 
     synchronized void setFinish(Partial p) {
         finish = p;

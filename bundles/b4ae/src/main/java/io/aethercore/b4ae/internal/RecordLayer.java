@@ -62,6 +62,7 @@ final class RecordLayer {
             observer.datagramDropped(kp.seen(Bytes.u64(d, 8)) ? "replay" : "auth");
             return;
         }
+        kp.setHeard();
         int type = pt[0] & 0xff;
         int length = Bytes.u16(pt, 1);
         if (pt.length < Wire.INNER_HEADER || length > pt.length - Wire.INNER_HEADER || type > Wire.INNER_FRAGMENT
@@ -107,6 +108,12 @@ final class RecordLayer {
                 }
             }
             case Wire.INNER_CLOSE -> closeSession(s, false);
+            case Wire.INNER_KEEPALIVE -> {
+                if (length == 1 && pt[Wire.INNER_HEADER] == PROBE) {
+                    // §5.4: the peer does not know yet that this node holds these keys; one plain KEEPALIVE per probe
+                    sealAndSend(s, kp, Wire.INNER_KEEPALIVE, new byte[0], -1);
+                }
+            }
             default -> { } // DUMMY and KEEPALIVE: authenticated, nothing to deliver
         }
     }
@@ -116,6 +123,19 @@ final class RecordLayer {
         if (!s.deliver(message)) {
             ctx.observer().datagramDropped("inbox-full");
         }
+    }
+
+    /** The content of a KEEPALIVE that asks for an answer (a key-confirmation probe, §5.4). */
+    static final byte PROBE = 1;
+
+    /**
+     * A key-confirmation probe (§5.4): a KEEPALIVE the peer answers with a plain one. Sent when keys are installed
+     * before the peer is known to hold them (Mode A initiator, Mode B responder) and again every repair interval
+     * until any record from the peer under these keys arrives.
+     */
+    void probe(B4aeSession s, Keypair kp) {
+        kp.probeDue(System.nanoTime(), 0);
+        sealAndSend(s, kp, Wire.INNER_KEEPALIVE, new byte[] {PROBE}, -1);
     }
 
     /** Seals and sends one real message now (the engine's {@code SlotSink.emit}). */

@@ -27,6 +27,61 @@ final class Responses {
     private final SessionTable sessions;
     private final RecordLayer records;
     private final Map<RawPublicKey, byte[]> lastTimestamps = new ConcurrentHashMap<>();
+    private final Map<java.nio.ByteBuffer, Answer> answers = new ConcurrentHashMap<>();
+
+    /** How long a Mode B responder waits for FINISH (§5.5: long enough for RESP and FINISH at 80 % loss). */
+    static final long PENDING_RESP_NANOS = 20_000_000_000L;
+    /** How many times one INIT is answered again from the cache (§5.5). */
+    static final int ANSWER_BUDGET = 64;
+
+    /**
+     * The RESP sent for an INIT whose handshake is still waiting (Mode A: for the initiator's first record;
+     * Mode B: for FINISH), to answer a repeated copy of that INIT without new work (§5.5).
+     */
+    private static final class Answer {
+        final int respIndex;
+        final InetSocketAddress to;
+        final byte[][] resp;
+        final PendingResp pending;  // Mode B; null in Mode A
+        int left = ANSWER_BUDGET;
+
+        Answer(int respIndex, InetSocketAddress to, byte[][] resp, PendingResp pending) {
+            this.respIndex = respIndex;
+            this.to = to;
+            this.resp = resp;
+            this.pending = pending;
+        }
+    }
+
+    /** Whether the handshake an answer belongs to still waits. */
+    private boolean waiting(Answer a) {
+        return a.pending != null ? index.resp(a.respIndex) == a.pending : index.unconfirmed(a.respIndex) != null;
+    }
+
+    /**
+     * A repeated INIT (its digest is in the replay filter): answered with the cached RESP when its handshake
+     * still waits, it came from the address the first copy came from, and the budget lasts; one RESP per INIT
+     * copy, so the amplification per INIT is that of the first answer. True when answered.
+     */
+    private boolean answerAgain(byte[] digest, InetSocketAddress from) {
+        Answer a = answers.get(java.nio.ByteBuffer.wrap(digest));
+        if (a == null || !a.to.equals(from)) {
+            return false;
+        }
+        if (!waiting(a)) {
+            answers.remove(java.nio.ByteBuffer.wrap(digest), a);
+            return false;
+        }
+        synchronized (a) {
+            if (a.left <= 0) {
+                return false;
+            }
+            a.left--;
+        }
+        int mask = a.pending == null ? -1 : a.pending.missing();
+        datagrams.sendAll(a.to, a.resp, mask == 0 ? -1 : mask);
+        return true;
+    }
 
     Responses(EngineContext ctx, IndexTable index, Datagrams datagrams, HandshakeReassembly reassembly,
               SessionTable sessions, RecordLayer records) {
@@ -98,6 +153,9 @@ final class Responses {
         CookieGuard guard = ctx.guard();
         byte[] digest = guard.replayDigest(s, body);
         if (guard.seenBefore(digest)) {
+            if (answerAgain(digest, from)) {
+                return;
+            }
             observer.dosAttemptBlocked("replay");
             return;
         }
@@ -120,12 +178,17 @@ final class Responses {
         guard.remember(digest);
         byte[] mac1Key = CookieGuard.mac1RespKey(s, Bytes.slice(body, 8, 32));
         byte[][] resp = datagrams.fragment(s, Wire.T_RESP, r.mode(), idx, r.initiatorIndex(), r.resp(), mac1Key);
+        PendingResp pending = null;
         if (r.mode() == Mode.A) {
             Keypair kp = new Keypair(s, r.keys(), idx, r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
             index.putUnconfirmed(idx, new Unconfirmed(kp, r.peer(), r.peerKey().fingerprint(), Mode.A, from, start,
                     System.nanoTime() + 10_000_000_000L, null));
         } else {
-            index.putResp(idx, new PendingResp(r, from, resp, System.nanoTime()));
+            pending = new PendingResp(r, from, resp, System.nanoTime());
+            index.putResp(idx, pending);
+        }
+        if (answers.size() < 2 * st.maxPendingResponders()) {
+            answers.put(java.nio.ByteBuffer.wrap(digest), new Answer(idx, from, resp, pending));
         }
         datagrams.sendAll(from, resp, -1);
     }
@@ -193,7 +256,7 @@ final class Responses {
             }
             observer.unpinnedHandshake(true, "accepted");
         }
-        records.sealAndSend(session, kp, Wire.INNER_KEEPALIVE, new byte[0], -1); // key confirmation for the initiator
+        records.probe(session, kp); // key confirmation for the initiator, repeated until it answers (§5.4)
         observer.handshakeCompleted(r.mode().label(), false, System.nanoTime() - pr.startedNanos(), r.peer());
     }
 
@@ -238,11 +301,12 @@ final class Responses {
     /** Timer: resend RESP while FINISH is missing, NACK a partial FINISH, expire after 10 s. */
     void tick(long now, long retry) {
         long nackAfter = ctx.settings().fragmentNackMs() * 1_000_000L;
+        answers.values().removeIf(a -> !waiting(a));
         for (Map.Entry<Integer, PendingResp> e : index.respEntries()) {
             PendingResp pr = e.getValue();
             Handshakes.Responder r = pr.responder();
             synchronized (pr) {
-                if (now - pr.startedNanos() > 10_000_000_000L) {
+                if (now - pr.startedNanos() > PENDING_RESP_NANOS) {
                     if (index.removeResp(e.getKey(), pr)) {
                         if (pr.finish() != null) {
                             reassembly.account(-pr.finish().bytes());
@@ -252,7 +316,7 @@ final class Responses {
                     continue;
                 }
                 Partial finish = pr.finish();
-                if (finish != null && finish.nackDue(now, nackAfter, true)) {
+                if (finish != null && finish.nackDue(now, nackAfter, true, Integer.MAX_VALUE)) { // bounded by the lifetime
                     datagrams.sendNack(pr.address(), Wire.T_FINISH, r.initiatorIndex(), r.index(), finish.missing());
                 } else if (pr.resendDue(now, retry)) {
                     datagrams.sendAll(pr.address(), pr.datagrams(), -1);

@@ -24,21 +24,24 @@ final class Timers implements AutoCloseable {
     private final Initiations initiations;
     private final Responses responses;
     private final HandshakeReassembly reassembly;
+    private final RecordLayer records;
     private final Workers workers;
     private final ScheduledExecutorService timer;
 
     Timers(EngineContext ctx, IndexTable index, SessionTable sessions, Initiations initiations, Responses responses,
-           HandshakeReassembly reassembly) {
+           HandshakeReassembly reassembly, RecordLayer records, Datagrams datagrams) {
         this.ctx = ctx;
         this.index = index;
         this.sessions = sessions;
         this.initiations = initiations;
         this.responses = responses;
         this.reassembly = reassembly;
+        this.records = records;
         this.workers = Workers.create("b4ae", e -> LOG.warn("B4AE timer task failed", e), Workers.DEFAULT_JOIN);
         this.timer = workers.scheduler("timer");
         int tick = ctx.settings().tickMs();
         timer.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+        datagrams.setScheduler(timer);
     }
 
     /** Starts a rekey of {@code s} unless one runs or {@code kp} is no longer its current keys. */
@@ -64,6 +67,7 @@ final class Timers implements AutoCloseable {
         long now = System.nanoTime();
         long retry = ctx.settings().handshakeRetryMs() * 1_000_000L;
         initiations.tick(now, retry);
+        initiations.tickFinished(now);
         responses.tick(now, retry);
         index.expireFinished(now);
         expireUnconfirmed(now);
@@ -94,6 +98,12 @@ final class Timers implements AutoCloseable {
         long rekeyAfter = st.rekeyAfterSeconds() * 1_000_000_000L;
         long rejectAfter = st.rejectAfterSeconds() * 1_000_000_000L;
         long unpinnedLifetime = st.enrollmentSessionSeconds() * 1_000_000_000L;
+        long repair = st.fragmentNackMs() * 1_000_000L;
+        // §6.2: a rekey starts early enough to finish before reject_after even when the link loses most datagrams:
+        // at the latest one handshake deadline before it (at most half of reject_after)
+        long margin = Math.min(Initiations.deadlineNanos(st.handshakeRetryMs(), st.handshakeAttempts()), rejectAfter / 2);
+        long rekeyAt = Math.min(rekeyAfter, rejectAfter - margin);
+        long responderDelay = Math.min(10_000_000_000L, Math.max(0, rejectAfter - rekeyAt) / 2);
         for (B4aeSession s : sessions.all()) {
             if (!s.peerPinned() && now - s.openedNanos() > unpinnedLifetime) {
                 s.close();
@@ -101,8 +111,11 @@ final class Timers implements AutoCloseable {
             }
             Keypair cur = s.current();
             long age = now - cur.createdNanos();
-            if (age > rekeyAfter + (cur.initiator() ? 0 : 10_000_000_000L)) {
+            if (age > rekeyAt + (cur.initiator() ? 0 : responderDelay)) {
                 maybeRekey(s, cur);
+            }
+            if (s.isOpen() && !cur.heard() && age < CONFIRM_PROBE_NANOS && cur.probeDue(now, repair)) {
+                records.probe(s, cur); // §5.4: the peer has not shown that it holds these keys yet
             }
             Keypair retired = s.retirePrevious(now, rejectAfter);
             if (retired != null) {
@@ -110,6 +123,9 @@ final class Timers implements AutoCloseable {
             }
         }
     }
+
+    /** How long key-confirmation probes go on for one keypair (§5.4). */
+    static final long CONFIRM_PROBE_NANOS = 30_000_000_000L;
 
     @Override
     public void close() {

@@ -41,6 +41,8 @@ class HooksAndRekeyTest {
         var p = nodes.memoryPair(net);
         Session a = p.alice().connect("bob", Mode.A);
         assertNull(null);
+        // key confirmation (§5.4): alice's probe and bob's answer are done before the records this test looks at
+        assertTrue(Await.until(() -> ((B4aeSession) a).current().heard(), 2000), "bob answered the probe");
         ConcurrentLinkedQueue<OutboundMessage> queue = new ConcurrentLinkedQueue<>();
         p.alice().setOutbound(queue::add);               // a scheduler takes over the send path
         p.alice().setPadding(n -> Math.max(n, 1024));    // pad every record to 1024 plaintext bytes

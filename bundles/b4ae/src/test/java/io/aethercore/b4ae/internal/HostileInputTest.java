@@ -58,6 +58,9 @@ class HostileInputTest {
             assertArrayEquals(("m" + i).getBytes(), b.receive(Duration.ofSeconds(5)));
         }
         assertTrue(Await.until(() -> p.bob().stateSize().pendingResponders() == 0, 2000));
+        // key confirmation (§5.4): both sides have heard each other, and the last probe answer has landed
+        assertTrue(Await.until(() -> ((B4aeSession) a).current().heard() && ((B4aeSession) b).current().heard(), 2000));
+        Thread.sleep(300);
         net.setTap(null);
         B4aeEngine.StateSize before = p.bob().stateSize();
         long receivedBefore = ob.get("received");
@@ -116,6 +119,8 @@ class HostileInputTest {
         Session a = p.alice().connect("bob", Mode.A);
         Session b = p.bob().accept(Duration.ofSeconds(5));
         assertNotNull(b);
+        // key confirmation (§5.4): alice's probes stop once bob answered; only then are records held
+        assertTrue(Await.until(() -> ((B4aeSession) a).current().heard(), 2000), "bob answered the probe");
         net.setTap((from, to, d) -> {
             if (d[0] == Wire.T_DATA) {
                 held.add(d);

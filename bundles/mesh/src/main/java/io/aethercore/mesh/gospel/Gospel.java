@@ -53,6 +53,10 @@ public final class Gospel {
         /** An entry took effect; {@code replay}: while rebuilding at start. */
         void applied(Entry entry, Object body, boolean replay);
 
+        /** A batch of {@code added} entries of {@code author} is journaled and applied. */
+        default void committed(String author, int added, boolean replay) {
+        }
+
         /** An author signed two trees that cannot both be true. */
         default void forked(ForkProof proof) {
         }
@@ -417,6 +421,11 @@ public final class Gospel {
             } catch (RuntimeException e) {
                 // the entry is in the Gospel; a failing effect is the effect's problem, logged by it
             }
+        }
+        try {
+            effects.committed(chain.author, entries.size(), replay);
+        } catch (RuntimeException e) {
+            // as above
         }
     }
 

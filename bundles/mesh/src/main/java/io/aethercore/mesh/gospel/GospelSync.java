@@ -430,12 +430,11 @@ public final class GospelSync {
             next = MeshState.HEALTHY;
         }
         boolean allAgree = !all.isEmpty() && agree == all.size();
-        if (!allAgree || next == MeshState.CONTESTED) {
-            if (divergedSince < 0 && (agree < reachable || next == MeshState.CONTESTED)) {
-                divergedSince = now;
-            }
+        boolean enteringContest = next == MeshState.CONTESTED && meshState != MeshState.CONTESTED;
+        if (divergedSince < 0 && (agree < reachable || enteringContest)) {
+            divergedSince = now;
         }
-        if (allAgree && divergedSince >= 0) {
+        if (allAgree && divergedSince >= 0 && (agree == reachable)) {
             long took = now - divergedSince;
             divergedSince = -1;
             lastResync = new Resync(now, all.size(), mine.root(), mine.size(), took);

@@ -15,7 +15,7 @@ import java.util.Optional;
  * What the console does with the running mesh (purge, notes, operators, mesh-wide configuration); a service
  * private to this bundle, registered once the node runs.
  */
-public final class MeshControl {
+public final class MeshControl implements io.aethercore.api.mesh.MeshConfiguration {
 
     private final MeshNode node;
 
@@ -60,7 +60,26 @@ public final class MeshControl {
         if (problem != null) {
             throw new GospelException(problem, null);
         }
-        return node.append(List.of(new Gospel.Draft(Entry.Kind.CONFIG, new Bodies.Config(key, value).encode()))).get(0);
+        return node.append(List.of(new Gospel.Draft(Entry.Kind.CONFIG, new Bodies.Config(key, value.trim()).encode())))
+                .get(0);
+    }
+
+    @Override
+    public java.util.Set<String> meshWideKeys() {
+        return java.util.Set.copyOf(MeshKeys.ALL);
+    }
+
+    @Override
+    public String propose(String key, String value) throws io.aethercore.api.mesh.MeshException {
+        try {
+            Entry e = configure(key, value);
+            String now = node.gospel().configuration().get(key);
+            return value.trim().equals(now) ? "applied on every node as Gospel entry " + e
+                    : "proposed as Gospel entry " + e + "; it applies once " + node.gospel().quorum()
+                            + " operators approved it (aether:config-approve " + e.author() + "#" + e.seq() + ")";
+        } catch (GospelException ex) {
+            throw new io.aethercore.api.mesh.MeshException(ex.getMessage(), ex);
+        }
     }
 
     /** Approves the CONFIG entry {@code seq} of {@code author}'s chain. */

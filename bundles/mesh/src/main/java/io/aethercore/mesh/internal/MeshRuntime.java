@@ -125,7 +125,7 @@ final class MeshRuntime implements AutoCloseable {
         var params = genesis.parameters();
         X509Certificate root = genesis.federationRoot();
         Registry registry = new Registry(clock, () -> Optional.ofNullable(policy.get()).orElseGet(() ->
-                new DefaultTrustPolicy(params.healthyThreshold(), params.quarantineThreshold())),
+                defaultPolicy(params.healthyThreshold(), params.quarantineThreshold())),
                 params.reattestationInterval(), params.heartbeatInterval(), cert -> certInfo(cert, root));
         publisher.registry(registry);
         link = new B4aeLink(channel, trust, workers.pool("dispatch", 2, 4096), r -> workers.thread("accept", r));
@@ -140,6 +140,22 @@ final class MeshRuntime implements AutoCloseable {
             publisher.enrollment(new FixedEnrollment(Enrollment.State.REFUSED, settings.nodeId(), attestation.kind(),
                     e.getMessage()));
         }
+    }
+
+    /** The genesis thresholds, or the mesh-wide values the Gospel set since (docs/gospel.md, "Configuration"). */
+    private TrustPolicy defaultPolicy(double healthy, double quarantine) {
+        MeshNode n = node;
+        if (n != null) {
+            var c = n.gospel().configuration();
+            double h = Double.parseDouble(c.getOrDefault(io.aethercore.mesh.gospel.MeshKeys.HEALTHY, String.valueOf(healthy)));
+            double q = Double.parseDouble(c.getOrDefault(io.aethercore.mesh.gospel.MeshKeys.QUARANTINE,
+                    String.valueOf(quarantine)));
+            if (q < h) {
+                return new DefaultTrustPolicy(h, q);
+            }
+            LOG.warn("[WARN] Mesh-wide thresholds healthy {} / quarantine {} are inverted; the genesis values apply", h, q);
+        }
+        return new DefaultTrustPolicy(healthy, quarantine);
     }
 
     private GenesisPayload loadGenesis() throws MeshException {

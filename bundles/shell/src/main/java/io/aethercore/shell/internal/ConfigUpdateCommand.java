@@ -54,6 +54,10 @@ public class ConfigUpdateCommand implements Action {
     @Reference(optional = true)
     MetaTypeService metaType;
 
+    /** The running mesh: mesh-wide keys go into the Gospel instead of this node's configuration. */
+    @Reference(optional = true)
+    io.aethercore.api.mesh.MeshConfiguration mesh;
+
     @Reference(optional = true)
     BundleContext bundleContext;
 
@@ -93,6 +97,19 @@ public class ConfigUpdateCommand implements Action {
         };
     }
 
+    /** A mesh-wide key: audited here, then a Gospel entry that every node applies (docs/gospel.md). */
+    private Object gospel(AuditLog a, io.aethercore.api.mesh.MeshConfiguration m, String[] pk) throws Exception {
+        ConsoleOperator operator = ConsoleOperator.current();
+        AuditEvent event = AuditEvent.of(operator.id(), "ConfigUpdate", key.trim() + "=" + value)
+                .withDetail("pid", pk[0]).withDetail("property", pk[1]).withDetail("new_value", value)
+                .withDetail("scope", "mesh-wide (Gospel)").withDetail("channel", operator.channel());
+        AuditReceipt r = a.record(event);
+        String outcome = m.propose(pk[1], value);
+        System.out.println("mesh-wide " + pk[1] + " = " + value + ": " + outcome + "; audit record " + r.eventId()
+                + " at index " + r.leafIndex());
+        return null;
+    }
+
     @Override
     public Object execute() throws Exception {
         AuditLog a = audit;
@@ -103,6 +120,10 @@ public class ConfigUpdateCommand implements Action {
                     + " (etc/io.aethercore.audit.cfg: enabled = true; feature:install aethercore-audit)");
         }
         String[] pk = resolve(key);
+        io.aethercore.api.mesh.MeshConfiguration m = mesh;
+        if (m != null && pk[0].equals("io.aethercore.mesh") && m.meshWideKeys().contains(pk[1])) {
+            return gospel(a, m, pk);
+        }
         Configuration c = configAdmin.getConfiguration(pk[0], "?");
         Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
         Object old = props.get(pk[1]);

@@ -17,10 +17,12 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         description = "Purges a node: appends a signed revocation to the Gospel; every node tears down its sessions with it.")
 public class PurgeCommand implements Action {
 
-    @Argument(index = 0, name = "node", required = true, description = "NodeID of the node to purge")
-    String node;
+    /** The node, and the options when they follow it as the playbook writes them ({@code purge <node> --reason R}). */
+    @Argument(index = 0, name = "node", required = true, multiValued = true,
+            description = "NodeID of the node to purge (options may follow it)")
+    java.util.List<String> args;
 
-    @Option(name = "--reason", required = true,
+    @Option(name = "--reason",
             description = "AttestationFailure, ByzantineDetection, OperatorOverride or IdentityCollapse")
     String reason;
 
@@ -36,6 +38,25 @@ public class PurgeCommand implements Action {
     @Override
     public Object execute() throws Exception {
         MeshControl c = GospelCommands.require(control);
+        String node = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--reason") || a.equals("--comment")) && i + 1 < args.size()) {
+                if (a.equals("--reason")) {
+                    reason = args.get(++i);
+                } else {
+                    comment = args.get(++i);
+                }
+            } else if (node == null && !a.startsWith("--")) {
+                node = a;
+            } else {
+                throw new IllegalArgumentException("unexpected '" + a + "': aether:purge <node> --reason <Reason> [--comment text]");
+            }
+        }
+        if (node == null || reason == null) {
+            throw new IllegalArgumentException("aether:purge <node> --reason AttestationFailure|ByzantineDetection|"
+                    + "OperatorOverride|IdentityCollapse [--comment text]");
+        }
         Reason r = Reason.parse(reason);
         Entry e = c.purge(node, r, comment);
         GospelCommands.audit(audit, "Purge", node + " purged (" + r.label() + ")", e);
