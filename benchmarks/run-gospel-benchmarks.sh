@@ -27,9 +27,12 @@ flock 9
 { date -u; echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"; java -version 2>&1 | head -1; } > "$OUT/load.txt"
 start=$(date +%s)
 # 1,000 nodes keep ~1 M peer records (each node's view of every other): give the heap room
+set +e
 java -Xmx4g -cp "$JAR" io.aethercore.benchmarks.GospelSyncScale --reps-large 3 "$@" 2>&1 | tee "$OUT/scale.txt" \
-  | grep -E '^(GospelSyncScale|[0-9]+ nodes|gospel nodes|catch-up)' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { tail -40 "$OUT/scale.txt" >&2; exit 1; }
+  | { grep -E '^(GospelSyncScale|[0-9]+ nodes|gospel nodes|catch-up)' || true; }
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" -eq 0 ] || { tail -40 "$OUT/scale.txt" >&2; exit 1; }
 { echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"; echo "took $(( $(date +%s) - start )) s wall"; } >> "$OUT/load.txt"
 flock -u 9
 echo
