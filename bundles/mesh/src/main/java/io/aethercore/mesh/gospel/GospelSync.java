@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,7 +196,8 @@ public final class GospelSync {
         Gospel.Summary mine = mine();
         List<String> all = new ArrayList<>(peers.peers());
         Collections.shuffle(all, random);
-        state.keySet().retainAll(all);
+        // a set: retainAll asks contains() once per known peer, which a list answers in O(peers)
+        state.keySet().retainAll(new HashSet<>(all));
         int summaries = 0;
         int pushes = 0;
         for (String p : all) {
@@ -252,13 +254,18 @@ public final class GospelSync {
     private void fetch(long now, Gospel.Summary mine, List<String> all) {
         Map<String, List<String>> holders = new HashMap<>();
         Map<String, Long> best = new HashMap<>();
+        // this node's chain sizes, looked up once per peer and chain below (every tick, every peer)
+        Map<String, Long> held = new HashMap<>();
+        for (Gospel.Head h : mine.heads()) {
+            held.put(h.author(), h.size());
+        }
         for (String p : all) {
             Peer s = state.get(p);
             if (s == null || s.heard < 0) {
                 continue;
             }
             for (Map.Entry<String, Long> e : s.sizes.entrySet()) {
-                long mineSize = mine.head(e.getKey()).map(Gospel.Head::size).orElse(0L);
+                long mineSize = held.getOrDefault(e.getKey(), 0L);
                 if (e.getValue() > mineSize) {
                     holders.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p);
                     best.merge(e.getKey(), e.getValue(), Math::max);
@@ -480,7 +487,7 @@ public final class GospelSync {
         long now = clock.millis();
         Gospel.Summary mine = mine();
         List<PeerView> out = new ArrayList<>();
-        state.keySet().retainAll(peers.peers());
+        state.keySet().retainAll(new HashSet<>(peers.peers()));
         for (String p : new TreeMap<>(state).keySet()) {
             Peer s = state.get(p);
             boolean reachable = s.heard >= 0 && now - s.heard <= tuning.unreachable().toMillis();

@@ -79,6 +79,12 @@ public final class GospelLab {
         public long messagesSent;
         /** Signs entries as a Byzantine author would: used by tests that fork a chain on purpose. */
         public boolean byzantine;
+        // peersOf and converged run every tick / every 10 virtual ms on every node: cached by version
+        private List<String> peersCache;
+        private long peersGospelVersion = -1;
+        private long peersNodesVersion = -1;
+        private byte[] rootCache;
+        private long rootVersion = -1;
 
         Node(String name) {
             this.name = name;
@@ -94,6 +100,8 @@ public final class GospelLab {
 
         /** (Re)builds the node's Gospel from its journal, as a restart does. */
         public void start() throws GospelException {
+            peersCache = null;
+            rootCache = null;
             gospel = new Gospel(authority, root, quorum, journal, MeshFixture.CHECK, clock, new Gospel.Effects() {
                 @Override
                 public void applied(Entry entry, Object body, boolean replay) {
@@ -140,7 +148,8 @@ public final class GospelLab {
     public final String authority;
     final int quorum;
     final long seed;
-    final Random random;
+    Random random;
+    private long nodesVersion;
     public GospelSync.Tuning tuning = GospelSync.Tuning.defaults();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at)
@@ -176,6 +185,7 @@ public final class GospelLab {
             n.certificate = certify(n);
         }
         nodes.put(name, n);
+        nodesVersion++;
         n.start();
         return n;
     }
@@ -219,13 +229,53 @@ public final class GospelLab {
         if (topology != null) {
             return topology.apply(n);
         }
+        long v = n.gospel.version();
+        if (n.peersCache != null && n.peersGospelVersion == v && n.peersNodesVersion == nodesVersion) {
+            return n.peersCache;
+        }
         List<String> out = new ArrayList<>(nodes.size());
         for (String p : nodes.keySet()) {
             if (!p.equals(n.name) && !peerless.contains(p) && n.gospel.revocation(p).isEmpty()) {
                 out.add(p);
             }
         }
-        return out;
+        n.peersCache = java.util.Collections.unmodifiableList(out);
+        n.peersGospelVersion = v;
+        n.peersNodesVersion = nodesVersion;
+        return n.peersCache;
+    }
+
+    /** The node's Gospel root, recomputed only when its Gospel changed. */
+    public byte[] root(Node n) {
+        long v = n.gospel.version();
+        if (n.rootCache == null || n.rootVersion != v) {
+            n.rootCache = n.gospel.summary().root();
+            n.rootVersion = v;
+        }
+        return n.rootCache;
+    }
+
+    /** Starts a new random stream for loss and delays (the benchmark's repetitions). */
+    public void reseed(long s) {
+        random = new Random(s);
+    }
+
+    /** Bytes sent by every node so far. */
+    public long bytesSent() {
+        long b = 0;
+        for (Node n : nodes.values()) {
+            b += n.bytesSent;
+        }
+        return b;
+    }
+
+    /** Messages sent by every node so far. */
+    public long messagesSent() {
+        long m = 0;
+        for (Node n : nodes.values()) {
+            m += n.messagesSent;
+        }
+        return m;
     }
 
     private void send(Node from, String to, MeshMessage m) {
@@ -306,9 +356,9 @@ public final class GospelLab {
 
     /** Whether every node that is up holds the same Gospel root as {@code reference}. */
     public boolean converged(Node reference) {
-        byte[] r = reference.gospel.summary().root();
+        byte[] r = root(reference);
         for (Node n : nodes.values()) {
-            if (n.up && !java.util.Arrays.equals(n.gospel.summary().root(), r)) {
+            if (n.up && !java.util.Arrays.equals(root(n), r)) {
                 return false;
             }
         }

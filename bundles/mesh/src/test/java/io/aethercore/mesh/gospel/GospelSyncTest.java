@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Anti-entropy in virtual time over a lossy network: real Gospels, real codec, every message dropped with
  * the given probability each way. The bounds asserted are the playbook's, with margin; the measured figures
- * are in docs/PERFORMANCE.md (GospelSyncBench).
+ * are in docs/PERFORMANCE.md ("Gospel sync (simulated scale)", benchmarks/GospelSyncScale).
  */
 class GospelSyncTest {
 
