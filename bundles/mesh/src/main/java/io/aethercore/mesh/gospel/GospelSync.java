@@ -236,13 +236,19 @@ public final class GospelSync {
         boolean any = false;
         for (Gospel.Head h : mine.heads()) {
             long theirs = s.sizes.getOrDefault(h.author(), 0L);
-            if (theirs < h.size()) {
+            // under loss, several consecutive one-datagram windows at once: each arrives on its own, the
+            // receiver buffers those ahead of its size, so a long gap moves `window` times faster
+            int windows = s.loss() > 0.1 ? tuning.window() : 1;
+            long from = theirs;
+            for (int w = 0; w < windows && from < h.size(); w++) {
                 int bytes = s.loss() > 0.1 ? tuning.datagramBytes() : tuning.bulkBytes();
-                Optional<Gospel.Batch> b = gospel.batch(h.author(), theirs, MeshLimits.ENTRIES, bytes);
-                if (b.isPresent()) {
-                    send(p, toWire(b.get()));
-                    any = true;
+                Optional<Gospel.Batch> b = gospel.batch(h.author(), from, MeshLimits.ENTRIES, bytes);
+                if (b.isEmpty() || b.get().entries().isEmpty()) {
+                    break;
                 }
+                send(p, toWire(b.get()));
+                any = true;
+                from += b.get().entries().size();
             }
         }
         if (any) {
@@ -288,8 +294,14 @@ public final class GospelSync {
             boolean clean = loss <= 0.1;
             int bytes = clean ? tuning.bulkBytes() : tuning.datagramBytes();
             int perBatch = Math.max(1, Math.min(MeshLimits.ENTRIES, bytes / Math.max(1, averageEntry(author))));
-            if (clean && gap > perBatch) {
-                // pipelined windows, spread over the peers that hold them
+            if (!clean) {
+                // the first missing window from several holders (redundancy against loss) ...
+                for (int i = 0; i < Math.min(tuning.fanout(), from.size()); i++) {
+                    send(from.get(i), new GospelFetch(author, have, perBatch, bytes));
+                }
+            }
+            if (gap > perBatch) {
+                // ... and pipelined windows, spread over the peers that hold them
                 int windows = (int) Math.min(tuning.window(), (gap + perBatch - 1) / perBatch);
                 for (int i = 0; i < windows; i++) {
                     long start = have + (long) i * perBatch;
@@ -298,7 +310,7 @@ public final class GospelSync {
                     }
                     send(from.get(i % from.size()), new GospelFetch(author, start, perBatch, bytes));
                 }
-            } else {
+            } else if (clean) {
                 for (int i = 0; i < Math.min(tuning.fanout(), from.size()); i++) {
                     send(from.get(i), new GospelFetch(author, have, perBatch, bytes));
                 }
