@@ -115,8 +115,6 @@ public final class Gospel {
         }
     }
 
-    private static final int REC_BATCH = 1;
-
     private final String federationAuthority;
     private final X509Certificate genesisRoot;
     private final String originPrefix;
@@ -128,7 +126,7 @@ public final class Gospel {
     private final MerkleHasher hasher = MerkleHasher.sha256();
     private final Map<String, Chain> chains = new TreeMap<>();
     private final List<ForkProof> forks = new ArrayList<>();
-    private State state;
+    private LedgerState state;
     private Author self;
     private byte[] cachedRoot;
     private long version;
@@ -143,7 +141,7 @@ public final class Gospel {
         this.clock = clock;
         this.effects = effects;
         this.originPrefix = "aethercore-gospel/" + fingerprint(genesisRoot) + "/";
-        this.state = State.initial(genesisRoot, quorum);
+        this.state = LedgerState.initial(genesisRoot, quorum);
     }
 
     /** The origin line of an author's checkpoints: bound to the federation root, so no other federation's verify. */
@@ -167,7 +165,7 @@ public final class Gospel {
         for (byte[] r : records) {
             Batch b;
             try {
-                b = decodeRecord(r);
+                b = JournalRecords.decode(r);
             } catch (WireException e) {
                 throw new GospelException("Gospel journal record " + n + " is damaged: " + e.getMessage(), e);
             }
@@ -223,14 +221,14 @@ public final class Gospel {
             encoded.add(e.encode());
         }
         long from = chain.size();
-        State staged = state.copy();
+        LedgerState staged = state.copy();
         List<Object> bodies = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            Verdict v = staged.apply(entries.get(i), encoded.get(i), federationAuthority, hasher, chains, keys);
-            if (v.problem != null) {
-                throw new GospelException("entry refused: " + v.problem, null);
+            Verdict v = staged.apply(entries.get(i), encoded.get(i), federationAuthority, hasher, keys);
+            if (v.problem() != null) {
+                throw new GospelException("entry refused: " + v.problem(), null);
             }
-            bodies.add(v.body);
+            bodies.add(v.body());
         }
         for (byte[] e : encoded) {
             chain.tree.appendEntry(e);
@@ -248,7 +246,7 @@ public final class Gospel {
         }
         Batch b = new Batch(self.nodeId(), from, encoded, List.of(), note);
         try {
-            journal.append(encodeRecord(b));
+            journal.append(JournalRecords.encode(b));
         } catch (Exception e) {
             chain.tree.truncate(from);
             throw new GospelException("cannot journal the Gospel entries: " + e.getMessage(), e);
@@ -386,19 +384,19 @@ public final class Gospel {
             chain.tree.truncate(have);
             return Outcome.of(Status.REFUSED, e.getMessage());
         }
-        State staged = state.copy();
+        LedgerState staged = state.copy();
         List<Object> bodies = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            Verdict v = staged.apply(entries.get(i), fresh.get(i), federationAuthority, hasher, chains, keys);
-            if (v.problem != null) {
+            Verdict v = staged.apply(entries.get(i), fresh.get(i), federationAuthority, hasher, keys);
+            if (v.problem() != null) {
                 chain.tree.truncate(have);
-                return Outcome.of(v.pending ? Status.PENDING : Status.REFUSED, "entry " + entries.get(i) + ": " + v.problem);
+                return Outcome.of(v.pending() ? Status.PENDING : Status.REFUSED, "entry " + entries.get(i) + ": " + v.problem());
             }
-            bodies.add(v.body);
+            bodies.add(v.body());
         }
         if (!replay) {
             try {
-                journal.append(encodeRecord(new Batch(b.author(), have, fresh, b.proof(), b.note())));
+                journal.append(JournalRecords.encode(new Batch(b.author(), have, fresh, b.proof(), b.note())));
             } catch (Exception e) {
                 chain.tree.truncate(have);
                 return Outcome.of(Status.PENDING, "cannot journal: " + e.getMessage());
@@ -408,7 +406,7 @@ public final class Gospel {
         return new Outcome(Status.ACCEPTED, entries.size(), "");
     }
 
-    private void commit(Chain chain, List<byte[]> fresh, long noteSize, byte[] note, State staged, List<Entry> entries,
+    private void commit(Chain chain, List<byte[]> fresh, long noteSize, byte[] note, LedgerState staged, List<Entry> entries,
             List<Object> bodies, boolean replay) {
         chain.entries.addAll(fresh);
         chain.notes.put(noteSize, note);
@@ -444,7 +442,7 @@ public final class Gospel {
         return Outcome.of(Status.FORKED, proof.describe());
     }
 
-    private final State.Keys keys = new State.Keys() {
+    private final LedgerState.Keys keys = new LedgerState.Keys() {
         @Override
         public RawPublicKey of(String author) {
             return keyOf(author);
@@ -484,7 +482,7 @@ public final class Gospel {
             return null;
         }
         try {
-            X509Certificate c = State.certificate(Bodies.Enrol.decode(first.body()).certificate());
+            X509Certificate c = LedgerState.certificate(Bodies.Enrol.decode(first.body()).certificate());
             NodeCertificates.verify(c, state.roots, clock.instant());
             NodeIdentity id = NodeCertificates.read(c);
             return id.nodeId().equals(federationAuthority) ? id.nodeKey() : null;
@@ -494,7 +492,7 @@ public final class Gospel {
     }
 
     private Chain chain(String author) {
-        return chains.computeIfAbsent(author, a -> new Chain(a, hasher));
+        return chains.computeIfAbsent(author, a -> new Chain(a, new ChainTree(hasher)));
     }
 
     /** Heads of every chain and the Gospel root (over the chains' valid entries, authors in name order). */
@@ -509,14 +507,18 @@ public final class Gospel {
             }
         }
         if (cachedRoot == null) {
-            ChainTree all = new ChainTree(hasher);
-            for (Chain c : chains.values()) {
-                long eff = effectiveSize(c);
-                for (long i = 0; i < eff; i++) {
-                    all.appendLeafHash(c.tree.leafHash(i));
+            if (heads.size() == 1) {
+                cachedRoot = heads.get(0).root(); // one chain (the usual case): the Gospel's tree is that chain's
+            } else {
+                ChainTree all = new ChainTree(hasher);
+                for (Chain c : chains.values()) {
+                    long eff = effectiveSize(c);
+                    for (long i = 0; i < eff; i++) {
+                        all.appendLeafHash(c.tree.leafHash(i));
+                    }
                 }
+                cachedRoot = all.root(all.size());
             }
-            cachedRoot = all.root(all.size());
         }
         return new Summary(cachedRoot.clone(), total, heads);
     }
@@ -628,278 +630,6 @@ public final class Gospel {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(root.getEncoded()), 0, 8);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] encodeRecord(Batch b) {
-        WireWriter w = new WireWriter().u8(REC_BATCH).string(b.author()).u64(b.from()).bytes(b.note())
-                .u32(b.entries().size());
-        for (byte[] e : b.entries()) {
-            w.bytes(e);
-        }
-        w.u16(b.proof().size());
-        for (byte[] h : b.proof()) {
-            w.bytes(h);
-        }
-        return w.toByteArray();
-    }
-
-    static Batch decodeRecord(byte[] r) throws WireException {
-        WireReader in = new WireReader(r, 0);
-        if (in.u8() != REC_BATCH) {
-            throw new WireException("unknown Gospel journal record");
-        }
-        String author = in.string(64, "author");
-        long from = in.u64();
-        byte[] note = in.bytes(Bodies.NOTE_MAX, "checkpoint");
-        long count = in.u32();
-        if (count > 1_000_000) {
-            throw new WireException("too many entries in one record");
-        }
-        List<byte[]> entries = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            entries.add(in.bytes(Entry.BODY_MAX + 200, "entry"));
-        }
-        int p = in.u16();
-        List<byte[]> proof = new ArrayList<>();
-        for (int i = 0; i < p; i++) {
-            proof.add(in.bytes(64, "proof hash"));
-        }
-        in.end();
-        return new Batch(author, from, entries, proof, note);
-    }
-
-    /** One author's chain. */
-    static final class Chain {
-        final String author;
-        final ChainTree tree;
-        final List<byte[]> entries = new ArrayList<>();
-        final TreeMap<Long, byte[]> notes = new TreeMap<>();
-        boolean frozen;
-
-        Chain(String author, MerkleHasher hasher) {
-            this.author = author;
-            this.tree = new ChainTree(hasher);
-        }
-
-        long size() {
-            return entries.size();
-        }
-    }
-
-    /** The outcome of validating one entry against the state. */
-    record Verdict(Object body, String problem, boolean pending) {
-        static Verdict ok(Object body) {
-            return new Verdict(body, null, false);
-        }
-
-        static Verdict refused(String why) {
-            return new Verdict(null, why, false);
-        }
-
-        static Verdict pending(String why) {
-            return new Verdict(null, why, true);
-        }
-    }
-
-    /** The federation as the Gospel defines it: who is enrolled, purged, an operator; roots; configuration. */
-    static final class State {
-        final Map<String, X509Certificate> certs;
-        final Map<String, Reason> revoked;
-        final List<String> operators;
-        final List<String> retiredOperators;
-        final List<X509Certificate> roots;
-        final Map<String, String> config;
-        final Map<String, Long> cutoffs;
-        /** Pending CONFIG entries by leaf hash (hex): key, value and the operators that approved. */
-        final Map<String, Proposal> proposals;
-        int quorum;
-
-        record Proposal(String key, String value, List<String> approvals) {
-        }
-
-        private State(Map<String, X509Certificate> certs, Map<String, Reason> revoked, List<String> operators,
-                List<String> retiredOperators, List<X509Certificate> roots, Map<String, String> config, Map<String, Long> cutoffs,
-                Map<String, Proposal> proposals, int quorum) {
-            this.certs = certs;
-            this.revoked = revoked;
-            this.operators = operators;
-            this.retiredOperators = retiredOperators;
-            this.roots = roots;
-            this.config = config;
-            this.cutoffs = cutoffs;
-            this.proposals = proposals;
-            this.quorum = quorum;
-        }
-
-        static State initial(X509Certificate root, int quorum) {
-            return new State(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>(List.of(root)), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
-                    quorum);
-        }
-
-        State copy() {
-            Map<String, Proposal> p = new LinkedHashMap<>();
-            proposals.forEach((k, v) -> p.put(k, new Proposal(v.key, v.value, new ArrayList<>(v.approvals))));
-            return new State(new LinkedHashMap<>(certs), new LinkedHashMap<>(revoked), new ArrayList<>(operators),
-                    new ArrayList<>(retiredOperators), new ArrayList<>(roots), new LinkedHashMap<>(config), new LinkedHashMap<>(cutoffs), p, quorum);
-        }
-
-        boolean mayAuthor(String nodeId, String authority) {
-            if (revoked.containsKey(nodeId)) {
-                return false;
-            }
-            return nodeId.equals(authority) || operators.contains(nodeId);
-        }
-
-        static X509Certificate certificate(byte[] der) throws Exception {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
-        }
-
-        interface Keys {
-            RawPublicKey of(String author);
-
-            /** Whether {@code note} is signed by {@code author}'s key. */
-            boolean signedBy(SignedCheckpoint note, String author);
-        }
-
-        /** Validates {@code e} against this state and, if valid, applies it here. */
-        Verdict apply(Entry e, byte[] raw, String authority, MerkleHasher hasher, Map<String, Chain> chains, Keys keys) {
-            String author = e.author();
-            Long cut = cutoffs.get(author);
-            if (cut != null && e.seq() >= cut) {
-                return Verdict.refused(author + " was purged; its entries from " + cut + " on are void");
-            }
-            boolean fa = author.equals(authority);
-            // a purged operator's entries before its cutoff stay valid: it was an operator when it signed them
-            boolean retired = cut != null && retiredOperators.contains(author);
-            if (!fa && !operators.contains(author) && !retired) {
-                return Verdict.pending(author + " is not an authority of this federation (yet)");
-            }
-            try {
-                switch (e.kind()) {
-                    case ENROL: {
-                        if (!fa) {
-                            return Verdict.refused("only the Federation Authority enrols nodes");
-                        }
-                        Bodies.Enrol b = Bodies.Enrol.decode(e.body());
-                        X509Certificate c = certificate(b.certificate());
-                        NodeCertificates.verify(c, roots, Instant.ofEpochMilli(e.timeMillis()));
-                        NodeIdentity id = NodeCertificates.read(c);
-                        if (revoked.containsKey(id.nodeId())) {
-                            return Verdict.refused(id.nodeId() + " was purged; it comes back only under a new NodeID");
-                        }
-                        if (certs.isEmpty() && !id.nodeId().equals(authority)) {
-                            return Verdict.refused("the authority's chain must begin with its own certificate");
-                        }
-                        certs.put(id.nodeId(), c);
-                        return Verdict.ok(c);
-                    }
-                    case REVOKE: {
-                        Bodies.Revoke b = Bodies.Revoke.decode(e.body());
-                        if (b.nodeId().equals(authority)) {
-                            return Verdict.refused("the Federation Authority cannot be purged through the Gospel");
-                        }
-                        if (!certs.containsKey(b.nodeId())) {
-                            return Verdict.pending(b.nodeId() + " is not enrolled (yet)");
-                        }
-                        if (b.nodeId().equals(author)) {
-                            return Verdict.refused("an author cannot purge itself");
-                        }
-                        if (b.cutoff() > 0) {
-                            SignedCheckpoint sc = CheckpointNotes.parse(b.cutoffNote());
-                            if (sc.checkpoint().size() != b.cutoff() || !keys.signedBy(sc, b.nodeId())) {
-                                return Verdict.refused("the cutoff checkpoint is not " + b.nodeId() + "'s, of "
-                                        + b.cutoff() + " entries");
-                            }
-                        }
-                        if (!revoked.containsKey(b.nodeId())) {
-                            revoked.put(b.nodeId(), b.reason());
-                            cutoffs.put(b.nodeId(), b.cutoff());
-                            if (operators.remove(b.nodeId())) {
-                                retiredOperators.add(b.nodeId());
-                            }
-                        }
-                        return Verdict.ok(b);
-                    }
-                    case OPERATOR: {
-                        if (!fa) {
-                            return Verdict.refused("only the Federation Authority grants the operator role");
-                        }
-                        Bodies.Operator b = Bodies.Operator.decode(e.body());
-                        if (!certs.containsKey(b.nodeId()) || revoked.containsKey(b.nodeId())) {
-                            return Verdict.refused(b.nodeId() + " is not an enrolled node");
-                        }
-                        if (b.granted() && !operators.contains(b.nodeId())) {
-                            operators.add(b.nodeId());
-                        } else if (!b.granted()) {
-                            operators.remove(b.nodeId());
-                        }
-                        return Verdict.ok(b);
-                    }
-                    case CONFIG: {
-                        Bodies.Config b = Bodies.Config.decode(e.body());
-                        String problem = MeshKeys.check(b.key(), b.value());
-                        if (problem != null) {
-                            return Verdict.refused(problem);
-                        }
-                        if (quorum <= 1) {
-                            apply(b.key(), b.value());
-                            return Verdict.ok(b);
-                        }
-                        proposals.put(HexFormat.of().formatHex(hasher.leafHash(raw)),
-                                new Proposal(b.key(), b.value(), new ArrayList<>(List.of(author))));
-                        return Verdict.ok(new Pending(b, 1, quorum));
-                    }
-                    case APPROVE: {
-                        Bodies.Approve b = Bodies.Approve.decode(e.body());
-                        Proposal p = proposals.get(HexFormat.of().formatHex(b.configLeafHash()));
-                        if (p == null) {
-                            return Verdict.pending("approves a configuration change this node has not seen (yet)");
-                        }
-                        if (!p.approvals.contains(author)) {
-                            p.approvals.add(author);
-                        }
-                        if (p.approvals.size() >= quorum) {
-                            proposals.remove(HexFormat.of().formatHex(b.configLeafHash()));
-                            apply(p.key, p.value);
-                            return Verdict.ok(new Bodies.Config(p.key, p.value));
-                        }
-                        return Verdict.ok(new Pending(new Bodies.Config(p.key, p.value), p.approvals.size(), quorum));
-                    }
-                    case ROOT_ROTATION: {
-                        if (!fa) {
-                            return Verdict.refused("only the Federation Authority rotates the root");
-                        }
-                        Bodies.RootRotation b = Bodies.RootRotation.decode(e.body());
-                        X509Certificate next = certificate(b.newRoot());
-                        X509Certificate cross = certificate(b.crossCertificate());
-                        cross.verify(roots.get(0).getPublicKey());
-                        if (!cross.getPublicKey().equals(next.getPublicKey())) {
-                            return Verdict.refused("the cross-certificate is not of the new root's key");
-                        }
-                        next.verify(next.getPublicKey());
-                        roots.add(0, next);
-                        return Verdict.ok(b);
-                    }
-                    case NOTE:
-                        return Verdict.ok(Bodies.Note.decode(e.body()));
-                    default:
-                        return Verdict.refused("unknown kind");
-                }
-            } catch (WireException ex) {
-                return Verdict.refused("malformed " + e.kind() + " body: " + ex.getMessage());
-            } catch (Exception ex) {
-                return Verdict.refused(e.kind() + " not valid: " + ex.getMessage());
-            }
-        }
-
-        private void apply(String key, String value) {
-            config.put(key, value);
-            if (key.equals(MeshKeys.QUORUM)) {
-                quorum = Integer.parseInt(value);
-            }
         }
     }
 

@@ -1,21 +1,18 @@
 package io.aethercore.mesh.internal.command;
 
-import io.aethercore.api.audit.AuditLog;
 import io.aethercore.mesh.gospel.Entry;
 import io.aethercore.mesh.gospel.Reason;
 import io.aethercore.mesh.internal.MeshControl;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code aether:purge <node> --reason <Reason>}: a signed revocation in the Gospel (docs/gospel.md, "Purge"). */
 @Service
 @Command(scope = "aether", name = "purge",
         description = "Purges a node: appends a signed revocation to the Gospel; every node tears down its sessions with it.")
-public class PurgeCommand implements Action {
+public class PurgeCommand extends GospelChangeCommand {
 
     /** The node, and the options when they follow it as the playbook writes them ({@code purge <node> --reason R}). */
     @Argument(index = 0, name = "node", required = true, multiValued = true,
@@ -29,15 +26,9 @@ public class PurgeCommand implements Action {
     @Option(name = "--comment", description = "free text kept with the revocation")
     String comment;
 
-    @Reference(optional = true)
-    MeshControl control;
-
-    @Reference(optional = true)
-    AuditLog audit;
-
     @Override
     public Object execute() throws Exception {
-        MeshControl c = GospelCommands.require(control);
+        MeshControl c = mesh();
         String node = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -59,7 +50,7 @@ public class PurgeCommand implements Action {
         }
         Reason r = Reason.parse(reason);
         Entry e = c.purge(node, r, comment);
-        GospelCommands.audit(audit, "Purge", node + " purged (" + r.label() + ")", e);
+        audited("Purge", node + " purged (" + r.label() + ")", e);
         var s = c.gospel().summary();
         System.out.println("Revocation appended: " + node + " purged (" + r.label() + ") as Gospel entry " + e
                 + "; Gospel root " + GospelCommands.hex8(s.root()) + " (" + s.size() + " entries)");
