@@ -167,21 +167,40 @@ public final class HealthClient implements AutoCloseable {
         }
     }
 
-    /** Scans a telemetry frame for {@code "e":<micros>} values without building objects. */
+    /**
+     * Scans a telemetry frame for each batch's {@code "e0"} and every fourth number of its {@code "s"} array
+     * (the emit offset), without building objects.
+     */
     static void latencies(String text, long nowMicros, LongConsumer sink) {
         int i = 0;
-        while ((i = text.indexOf("\"e\":", i)) >= 0) {
-            i += 4;
+        while ((i = text.indexOf("{\"e0\":", i)) >= 0) {
+            i += 6;
+            long e0 = 0;
+            while (i < text.length() && Character.isDigit(text.charAt(i))) {
+                e0 = e0 * 10 + (text.charAt(i++) - '0');
+            }
+            int s = text.indexOf("\"s\":[", i);
+            if (s < 0) {
+                return;
+            }
+            i = s + 5;
+            int field = 0;
             long v = 0;
             while (i < text.length()) {
-                char c = text.charAt(i);
-                if (c < '0' || c > '9') {
-                    break;
+                char c = text.charAt(i++);
+                if (c == ',' || c == ']') {
+                    if (field == 3) {
+                        sink.accept(nowMicros - (e0 + v));
+                    }
+                    field = (field + 1) & 3;
+                    v = 0;
+                    if (c == ']') {
+                        break;
+                    }
+                } else if (field == 3 && c >= '0' && c <= '9') {
+                    v = v * 10 + (c - '0');
                 }
-                v = v * 10 + (c - '0');
-                i++;
             }
-            sink.accept(nowMicros - v);
         }
     }
 

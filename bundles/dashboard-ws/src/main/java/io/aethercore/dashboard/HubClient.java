@@ -312,7 +312,7 @@ public final class HubClient implements Session.Listener {
         if (!telemetry.isEmpty()) {
             StringBuilder b = new StringBuilder((int) Math.min(telemetryChars, MAX_FRAME_CHARS) + 64)
                     .append("{\"type\":\"telemetry\",\"seq\":").append(++seq).append(",\"t\":").append(hub.now())
-                    .append(",\"samples\":[");
+                    .append(",\"batches\":[");
             boolean first = true;
             while (!telemetry.isEmpty() && (first || b.length() + telemetry.peek().length() < MAX_FRAME_CHARS)) {
                 String part = telemetry.poll();

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry ingest path: any thread {@link #emit}s a sample (a lock-free queue, no I/O); one flusher
- * thread drains the queue every {@code telemetry.batch_ms}, encodes the batch once and hands the same
- * string to every subscribed client. The queue is bounded: beyond {@value #MAX_QUEUED} waiting samples new
+ * thread drains the queue every {@code telemetry.batch_ms}, encodes the batch once (columnar: a node and
+ * metric dictionary, then four numbers per sample) and hands the same string to every subscribed client. The queue is bounded: beyond {@value #MAX_QUEUED} waiting samples new
  * ones are dropped and counted, so a stalled flusher cannot exhaust the heap.
  */
 public final class TelemetryPipeline implements AutoCloseable {
@@ -83,36 +83,60 @@ public final class TelemetryPipeline implements AutoCloseable {
     }
 
     private void drain(StringBuilder b) {
+        java.util.Map<String, Integer> nodes = new java.util.HashMap<>();
+        java.util.Map<String, Integer> metrics = new java.util.HashMap<>();
+        StringBuilder n = new StringBuilder(4096);
+        StringBuilder m = new StringBuilder(256);
         while (true) {
             boolean encode = hub.hasTelemetrySubscribers();
             b.setLength(0);
-            int n = 0;
+            n.setLength(0);
+            m.setLength(0);
+            nodes.clear();
+            metrics.clear();
+            int count = 0;
+            long e0 = 0;
             Sample s;
-            while (n < MAX_BATCH && (s = queue.poll()) != null) {
-                n++;
+            while (count < MAX_BATCH && (s = queue.poll()) != null) {
                 if (encode) {
-                    if (b.length() > 0) {
+                    if (count == 0) {
+                        e0 = s.emitMicros;
+                    } else {
                         b.append(',');
                     }
-                    b.append("{\"node\":");
-                    Json.string(b, s.node).append(",\"metric\":");
-                    Json.string(b, s.metric).append(",\"value\":");
-                    Json.number(b, s.value).append(",\"e\":").append(s.emitMicros).append('}');
+                    b.append(index(nodes, n, s.node)).append(',').append(index(metrics, m, s.metric)).append(',');
+                    Json.number(b, s.value).append(',').append(s.emitMicros - e0);
                 }
+                count++;
             }
-            if (n == 0) {
+            if (count == 0) {
                 return;
             }
-            queued.addAndGet(-n);
-            published.addAndGet(n);
+            queued.addAndGet(-count);
+            published.addAndGet(count);
             batches.incrementAndGet();
             if (encode) {
-                hub.telemetry(b.toString(), n);
+                String batch = "{\"e0\":" + e0 + ",\"nodes\":[" + n + "],\"metrics\":[" + m + "],\"s\":[" + b + "]}";
+                hub.telemetry(batch, count);
             }
-            if (n < MAX_BATCH) {
+            if (count < MAX_BATCH) {
                 return;
             }
         }
+    }
+
+    /** The index of {@code name} in a batch's dictionary, adding it (JSON-escaped) on first use. */
+    private static int index(java.util.Map<String, Integer> dict, StringBuilder out, String name) {
+        Integer i = dict.get(name);
+        if (i == null) {
+            i = dict.size();
+            dict.put(name, i);
+            if (i > 0) {
+                out.append(',');
+            }
+            Json.string(out, name);
+        }
+        return i;
     }
 
     /** @return emitted, published (handed to the hub), dropped at ingest, batches */
