@@ -185,6 +185,19 @@ public final class HealthHub {
         clients.clear();
     }
 
+    /** Closes the connections of {@code operator} (removed: their pages lose the feed at once); returns how many. */
+    public int closeOperator(String operator, String reason) {
+        int n = 0;
+        for (HubClient c : clients) {
+            if (c.operator().equals(operator)) {
+                c.close(1008, reason);
+                clients.remove(c);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Ids of clients for diagnostics. */
     public Map<Long, String> describeClients() {
         Map<Long, String> m = new ConcurrentHashMap<>();
