@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The real thing: Jetty 12 over TLS 1.3, headless Chromium with its virtual FIDO2 security key, the test page
  * running {@code navigator.credentials.create/get} against {@code /auth/*}. The browser accepts the dashboard's
- * certificate through the SPKI pin of {@link Chrome#start}; WebAuthn works with it (see {@link #secureContext}).
+ * certificate through the SPKI pin of {@link Chrome#start}; that WebAuthn would work with it without the virtual
+ * key, too, is shown by {@link WebAuthnCertificateStateTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserLoginTest {

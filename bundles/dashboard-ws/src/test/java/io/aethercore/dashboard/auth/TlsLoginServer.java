@@ -47,10 +47,21 @@ final class TlsLoginServer implements AutoCloseable {
     private final Server server;
     private final int port;
 
+    private final String host;
+
     TlsLoginServer(Path store) throws Exception {
+        this(store, "localhost");
+    }
+
+    /**
+     * @param host the dashboard's host name: the certificate's name, the WebAuthn RP ID and the origin's host (a
+     *        browser reaches a name other than localhost through {@code --host-resolver-rules})
+     */
+    TlsLoginServer(Path store, String host) throws Exception {
+        this.host = host;
         pki = new TestPki("aether-test-root");
         KeyPair keys = TestPki.p256();
-        leaf = pki.issue("localhost", keys.getPublic(), List.of("localhost", "127.0.0.1"));
+        leaf = pki.issue(host, keys.getPublic(), List.of(host, "localhost", "127.0.0.1"));
         char[] pw = "test-only".toCharArray();
         KeyStore ks = pki.keyStore("dashboard", keys.getPrivate(), leaf, pw);
 
@@ -69,18 +80,23 @@ final class TlsLoginServer implements AutoCloseable {
         // the origin is known only once the port is: bind first, then build the engine with it
         connector.open();
         port = connector.getLocalPort();
-        auth = new OperatorAuth(store, "localhost", "AetherCore test", Set.of(origin()), Clock.systemUTC(),
+        auth = new OperatorAuth(store, host, "AetherCore test", Set.of(origin()), Clock.systemUTC(),
                 new SecureRandom(), audit, Duration.ofMinutes(15), Duration.ofMinutes(15));
         server.setHandler(new Handler.Sequence(new AuthHandler(auth), new Page()));
         server.start();
     }
 
     String origin() {
-        return "https://localhost:" + port;
+        return "https://" + host + ":" + port;
+    }
+
+    /** Maps the host name to the loopback address in Chromium. */
+    String hostResolverRule() {
+        return "--host-resolver-rules=MAP " + host + " 127.0.0.1";
     }
 
     URI uri(String path) {
-        return URI.create(origin() + path);
+        return URI.create("https://localhost:" + port + path);
     }
 
     /** A Java HTTP client that trusts the test root (for requests a browser cannot forge, like a foreign Origin). */
