@@ -45,7 +45,6 @@ import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
-import com.webauthn4j.util.exception.WebAuthnException;
 import com.webauthn4j.verifier.exception.BadChallengeException;
 import com.webauthn4j.verifier.exception.BadOriginException;
 import com.webauthn4j.verifier.exception.BadRpIdException;
@@ -331,17 +330,18 @@ public final class OperatorAuth {
                 data = webauthn.verify(new RegistrationRequest(attestation, clientData, extensions, transports),
                         new RegistrationParameters(server, ALGORITHMS, false, true));
             } catch (DataConversionException ex) {
-                fail(AuthAudit.REGISTER, e.operator, "unreadable answer: " + ex.getMessage());
+                fail(AuthAudit.REGISTER, e.operator, "unreadable answer: " + firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST,
-                        "the security key's answer could not be read: " + ex.getMessage(), ex);
+                        "the security key's answer could not be read: " + firstLine(ex), ex);
             } catch (VerificationException ex) {
                 String why = explain(ex);
                 fail(AuthAudit.REGISTER, e.operator, why);
                 throw new AuthException(AuthException.Kind.REFUSED, "registration refused: " + why, ex);
-            } catch (WebAuthnException | IllegalArgumentException ex) {
-                fail(AuthAudit.REGISTER, e.operator, "invalid answer: " + ex.getMessage());
+            } catch (RuntimeException ex) {
+                // webauthn4j's parsers throw their own and Jackson's exceptions at malformed bytes
+                fail(AuthAudit.REGISTER, e.operator, "invalid answer: " + firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST, "the security key's answer is invalid: "
-                        + ex.getMessage(), ex);
+                        + firstLine(ex), ex);
             }
             AuthenticatorData<?> authData = data.getAttestationObject().getAuthenticatorData();
             AttestedCredentialData acd = authData.getAttestedCredentialData();
@@ -373,7 +373,7 @@ public final class OperatorAuth {
                 store.saveOperator(op);
             } catch (RuntimeException ex) {
                 op.credentials.remove(c);
-                fail(AuthAudit.REGISTER, e.operator, "store not writable: " + ex.getMessage());
+                fail(AuthAudit.REGISTER, e.operator, "store not writable: " + firstLine(ex));
                 throw ex;
             }
             operators.put(op.name, op);
@@ -482,17 +482,18 @@ public final class OperatorAuth {
                         + "counter did not increase, so the key may have been cloned; the event is audited. Remove "
                         + "this key and enrol a new one", ex);
             } catch (DataConversionException ex) {
-                fail(AuthAudit.LOGIN, name, "unreadable answer: " + ex.getMessage());
+                fail(AuthAudit.LOGIN, name, "unreadable answer: " + firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST,
-                        "the security key's answer could not be read: " + ex.getMessage(), ex);
+                        "the security key's answer could not be read: " + firstLine(ex), ex);
             } catch (VerificationException ex) {
                 String why = explain(ex);
                 fail(AuthAudit.LOGIN, name, why);
                 throw new AuthException(AuthException.Kind.REFUSED, "login refused: " + why, ex);
-            } catch (WebAuthnException | IllegalArgumentException ex) {
-                fail(AuthAudit.LOGIN, name, "invalid answer: " + ex.getMessage());
+            } catch (RuntimeException ex) {
+                // webauthn4j's parsers throw their own and Jackson's exceptions at malformed bytes
+                fail(AuthAudit.LOGIN, name, "invalid answer: " + firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST, "the security key's answer is invalid: "
-                        + ex.getMessage(), ex);
+                        + firstLine(ex), ex);
             }
             AuthenticatorData<?> ad = data.getAuthenticatorData();
             cred.signCount = ad.getSignCount();
@@ -688,7 +689,14 @@ public final class OperatorAuth {
         if (e instanceof InconsistentClientDataTypeException) {
             return "the answer is of the wrong ceremony type";
         }
-        return "WebAuthn verification failed: " + e.getMessage();
+        return "WebAuthn verification failed: " + firstLine(e);
+    }
+
+    /** An exception's message without the parser's location lines. */
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private void requireName(String name, String action) throws AuthException {
