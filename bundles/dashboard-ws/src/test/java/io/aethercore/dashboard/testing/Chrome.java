@@ -1,16 +1,20 @@
 package io.aethercore.dashboard.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,6 +28,8 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * Headless Debian Chromium driven through chromedriver, for tests. The dashboard's certificate is pinned by
  * its public key ({@code --ignore-certificate-errors-spki-list}): the browser accepts exactly that key and
  * nothing else that is not publicly trusted, the way an operator's pinned browser profile would.
+ * {@link #startTrusting} instead trusts a root CA through an NSS database. With either, Chromium treats the page as
+ * free of certificate errors, so WebAuthn is allowed (io.aethercore.dashboard.auth.WebAuthnCertificateStateTest).
  */
 public final class Chrome implements AutoCloseable {
 
@@ -31,11 +37,11 @@ public final class Chrome implements AutoCloseable {
     public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private final ChromeDriver driver;
-    private final Path profile;
+    private final List<Path> temporary;
 
-    private Chrome(ChromeDriver driver, Path profile) {
+    private Chrome(ChromeDriver driver, List<Path> temporary) {
         this.driver = driver;
-        this.profile = profile;
+        this.temporary = temporary;
     }
 
     /** Whether Chromium and chromedriver are installed (scripts/run-tests.sh installs them). */
@@ -50,15 +56,7 @@ public final class Chrome implements AutoCloseable {
      * @param extraArgs further command-line switches
      */
     public static Chrome start(List<X509Certificate> pinned, String... extraArgs) throws IOException {
-        if (!installed()) {
-            throw new IllegalStateException("Chromium is not installed: apt-get install chromium chromium-driver");
-        }
-        Path profile = Files.createTempDirectory("aether-chrome-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(BINARY.toFile());
-        List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile));
+        List<String> args = new ArrayList<>();
         if (!pinned.isEmpty()) {
             List<String> pins = new ArrayList<>();
             for (X509Certificate c : pinned) {
@@ -67,12 +65,99 @@ public final class Chrome implements AutoCloseable {
             args.add("--ignore-certificate-errors-spki-list=" + String.join(",", pins));
         }
         args.addAll(List.of(extraArgs));
+        return launch(args, Map.of(), new ArrayList<>());
+    }
+
+    /**
+     * Starts a headless Chromium that trusts {@code roots} as certificate authorities, the way an operator's
+     * machine that imported the federation root would: the roots go into an NSS database ({@code certutil}, from
+     * libnss3-tools) under a temporary {@code $HOME/.pki/nssdb}, which Chromium on Linux reads; chromedriver,
+     * and so the browser, run with that {@code HOME}. Nothing is pinned: certificates are verified normally.
+     *
+     * @param roots CA certificates to trust for TLS servers
+     * @param extraArgs further command-line switches
+     */
+    public static Chrome startTrusting(List<X509Certificate> roots, String... extraArgs) throws IOException {
+        if (!installed()) {
+            throw new IllegalStateException("Chromium is not installed: apt-get install chromium chromium-driver");
+        }
+        Path home = Files.createTempDirectory("aether-chrome-home-");
+        List<Path> temporary = new ArrayList<>(List.of(home));
+        try {
+            Path nssdb = Files.createDirectories(home.resolve(".pki").resolve("nssdb"));
+            certutil(home, "-d", "sql:" + nssdb, "-N", "--empty-password");
+            for (int i = 0; i < roots.size(); i++) {
+                Path pem = home.resolve("root-" + i + ".pem");
+                Files.writeString(pem, pem(roots.get(i)), StandardCharsets.US_ASCII);
+                certutil(home, "-d", "sql:" + nssdb, "-A", "-t", "C,,", "-n", "aether-test-root-" + i, "-i",
+                        pem.toString());
+            }
+            return launch(new ArrayList<>(List.of(extraArgs)), Map.of("HOME", home.toString()), temporary);
+        } catch (IOException | RuntimeException e) {
+            delete(temporary);
+            throw e;
+        }
+    }
+
+    private static Chrome launch(List<String> extraArgs, Map<String, String> environment, List<Path> temporary)
+            throws IOException {
+        if (!installed()) {
+            throw new IllegalStateException("Chromium is not installed: apt-get install chromium chromium-driver");
+        }
+        Path profile = Files.createTempDirectory("aether-chrome-");
+        temporary.add(profile);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY.toFile());
+        List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile));
+        args.addAll(extraArgs);
         options.addArguments(args);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+                .usingAnyFreePort().withEnvironment(environment).build();
+        ChromeDriver driver;
+        try {
+            driver = new ChromeDriver(service, options);
+        } catch (RuntimeException e) {
+            delete(temporary);
+            throw e;
+        }
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        return new Chrome(driver, profile);
+        return new Chrome(driver, temporary);
+    }
+
+    private static void certutil(Path home, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("certutil");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("certutil is not installed: apt-get install libnss3-tools", e);
+        }
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("certutil " + String.join(" ", args) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running certutil", e);
+        }
+    }
+
+    private static String pem(X509Certificate cert) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode " + cert.getSubjectX500Principal(), e);
+        }
     }
 
     /** base64(SHA-256(SubjectPublicKeyInfo)), the form Chromium's SPKI pin switch takes. */
@@ -109,7 +194,13 @@ public final class Chrome implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            try (Stream<Path> s = Files.walk(profile)) {
+            delete(temporary);
+        }
+    }
+
+    private static void delete(List<Path> dirs) {
+        for (Path dir : dirs) {
+            try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // a temp profile left behind is harmless
