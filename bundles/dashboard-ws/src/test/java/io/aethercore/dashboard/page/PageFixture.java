@@ -43,8 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PageFixture implements AutoCloseable {
 
+    /** The policy the bundle's server sends with the page. */
     static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
-            + "script-src 'self'; frame-ancestors 'none'";
+            + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
 
