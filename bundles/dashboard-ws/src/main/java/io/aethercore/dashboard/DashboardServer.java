@@ -298,6 +298,14 @@ public final class DashboardServer implements AutoCloseable {
                     }
                     body = in.readAllBytes();
                 }
+                if (path.equals("/index.html")) {
+                    // the page reads the WebSocket path (websocket.url) from its meta tag; the path is validated
+                    // to [A-Za-z0-9._~/-], so it needs no escaping in an attribute
+                    body = new String(body, StandardCharsets.UTF_8).replace(
+                            "<meta name=\"aether-ws-path\" content=\"/mesh/health\">",
+                            "<meta name=\"aether-ws-path\" content=\"" + settings.wsPath() + "\">")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
                 staticCache.put(path, body);
             }
             response.setStatus(200);
