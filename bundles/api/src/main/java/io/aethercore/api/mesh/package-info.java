@@ -9,6 +9,8 @@
  *   <li>{@link io.aethercore.api.mesh.NodeRegistry}: the read model of the federation (who is enrolled,
  *       how far each node is trusted now). All writes go through {@link
  *       io.aethercore.api.mesh.RegistryUpdates}, the one door that the Gospel ledger feeds.</li>
+ *   <li>{@link io.aethercore.api.mesh.MeshHealth}: the mesh state and the Gospel as this node sees it now
+ *       (since 1.2.0).</li>
  *   <li>{@link io.aethercore.api.mesh.TrustPolicy}: turns what a node observed of a peer into a score in
  *       [0, 1] and a {@link io.aethercore.api.mesh.NodeStatus}; replaceable at runtime.</li>
  * </ul>
@@ -17,7 +19,7 @@
  * {@code docs/mesh.md}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.aethercore.api.mesh;
 
 import org.osgi.annotation.bundle.Export;

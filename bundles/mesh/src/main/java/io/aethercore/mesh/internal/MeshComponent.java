@@ -111,7 +111,8 @@ public final class MeshComponent {
                     @Override
                     public void node(io.aethercore.mesh.MeshNode node) {
                         register(context, new MeshControl(node), MeshControl.class.getName(),
-                                io.aethercore.api.mesh.MeshConfiguration.class.getName());
+                                io.aethercore.api.mesh.MeshConfiguration.class.getName(),
+                                io.aethercore.api.mesh.MeshHealth.class.getName());
                     }
                 }, vine, this::publish);
         workers.thread("start", runtime::start);

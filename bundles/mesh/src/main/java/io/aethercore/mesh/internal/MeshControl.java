@@ -15,7 +15,7 @@ import java.util.Optional;
  * What the console does with the running mesh (purge, notes, operators, mesh-wide configuration); a service
  * private to this bundle, registered once the node runs.
  */
-public final class MeshControl implements io.aethercore.api.mesh.MeshConfiguration {
+public final class MeshControl implements io.aethercore.api.mesh.MeshConfiguration, io.aethercore.api.mesh.MeshHealth {
 
     private final MeshNode node;
 
@@ -62,6 +62,18 @@ public final class MeshControl implements io.aethercore.api.mesh.MeshConfigurati
         }
         return node.append(List.of(new Gospel.Draft(Entry.Kind.CONFIG, new Bodies.Config(key, value.trim()).encode())))
                 .get(0);
+    }
+
+    @Override
+    public io.aethercore.api.mesh.MeshHealth.Status status() {
+        Gospel.Summary s = node.gospel().summary();
+        List<io.aethercore.api.mesh.MeshHealth.Peer> peers = new ArrayList<>();
+        for (io.aethercore.mesh.gospel.GospelSync.PeerView p : node.sync().peers()) {
+            peers.add(new io.aethercore.api.mesh.MeshHealth.Peer(p.peer(), p.reachable(), p.root() == null ? -1 : p.size(),
+                    Math.max(0, p.lag()), p.loss(), p.agrees()));
+        }
+        return new io.aethercore.api.mesh.MeshHealth.Status(node.sync().state().name(), s.size(),
+                s.root() == null ? "" : java.util.HexFormat.of().formatHex(s.root()), peers);
     }
 
     @Override

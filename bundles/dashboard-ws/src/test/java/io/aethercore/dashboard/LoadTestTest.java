@@ -1,0 +1,43 @@
+package io.aethercore.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.aethercore.dashboard.testing.TestDashboard;
+
+/** The load test delivers every sample to every subscribed client over real WSS (timing is not asserted). */
+class LoadTestTest {
+
+    @Test
+    void everySampleReachesEveryClient() throws Exception {
+        int nodes = Integer.getInteger("loadtest.nodes", 20);
+        int rate = Integer.getInteger("loadtest.rate", 50);
+        int clientCount = Integer.getInteger("loadtest.clients", 3);
+        int seconds = Integer.getInteger("loadtest.seconds", 2);
+        try (TestDashboard d = new TestDashboard(null, Optional.empty());
+                TelemetryPipeline p = new TelemetryPipeline(d.hub, 2)) {
+            List<HealthClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < clientCount; i++) {
+                    clients.add(HealthClient.connect(d.wsUri(), List.of(d.pki.root), d.origin(), TestDashboard.SESSION,
+                            Duration.ofSeconds(5)));
+                }
+                LoadTest.Result r = LoadTest.run(p, nodes, rate, Duration.ofSeconds(seconds), clients);
+                System.out.print(r.report());
+                assertTrue(r.emitted() > 0);
+                assertEquals(0, r.droppedAtIngest());
+                assertEquals(r.expected(), r.received(), "every sample reached every client");
+                assertTrue(r.p99Millis() >= r.p50Millis());
+            } finally {
+                clients.forEach(HealthClient::close);
+            }
+        }
+    }
+}
