@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # prometheus: promtool checks the B4AE metrics output and monitoring/alerts.yml.
 # nftables and iproute2: the multi-node tests run nodes in network namespaces (ip netns, veth, bridge) and
 # make real UDP packet loss and partitions with nftables rules (the kernel has no netem); see docs/testing.md.
-packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog prometheus nftables iproute2)
+packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog prometheus nftables iproute2 chromium chromium-driver libnss3-tools curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

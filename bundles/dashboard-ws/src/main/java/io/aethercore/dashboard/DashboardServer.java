@@ -45,10 +45,14 @@ public final class DashboardServer implements AutoCloseable {
     static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /** An operator's login: who, and until when (the WebSocket is closed when it expires). */
+    public record Login(String operator, java.time.Instant expires) {
+    }
+
     /** Who the operator of a request is (a valid session), if anyone. */
     @FunctionalInterface
     public interface Authenticator {
-        Optional<String> operator(Request request);
+        Optional<Login> login(Request request);
     }
 
     /** Told of each genesis bundle fetch (to audit it). */
@@ -127,7 +131,7 @@ public final class DashboardServer implements AutoCloseable {
                     Response.writeError(req, resp, cb, 403, "origin not allowed");
                     return null;
                 }
-                Optional<String> op = authenticator.operator(req);
+                Optional<Login> op = authenticator.login(req);
                 if (op.isEmpty()) {
                     // RFC 9110 asks a 401 to name a scheme: the session comes from the WebAuthn login
                     resp.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Session realm=\"AetherCore dashboard\"");
@@ -138,7 +142,8 @@ public final class DashboardServer implements AutoCloseable {
                     Response.writeError(req, resp, cb, 503, "too many dashboard connections");
                     return null;
                 }
-                return new HubClient(hub, op.get(), String.valueOf(req.getConnectionMetaData().getRemoteSocketAddress()));
+                return new HubClient(hub, op.get().operator(), op.get().expires(),
+                        String.valueOf(req.getConnectionMetaData().getRemoteSocketAddress()));
             });
         });
         Handler.Sequence routes = new Handler.Sequence();

@@ -65,6 +65,13 @@ public final class HealthHub {
             LOG.warn("Dashboard: reading the mesh state failed: {}", e.toString());
             return;
         }
+        long nowMillis = now();
+        for (HubClient c : clients) {
+            if (c.expired(nowMillis)) {
+                c.close(1008, "session expired: log in again");
+                remove(c);
+            }
+        }
         Snapshot before = current;
         Map<String, NodeHealth> old = byId;
         Map<String, NodeHealth> now = new HashMap<>();

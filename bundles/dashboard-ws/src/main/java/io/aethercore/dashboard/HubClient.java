@@ -43,6 +43,7 @@ public final class HubClient implements Session.Listener {
     private final HealthHub hub;
     private final String operator;
     private final String remote;
+    private final java.time.Instant expires;
     private volatile Session session;
     private volatile boolean subscribed;
 
@@ -64,9 +65,10 @@ public final class HubClient implements Session.Listener {
     private int badFrames;
     private long sent;
 
-    HubClient(HealthHub hub, String operator, String remote) {
+    HubClient(HealthHub hub, String operator, java.time.Instant expires, String remote) {
         this.hub = hub;
         this.operator = operator;
+        this.expires = expires;
         this.remote = remote;
     }
 
@@ -76,6 +78,11 @@ public final class HubClient implements Session.Listener {
 
     public String operator() {
         return operator;
+    }
+
+    /** Whether the operator session this connection was opened with has expired. */
+    boolean expired(long nowMillis) {
+        return expires.toEpochMilli() <= nowMillis;
     }
 
     boolean subscribed() {

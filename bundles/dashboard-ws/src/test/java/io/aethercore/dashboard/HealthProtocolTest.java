@@ -175,6 +175,23 @@ class HealthProtocolTest {
     }
 
     @Test
+    void theConnectionEndsWhenItsSessionExpires() throws Exception {
+        try (HealthClient c = HealthClient.connect(d.wsUri(), List.of(d.pki.root), d.origin(), TestDashboard.SHORT_SESSION,
+                WAIT)) {
+            assertEquals("bob", json(c.next(WAIT)).path("operator").asString());
+            d.hub.tick();
+            assertTrue(c.isOpen(), "still valid");
+            Thread.sleep(1200);
+            d.hub.tick();
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (c.closeCode() < 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(1008, c.closeCode(), "closed when the login expired: the page must log in again");
+        }
+    }
+
+    @Test
     void withoutASessionTheUpgradeIsRefused() {
         Exception e = assertThrows(Exception.class,
                 () -> HealthClient.connect(d.wsUri(), List.of(d.pki.root), d.origin(), null, WAIT).close());

@@ -36,6 +36,7 @@ import io.aethercore.api.mesh.MeshEventListener;
 import io.aethercore.api.mesh.MeshHealth;
 import io.aethercore.api.mesh.NodeRegistry;
 import io.aethercore.dashboard.Dashboard;
+import io.aethercore.dashboard.DashboardServer;
 import io.aethercore.dashboard.DashboardSettings;
 import io.aethercore.dashboard.HealthModel;
 import io.aethercore.dashboard.TelemetryPipeline;
@@ -106,11 +107,11 @@ public final class DashboardComponent implements MeshEventListener {
                         if (token.isEmpty()) {
                             return Optional.empty();
                         }
-                        Optional<String> internalOperator = internal.operator(token.get());
-                        if (internalOperator.isPresent()) {
-                            return internalOperator;
+                        Optional<DashboardServer.Login> internalLogin = internal.login(token.get());
+                        if (internalLogin.isPresent()) {
+                            return internalLogin;
                         }
-                        return operators.session(token.get()).map(x -> x.operator());
+                        return operators.session(token.get()).map(x -> new DashboardServer.Login(x.operator(), x.expires()));
                     }, DashboardComponent.class.getClassLoader()));
             source.telemetry = d.telemetry();
         }

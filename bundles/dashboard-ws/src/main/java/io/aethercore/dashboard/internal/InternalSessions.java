@@ -38,11 +38,11 @@ public final class InternalSessions {
         sessions.remove(token);
     }
 
-    Optional<String> operator(String token) {
+    Optional<io.aethercore.dashboard.DashboardServer.Login> login(String token) {
         Entry e = sessions.get(token);
         if (e == null || e.expires().isBefore(Instant.now())) {
             return Optional.empty();
         }
-        return Optional.of(e.operator());
+        return Optional.of(new io.aethercore.dashboard.DashboardServer.Login(e.operator(), e.expires()));
     }
 }

@@ -30,6 +30,8 @@ import io.aethercore.dashboard.TlsIdentity;
 public final class TestDashboard implements AutoCloseable {
 
     public static final String SESSION = "test-session-token";
+    /** A session that expires one second after each connection (to see the WebSocket closed). */
+    public static final String SHORT_SESSION = "short-session-token";
 
     public final TestPki pki;
     public final X509Certificate leaf;
@@ -61,7 +63,11 @@ public final class TestDashboard implements AutoCloseable {
         hub.tick();
         server = new DashboardServer(settings, tls, hub, auth, req -> {
             String cookie = req.getHeaders().get(HttpHeader.COOKIE);
-            return cookie != null && cookie.contains("aether_session=" + SESSION) ? Optional.of("alice") : Optional.empty();
+            if (cookie != null && cookie.contains("aether_session=" + SHORT_SESSION)) {
+                return Optional.of(new DashboardServer.Login("bob", java.time.Instant.now().plusSeconds(1)));
+            }
+            return cookie != null && cookie.contains("aether_session=" + SESSION) ? Optional.of(new DashboardServer.Login("alice", java.time.Instant.now().plusSeconds(600)))
+                    : Optional.empty();
         }, () -> genesis, (subject, remote, served) -> genesisFetches.add(subject + " " + served),
                 TestDashboard.class.getClassLoader());
         server.start();
