@@ -32,6 +32,8 @@ public record PortBinding(String id, String pid, String key, Protocol protocol, 
     public static final String RMI_REGISTRY = "rmi.registry";
     public static final String RMI_SERVER = "rmi.server";
     public static final String HTTP = "http";
+    /** The dashboard's HTTPS/WSS port. */
+    public static final String DASHBOARD = "dashboard";
 
     /**
      * The ports of an AetherCore node (Karaf 4.4.10 names; grep {@code etc/} of the distribution for
@@ -44,6 +46,7 @@ public record PortBinding(String id, String pid, String key, Protocol protocol, 
             new PortBinding(HTTP, "org.ops4j.pax.web", "org.osgi.service.http.port", Protocol.TCP, "%d"),
             new PortBinding(B4AE, "io.aethercore.b4ae", "listen_address", Protocol.UDP, "127.0.0.1:%d"),
             new PortBinding(METRICS, "io.aethercore.b4ae", "monitoring.metrics_port", Protocol.TCP, "%d"),
+            new PortBinding(DASHBOARD, "io.aethercore.dashboard", "port", Protocol.TCP, "%d"),
             // the metrics bundle reads its port from both PIDs; this row is skipped while the distribution
             // ships no etc/io.aethercore.metrics.cfg
             new PortBinding(METRICS, "io.aethercore.metrics", "monitoring.metrics_port", Protocol.TCP, "%d"));
