@@ -204,7 +204,7 @@ class DashboardIT {
         assertTrue(session.isSecure() && session.isHttpOnly(), session.toString());
         String list = fa.execute("aether:operator-list");
         assertTrue(list.contains("alice") && list.contains(" 1 "), list);
-        String audit = fa.execute("aether:audit-log --last 50");
+        String audit = fa.execute("aether:audit-log --last 1000 | grep dashboard.");
         assertTrue(audit.contains("dashboard.operator.register") && audit.contains("dashboard.login"), audit);
     }
 
@@ -274,7 +274,7 @@ class DashboardIT {
         String without = run(List.of("curl", "-sS", "-w", "%{http_code}", "--cacert", rootPem.toString(),
                 origin() + "/genesis-bundle.bin", "-o", "/dev/null"));
         assertTrue(without.endsWith("403"), without);
-        String audit = fa.execute("aether:audit-log --last 20");
+        String audit = fa.execute("aether:audit-log --last 1000 | grep dashboard.genesis");
         assertTrue(audit.contains("dashboard.genesis.fetch"), audit);
     }
 

@@ -40,6 +40,7 @@ public final class HealthClient implements AutoCloseable {
     private final AtomicLong frames = new AtomicLong();
     private volatile boolean keep = true;
     private volatile LongConsumer latencySink;
+    private volatile String latencyMetric = "";
     private volatile Session session;
     private volatile int closeCode = -1;
 
@@ -92,8 +93,12 @@ public final class HealthClient implements AutoCloseable {
         }
     }
 
-    /** Stops keeping messages; instead every telemetry sample's emit-to-receipt latency (µs) goes to {@code sink}. */
-    public void measureOnly(LongConsumer sink) {
+    /**
+     * Stops keeping messages; instead the emit-to-receipt latency (µs) of every telemetry sample of {@code metric}
+     * goes to {@code sink}.
+     */
+    public void measureOnly(String metric, LongConsumer sink) {
+        latencyMetric = "\"" + metric + "\"";
         latencySink = sink;
         keep = false;
     }
@@ -168,10 +173,11 @@ public final class HealthClient implements AutoCloseable {
     }
 
     /**
-     * Scans a telemetry frame for each batch's {@code "e0"} and every fourth number of its {@code "s"} array
-     * (the emit offset), without building objects.
+     * Scans a telemetry frame: for each batch, its {@code "e0"}, the index of {@code quotedMetric} in its metric
+     * dictionary, and in its {@code "s"} array the emit offset (fourth number) of each sample of that metric,
+     * without building objects.
      */
-    static void latencies(String text, long nowMicros, LongConsumer sink) {
+    static void latencies(String text, String quotedMetric, long nowMicros, LongConsumer sink) {
         int i = 0;
         while ((i = text.indexOf("{\"e0\":", i)) >= 0) {
             i += 6;
@@ -179,17 +185,36 @@ public final class HealthClient implements AutoCloseable {
             while (i < text.length() && Character.isDigit(text.charAt(i))) {
                 e0 = e0 * 10 + (text.charAt(i++) - '0');
             }
+            int m = text.indexOf("\"metrics\":[", i);
             int s = text.indexOf("\"s\":[", i);
-            if (s < 0) {
+            if (m < 0 || s < 0) {
                 return;
+            }
+            int wanted = -1;
+            int idx = 0;
+            int j = m + 11;
+            while (j < s && text.charAt(j) != ']') {
+                if (text.startsWith(quotedMetric, j)) {
+                    wanted = idx;
+                }
+                int next = text.indexOf(',', j);
+                int end = text.indexOf(']', j);
+                if (next < 0 || next > end) {
+                    break;
+                }
+                j = next + 1;
+                idx++;
             }
             i = s + 5;
             int field = 0;
+            long metric = 0;
             long v = 0;
             while (i < text.length()) {
                 char c = text.charAt(i++);
                 if (c == ',' || c == ']') {
-                    if (field == 3) {
+                    if (field == 1) {
+                        metric = v;
+                    } else if (field == 3 && metric == wanted) {
                         sink.accept(nowMicros - (e0 + v));
                     }
                     field = (field + 1) & 3;
@@ -197,7 +222,7 @@ public final class HealthClient implements AutoCloseable {
                     if (c == ']') {
                         break;
                     }
-                } else if (field == 3 && c >= '0' && c <= '9') {
+                } else if ((field == 1 || field == 3) && c >= '0' && c <= '9') {
                     v = v * 10 + (c - '0');
                 }
             }
@@ -218,7 +243,7 @@ public final class HealthClient implements AutoCloseable {
             frames.incrementAndGet();
             LongConsumer sink = latencySink;
             if (sink != null && text.startsWith("{\"type\":\"telemetry\"")) {
-                latencies(text, at, sink);
+                latencies(text, latencyMetric, at, sink);
             }
             if (keep) {
                 received.add(new Received(text, at));

@@ -81,6 +81,9 @@ public final class LoadTest {
         }
     }
 
+    /** The metric the synthetic nodes emit: the clients count only these samples. */
+    public static final String METRIC = "load.sample";
+
     private LoadTest() {
     }
 
@@ -97,7 +100,7 @@ public final class LoadTest {
         Histogram h = new Histogram();
         long[] max = new long[1];
         for (HealthClient c : clients) {
-            c.measureOnly(us -> {
+            c.measureOnly(METRIC, us -> {
                 h.add(us);
                 if (us > max[0]) {
                     max[0] = us; // racy maximum: good enough for a report
@@ -120,7 +123,7 @@ public final class LoadTest {
         while ((now = System.nanoTime()) < end) {
             long due = (long) ((now - start) * perNano);
             while (emitted + dropped < due) {
-                if (pipeline.emit(names[next], "load.sample", emitted)) {
+                if (pipeline.emit(names[next], METRIC, emitted)) {
                     emitted++;
                 } else {
                     dropped++;

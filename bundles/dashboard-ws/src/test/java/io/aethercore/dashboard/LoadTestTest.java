@@ -29,7 +29,20 @@ class LoadTestTest {
                     clients.add(HealthClient.connect(d.wsUri(), List.of(d.pki.root), d.origin(), TestDashboard.SESSION,
                             Duration.ofSeconds(5)));
                 }
+                // other telemetry flows at the same time (the node's own samples): the clients count only the test's
+                Thread noise = new Thread(() -> {
+                    for (int i = 0; i < 2000 && !Thread.currentThread().isInterrupted(); i++) {
+                        p.emit("node-" + (i % 7), "trust", 0.9);
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                noise.start();
                 LoadTest.Result r = LoadTest.run(p, nodes, rate, Duration.ofSeconds(seconds), clients);
+                noise.interrupt();
                 System.out.print(r.report());
                 assertTrue(r.emitted() > 0);
                 assertEquals(0, r.droppedAtIngest());

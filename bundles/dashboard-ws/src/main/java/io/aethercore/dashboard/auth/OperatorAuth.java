@@ -67,8 +67,9 @@ import tools.jackson.databind.node.ObjectNode;
  * the state around it and decides what is allowed.
  *
  * <p>Operators and their keys are persisted in {@code storeDir} (see {@link OperatorStore}); enrolment tokens
- * are kept only as SHA-256 hashes. Challenges, login ceremonies and sessions live in memory, in bounded maps
- * whose entries expire. Every registration, login, logout, enrolment and removal, and every failure of them, is
+ * and session tokens are kept only as SHA-256 hashes (sessions on disk too, so that a bundle update keeps
+ * operators logged in). Challenges and login ceremonies live in memory; all maps are bounded and their entries
+ * expire. Every registration, login, logout, enrolment and removal, and every failure of them, is
  * reported to the {@link AuthAudit}. All public methods are thread-safe (one lock; a ceremony takes
  * milliseconds).
  *
@@ -189,6 +190,13 @@ public final class OperatorAuth {
         for (OperatorStore.StoredEnrolment e : store.loadEnrolments()) {
             if (e.expires().isAfter(now)) {
                 enrolments.put(e.tokenHash(), new Enrolment(e.tokenHash(), e.operator(), e.userId(), e.expires()));
+            }
+        }
+        // sessions survive a bundle update or a restart until they expire (pages reconnect without a new login);
+        // the token itself is never stored, so the value part holds no token
+        for (OperatorStore.StoredSession e : store.loadSessions()) {
+            if (e.expires().isAfter(now) && operators.containsKey(e.operator()) && sessions.size() < MAX_SESSIONS) {
+                sessions.put(e.tokenHash(), new Session("(stored)", e.operator(), e.expires()));
             }
         }
     }
@@ -514,6 +522,7 @@ public final class OperatorAuth {
             String token = B64.encodeToString(randomBytes(32));
             Session s = new Session(token, name, now.plus(sessionTtl));
             sessions.put(hash(token), s);
+            saveSessions();
             audit.record(AuthAudit.LOGIN, name, true, "key " + shortId(credentialId) + ", sign counter "
                     + cred.signCount + ", session until " + s.expires());
             return s;
@@ -536,7 +545,7 @@ public final class OperatorAuth {
             sessions.remove(h);
             return Optional.empty();
         }
-        return Optional.of(s);
+        return Optional.of(new Session(token, s.operator(), s.expires()));
     }
 
     /** Ends the session of {@code token}, if any. */
@@ -546,6 +555,7 @@ public final class OperatorAuth {
         }
         Session s = sessions.remove(hash(token));
         if (s != null) {
+            saveSessions();
             audit.record(AuthAudit.LOGOUT, s.operator(), true, "session ended by the operator");
         }
     }
@@ -575,6 +585,9 @@ public final class OperatorAuth {
                 it.remove();
                 killed++;
             }
+        }
+        if (killed > 0) {
+            saveSessions();
         }
         boolean pending = enrolments.values().removeIf(e -> e.operator.equals(operatorName));
         if (pending) {
@@ -621,6 +634,14 @@ public final class OperatorAuth {
 
     private void purgeSessions(Instant now) {
         sessions.values().removeIf(s -> !now.isBefore(s.expires()));
+    }
+
+    private void saveSessions() {
+        List<OperatorStore.StoredSession> list = new ArrayList<>();
+        for (Map.Entry<String, Session> e : sessions.entrySet()) {
+            list.add(new OperatorStore.StoredSession(e.getKey(), e.getValue().operator(), e.getValue().expires()));
+        }
+        store.saveSessions(list);
     }
 
     private void saveEnrolments() {

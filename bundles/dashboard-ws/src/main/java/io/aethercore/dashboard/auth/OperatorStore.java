@@ -36,6 +36,7 @@ final class OperatorStore {
 
     static final String SUFFIX = ".operator.json";
     static final String ENROLMENTS = "enrolments.json";
+    static final String SESSIONS = "sessions.json";
     private static final int FORMAT = 1;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -64,6 +65,10 @@ final class OperatorStore {
     }
 
     /** A pending enrolment: the SHA-256 of its token (hex), never the token. */
+    /** An open session: only the token's hash is kept, so the file never holds a usable token. */
+    record StoredSession(String tokenHash, String operator, Instant expires) {
+    }
+
     record StoredEnrolment(String tokenHash, String operator, byte[] userId, Instant expires) {
     }
 
@@ -116,6 +121,38 @@ final class OperatorStore {
                     + "): delete it and issue new enrolment tokens", e);
         }
         return out;
+    }
+
+    List<StoredSession> loadSessions() throws IOException {
+        Path p = dir.resolve(SESSIONS);
+        List<StoredSession> out = new ArrayList<>();
+        if (!Files.exists(p)) {
+            return out;
+        }
+        try {
+            JsonNode root = json.readTree(Files.readString(p, StandardCharsets.UTF_8));
+            for (JsonNode e : root.path("sessions").values()) {
+                out.add(new StoredSession(e.get("tokenHash").stringValue(), e.get("operator").stringValue(),
+                        Instant.parse(e.get("expires").stringValue())));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("the session file " + p + " is damaged (" + e.getMessage()
+                    + "): delete it (operators log in again)", e);
+        }
+        return out;
+    }
+
+    void saveSessions(List<StoredSession> sessions) {
+        ObjectNode root = json.createObjectNode();
+        root.put("format", FORMAT);
+        ArrayNode a = root.putArray("sessions");
+        for (StoredSession e : sessions) {
+            ObjectNode n = a.addObject();
+            n.put("tokenHash", e.tokenHash());
+            n.put("operator", e.operator());
+            n.put("expires", e.expires().toString());
+        }
+        write(dir.resolve(SESSIONS), json.writeValueAsString(root));
     }
 
     void saveEnrolments(List<StoredEnrolment> enrolments) {

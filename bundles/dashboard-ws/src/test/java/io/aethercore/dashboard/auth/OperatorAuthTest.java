@@ -336,7 +336,7 @@ class OperatorAuthTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
         try (Stream<Path> files = Files.list(store)) {
             List<Path> all = files.toList();
-            assertEquals(Set.of("alice" + OperatorStore.SUFFIX, OperatorStore.ENROLMENTS),
+            assertEquals(Set.of("alice" + OperatorStore.SUFFIX, OperatorStore.ENROLMENTS, OperatorStore.SESSIONS),
                     Set.copyOf(all.stream().map(p -> p.getFileName().toString()).toList()), "no temporary files left");
             for (Path p : all) {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
@@ -346,6 +346,21 @@ class OperatorAuthTest {
             }
         }
         assertTrue(Files.readString(store.resolve(OperatorStore.ENROLMENTS)).contains(OperatorAuth.hash(token)));
+        assertTrue(Files.readString(store.resolve(OperatorStore.SESSIONS)).contains(OperatorAuth.hash(s.token())));
+    }
+
+    @Test
+    void aSessionSurvivesABundleUpdateUntilItExpiresOrIsEnded() throws Exception {
+        SoftKey key = register("alice");
+        Session s = login(key, "alice");
+        Session other = login(key, "alice");
+        auth.logout(other.token());
+        OperatorAuth again = open();
+        assertEquals("alice", again.session(s.token()).orElseThrow().operator(), "still logged in after a restart");
+        assertEquals(s.token(), again.session(s.token()).orElseThrow().token());
+        assertTrue(again.session(other.token()).isEmpty(), "a logged-out session stays ended");
+        again.remove("alice");
+        assertTrue(open().session(s.token()).isEmpty(), "removing the operator ends the stored session too");
     }
 
     @Test

