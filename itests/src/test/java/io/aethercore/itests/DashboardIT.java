@@ -303,7 +303,7 @@ class DashboardIT {
         until("the page to reconnect and resync", () -> ((Number) js(
                 "return window.aetherDashboard.metrics().snapshots")).longValue() > snapshotsBefore
                 && "open".equals(d.findElement(By.id("conn")).getAttribute("data-state")), Duration.ofSeconds(60));
-        assertEquals(3, d.findElements(By.cssSelector("#nodes tbody tr[data-node]")).size());
+        new WebDriverWait(d, WAIT).until(x -> d.findElements(By.cssSelector("#nodes tbody tr[data-node]")).size() == 3);
         assertEquals("PURGED", d.findElement(By.cssSelector("#nodes tbody tr[data-node='" + BRAVO + "']"))
                 .getAttribute("data-status"), "the new snapshot carries the purge");
         String status = fa.awaitOutput("aether:dashboard-status", o -> o.contains("1 WebSocket clients"), WAIT);

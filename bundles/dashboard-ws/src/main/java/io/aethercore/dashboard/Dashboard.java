@@ -27,6 +27,7 @@ public final class Dashboard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
     private static final long CERTIFICATE_CHECK_MILLIS = 2000;
+    private static final long START_DELAY_MILLIS = 300;
 
     /** Where the dashboard is. */
     public enum State {
@@ -70,8 +71,11 @@ public final class Dashboard implements AutoCloseable {
             return t;
         });
         long period = Math.max(1, 1000 / settings.updateHz());
-        timer.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::checkCertificate, 0, CERTIFICATE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        // the first tick and the first listen wait a moment: the DS shell binds the registry and the mesh state
+        // right after it built this, and a page must not get an empty snapshot from a half-wired node
+        timer.scheduleAtFixedRate(this::tick, START_DELAY_MILLIS, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::checkCertificate, START_DELAY_MILLIS + 50, CERTIFICATE_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
