@@ -280,11 +280,20 @@ class DashboardIT {
 
     @Test
     @Order(7)
-    void theLoadTestDeliversEverySampleAndReportsLatency() {
-        String out = fa.execute("aether:load-test --nodes 100 --rate 10 --duration 5 --clients 2", Duration.ofSeconds(60));
-        System.out.println("DashboardIT: " + out);
-        assertTrue(out.contains("100 synthetic nodes x 10 events/s"), out);
-        assertTrue(out.contains("(100.00 %)"), "every sample reached both clients:\n" + out);
+    void theLoadTestCarriesTheTargetLoadToTenClientsWithThePageConnected() {
+        String playbook = fa.execute("aether:load-test --nodes 100 --rate 10 --duration 5 --clients 2",
+                Duration.ofSeconds(60));
+        System.out.println("DashboardIT: the playbook's command line:\n" + playbook);
+        assertTrue(playbook.contains("100 synthetic nodes x 10 events/s"), playbook);
+        assertTrue(playbook.contains("(100.00 %)"), "every sample reached both clients:\n" + playbook);
+        // the target: 100 nodes x 1,000 events/s, ten WSS clients, and the operator's page open
+        assertEquals("dashboard", js("return document.body.dataset.view"));
+        String out = fa.execute("aether:load-test --nodes 100 --rate 1000 --duration 15 --clients 10",
+                Duration.ofSeconds(120));
+        System.out.println("DashboardIT: 100 x 1,000 events/s, ten clients and a page:\n" + out);
+        Matcher m = Pattern.compile("\\(([0-9.]+) %\\)").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) >= 99.0, "delivered to the ten clients:\n" + out);
         assertTrue(out.contains("P50") && out.contains("P99"), out);
     }
 

@@ -31,8 +31,7 @@ public final class HealthClient implements AutoCloseable {
     public record Received(String text, long atMicros) {
     }
 
-    private final HttpClient http;
-    private final WebSocketClient ws;
+    private final Connector owned;
     private final Listener listener = new Listener();
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicBoolean reading = new AtomicBoolean(true);
@@ -44,40 +43,77 @@ public final class HealthClient implements AutoCloseable {
     private volatile Session session;
     private volatile int closeCode = -1;
 
-    private HealthClient(HttpClient http, WebSocketClient ws) {
-        this.http = http;
-        this.ws = ws;
+    private HealthClient(Connector owned) {
+        this.owned = owned;
     }
 
     /**
-     * Connects.
+     * One HTTP/WebSocket client stack (selector, thread pool, TLS context trusting only the given roots) shared
+     * by several connections: what the load test's clients use, so that ten measuring clients do not bring ten
+     * thread pools onto the cores they measure.
+     */
+    public static final class Connector implements AutoCloseable {
+        private final HttpClient http;
+        private final WebSocketClient ws;
+
+        public Connector(List<X509Certificate> roots) throws Exception {
+            SslContextFactory.Client ssl = new SslContextFactory.Client();
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (X509Certificate r : roots) {
+                trust.setCertificateEntry("root-" + i++, r);
+            }
+            ssl.setTrustStore(trust);
+            ssl.setIncludeProtocols("TLSv1.3");
+            ssl.setEndpointIdentificationAlgorithm("HTTPS");
+            ClientConnector cc = new ClientConnector();
+            cc.setSslContextFactory(ssl);
+            http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(cc));
+            ws = new WebSocketClient(http);
+            ws.setMaxTextMessageSize(4 << 20);
+            ws.start();
+        }
+
+        /**
+         * Connects one client.
+         *
+         * @param uri {@code wss://host:port/mesh/health}
+         * @param origin the Origin header to send (null: none)
+         * @param sessionCookie the {@code aether_session} value (null: none)
+         * @throws Exception with the server's refusal (e.g. an upgrade answered 401 or 403), or a TLS failure
+         */
+        public HealthClient connect(URI uri, String origin, String sessionCookie, Duration timeout) throws Exception {
+            return open(this, null, uri, origin, sessionCookie, timeout);
+        }
+
+        @Override
+        public void close() {
+            try {
+                ws.stop();
+                http.stop();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+    }
+
+    /**
+     * Connects with a client stack of its own (closed with the client).
      *
-     * @param uri {@code wss://host:port/mesh/health}
      * @param roots the certificates the server must chain to
-     * @param origin the Origin header to send (null: none)
-     * @param sessionCookie the {@code aether_session} value (null: none)
-     * @throws Exception with the server's refusal (e.g. an upgrade answered 401 or 403), or a TLS failure
+     * @see Connector#connect
      */
     public static HealthClient connect(URI uri, List<X509Certificate> roots, String origin, String sessionCookie,
             Duration timeout) throws Exception {
-        SslContextFactory.Client ssl = new SslContextFactory.Client();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        int i = 0;
-        for (X509Certificate r : roots) {
-            trust.setCertificateEntry("root-" + i++, r);
-        }
-        ssl.setTrustStore(trust);
-        ssl.setIncludeProtocols("TLSv1.3");
-        ssl.setEndpointIdentificationAlgorithm("HTTPS");
-        ClientConnector cc = new ClientConnector();
-        cc.setSslContextFactory(ssl);
-        HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(cc));
-        WebSocketClient ws = new WebSocketClient(http);
-        ws.setMaxTextMessageSize(4 << 20);
-        HealthClient c = new HealthClient(http, ws);
+        Connector own = new Connector(roots);
+        return open(own, own, uri, origin, sessionCookie, timeout);
+    }
+
+    private static HealthClient open(Connector via, Connector owned, URI uri, String origin, String sessionCookie,
+            Duration timeout) throws Exception {
+        HealthClient c = new HealthClient(owned);
         try {
-            ws.start();
             ClientUpgradeRequest req = new ClientUpgradeRequest(uri);
             if (origin != null) {
                 req.setHeader("Origin", origin);
@@ -85,7 +121,7 @@ public final class HealthClient implements AutoCloseable {
             if (sessionCookie != null) {
                 req.setHeader("Cookie", "aether_session=" + sessionCookie);
             }
-            c.session = ws.connect(c.listener, req).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            c.session = via.ws.connect(c.listener, req).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return c;
         } catch (Exception e) {
             c.close();
@@ -165,10 +201,10 @@ public final class HealthClient implements AutoCloseable {
             if (s != null && s.isOpen()) {
                 s.close(1000, "bye", Callback.NOOP);
             }
-            ws.stop();
-            http.stop();
-        } catch (Exception e) {
-            // closing anyway
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
         }
     }
 

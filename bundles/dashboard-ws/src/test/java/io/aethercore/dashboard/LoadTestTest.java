@@ -22,12 +22,11 @@ class LoadTestTest {
         int clientCount = Integer.getInteger("loadtest.clients", 3);
         int seconds = Integer.getInteger("loadtest.seconds", 2);
         try (TestDashboard d = new TestDashboard(null, Optional.empty());
-                TelemetryPipeline p = new TelemetryPipeline(d.hub, 2)) {
+                TelemetryPipeline p = new TelemetryPipeline(d.hub, Integer.getInteger("loadtest.batchms", 2))) {
             List<HealthClient> clients = new ArrayList<>();
-            try {
+            try (HealthClient.Connector connector = new HealthClient.Connector(List.of(d.pki.root))) {
                 for (int i = 0; i < clientCount; i++) {
-                    clients.add(HealthClient.connect(d.wsUri(), List.of(d.pki.root), d.origin(), TestDashboard.SESSION,
-                            Duration.ofSeconds(5)));
+                    clients.add(connector.connect(d.wsUri(), d.origin(), TestDashboard.SESSION, Duration.ofSeconds(5)));
                 }
                 // other telemetry flows at the same time (the node's own samples): the clients count only the test's
                 Thread noise = new Thread(() -> {

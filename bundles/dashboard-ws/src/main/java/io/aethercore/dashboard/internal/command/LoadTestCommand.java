@@ -59,18 +59,18 @@ public class LoadTestCommand implements Action {
         String token = c.internalSessions().issue(ConsoleOperator.current().id() + " (load-test)",
                 Duration.ofSeconds(duration + 60L));
         List<HealthClient> connected = new ArrayList<>();
-        try {
+        try (HealthClient.Connector connector = new HealthClient.Connector(s.identity().roots())) {
             String origin = "https://localhost:" + s.port();
             for (int i = 0; i < clients; i++) {
-                connected.add(HealthClient.connect(URI.create("wss://localhost:" + s.port() + c.settings().wsPath()),
-                        s.identity().roots(), origin, token, Duration.ofSeconds(10)));
+                connected.add(connector.connect(URI.create("wss://localhost:" + s.port() + c.settings().wsPath()), origin,
+                        token, Duration.ofSeconds(10)));
             }
             System.out.println("Running " + nodes + " nodes x " + rate + " events/s for " + duration + " s with "
                     + clients + " WSS client(s)...");
             LoadTest.Result r = LoadTest.run(d.telemetry(), nodes, rate, Duration.ofSeconds(duration), connected);
             System.out.print(r.report());
-        } finally {
             connected.forEach(HealthClient::close);
+        } finally {
             c.internalSessions().revoke(token);
         }
         return null;
