@@ -317,9 +317,9 @@ class DashboardIT {
                 .getAttribute("data-status"), "the new snapshot carries the purge");
         String status = fa.awaitOutput("aether:dashboard-status", o -> o.contains("1 WebSocket clients"), WAIT);
         String threads = dashboardThreads();
-        assertEquals(1, threads.lines().filter(l -> l.equals("aether-dashboard-hub")).count(), threads);
-        assertEquals(1, threads.lines().filter(l -> l.equals("aether-dashboard-telemetry")).count(), threads);
-        long pool = threads.lines().filter(l -> l.matches("aether-dashboard-\\d+")).count();
+        assertEquals(1, threads.lines().filter(l -> l.equals("aethercore-dashboard-hub")).count(), threads);
+        assertEquals(1, threads.lines().filter(l -> l.equals("aethercore-dashboard-telemetry")).count(), threads);
+        long pool = threads.lines().filter(l -> l.matches("aethercore-dashboard-\\d+")).count();
         assertTrue(pool <= 32, "one Jetty pool (at most 32 threads), the old one gone:\n" + threads + "\n" + status);
         String listen = run(List.of("ss", "-Htln", "sport = :" + port));
         assertEquals(1, listen.lines().filter(l -> l.contains(":" + port)).count(), "one listening socket: " + listen);
@@ -331,7 +331,7 @@ class DashboardIT {
         String jstack = Path.of(System.getProperty("java.home"), "bin", "jstack").toString();
         String dump = run(List.of(jstack, String.valueOf(fa.pid())));
         StringBuilder b = new StringBuilder();
-        dump.lines().filter(l -> l.startsWith("\"aether-dashboard")).forEach(l -> b.append(l, 1, l.indexOf('"', 1))
+        dump.lines().filter(l -> l.startsWith("\"aethercore-dashboard")).forEach(l -> b.append(l, 1, l.indexOf('"', 1))
                 .append('\n'));
         return b.toString();
     }

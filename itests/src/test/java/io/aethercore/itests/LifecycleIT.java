@@ -129,6 +129,7 @@ public class LifecycleIT extends AetherCoreTestSupport {
         updateAndCompare("io.aethercore.metrics", () -> waitForService(MetricsEndpoint.class, null, 30_000) != null);
         updateAndCompare("io.aethercore.hsm", () -> true);
         updateAndCompare("io.aethercore.crypto", () -> true);
+        updateAndCompare("io.aethercore.dashboard", () -> true);
 
         Map<String, Integer> threads = ourThreads();
         System.out.println("AetherCore threads after the updates: " + threads);

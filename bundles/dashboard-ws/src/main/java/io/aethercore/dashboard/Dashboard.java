@@ -66,7 +66,7 @@ public final class Dashboard implements AutoCloseable {
         this.telemetry = new TelemetryPipeline(hub, settings.telemetryBatch().toMillis());
         this.status = new Status(State.WAITING_FOR_CERTIFICATE, "starting", Instant.now(), null, -1);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aether-dashboard-hub");
+            Thread t = new Thread(r, "aethercore-dashboard-hub");
             t.setDaemon(true);
             return t;
         });

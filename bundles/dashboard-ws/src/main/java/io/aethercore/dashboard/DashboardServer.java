@@ -81,7 +81,7 @@ public final class DashboardServer implements AutoCloseable {
         this.authenticator = authenticator;
         this.web = web;
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
-        pool.setName("aether-dashboard");
+        pool.setName("aethercore-dashboard");
         pool.setDaemon(true);
         server = new Server(pool);
         server.setStopTimeout(2000);

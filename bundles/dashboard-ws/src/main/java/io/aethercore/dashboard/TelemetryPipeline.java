@@ -41,7 +41,7 @@ public final class TelemetryPipeline implements AutoCloseable {
     public TelemetryPipeline(HealthHub hub, long batchMillis) {
         this.hub = hub;
         this.batchNanos = TimeUnit.MILLISECONDS.toNanos(batchMillis);
-        this.flusher = new Thread(this::run, "aether-dashboard-telemetry");
+        this.flusher = new Thread(this::run, "aethercore-dashboard-telemetry");
         flusher.setDaemon(true);
         flusher.start();
     }
