@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -58,9 +59,10 @@ public final class DashboardComponent implements MeshEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardComponent.class);
 
     private final MeshSource source = new MeshSource();
-    private final Dashboard dashboard;
-    private final OperatorAuth auth;
-    private final ServiceRegistration<DashboardControl> control;
+    private final InternalSessions internal = new InternalSessions();
+    private final DashboardControl control;
+    private final ServiceRegistration<DashboardControl> registration;
+    private volatile Dashboard dashboard;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -76,48 +78,60 @@ public final class DashboardComponent implements MeshEventListener {
 
     @Activate
     public DashboardComponent(BundleContext context, Map<String, Object> properties) {
-        DashboardSettings settings = null;
-        String refusal = null;
+        DashboardControl.Running r = build(properties);
+        this.dashboard = r.dashboard();
+        this.control = new DashboardControl(r, internal);
+        this.registration = context.registerService(DashboardControl.class, control, null);
+    }
+
+    /**
+     * A changed configuration: the running dashboard closes (its clients get 1001 and reconnect) and a new one
+     * starts from the new settings; the console's {@link DashboardControl} stays the same service.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        Dashboard old = dashboard;
+        if (old != null) {
+            old.close();
+        }
+        DashboardControl.Running r = build(properties);
+        dashboard = r.dashboard();
+        control.replace(r);
+    }
+
+    private DashboardControl.Running build(Map<String, Object> properties) {
+        DashboardSettings settings;
         try {
             settings = DashboardSettings.parse(properties);
         } catch (IllegalArgumentException e) {
-            refusal = e.getMessage();
+            LOG.error("Dashboard not started: {}", e.getMessage());
+            return new DashboardControl.Running(null, null, e.getMessage());
+        }
+        OperatorAuth operators;
+        try {
+            Path store = Path.of(System.getProperty("karaf.data", "data"), "aethercore", "dashboard", "operators");
+            operators = new OperatorAuth(store, settings.rpId(), "AetherCore", settings.origins(), Clock.systemUTC(),
+                    new SecureRandom(), this::audit, settings.sessionTtl(), OperatorAuth.DEFAULT_ENROLMENT_TTL);
+        } catch (IOException e) {
+            String refusal = "the operator directory cannot be opened: " + e.getMessage();
             LOG.error("Dashboard not started: {}", refusal);
+            return new DashboardControl.Running(null, null, refusal);
         }
-        InternalSessions internal = new InternalSessions();
-        OperatorAuth a = null;
-        Dashboard d = null;
-        if (settings != null) {
-            try {
-                Path store = Path.of(System.getProperty("karaf.data", "data"), "aethercore", "dashboard", "operators");
-                a = new OperatorAuth(store, settings.rpId(), "AetherCore", settings.origins(), Clock.systemUTC(),
-                        new SecureRandom(), this::audit, settings.sessionTtl(), OperatorAuth.DEFAULT_ENROLMENT_TTL);
-            } catch (IOException e) {
-                refusal = "the operator directory cannot be opened: " + e.getMessage();
-                LOG.error("Dashboard not started: {}", refusal);
-            }
-        }
-        if (a != null) {
-            OperatorAuth operators = a;
-            AuthHandler handler = new AuthHandler(operators);
-            DashboardSettings s = settings;
-            d = new Dashboard(settings, new Dashboard.Parts(source, () -> roots(s), this::genesis, this::genesisFetched,
-                    handler, request -> {
-                        Optional<String> token = AuthHandler.sessionCookie(request);
-                        if (token.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        Optional<DashboardServer.Login> internalLogin = internal.login(token.get());
-                        if (internalLogin.isPresent()) {
-                            return internalLogin;
-                        }
-                        return operators.session(token.get()).map(x -> new DashboardServer.Login(x.operator(), x.expires()));
-                    }, DashboardComponent.class.getClassLoader()));
-            source.telemetry = d.telemetry();
-        }
-        this.auth = a;
-        this.dashboard = d;
-        this.control = context.registerService(DashboardControl.class, new DashboardControl(d, a, internal, refusal), null);
+        AuthHandler handler = new AuthHandler(operators);
+        Dashboard d = new Dashboard(settings, new Dashboard.Parts(source, () -> roots(settings), this::genesis,
+                this::genesisFetched, handler, request -> {
+                    Optional<String> token = AuthHandler.sessionCookie(request);
+                    if (token.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    Optional<DashboardServer.Login> internalLogin = internal.login(token.get());
+                    if (internalLogin.isPresent()) {
+                        return internalLogin;
+                    }
+                    return operators.session(token.get()).map(x -> new DashboardServer.Login(x.operator(), x.expires()));
+                }, DashboardComponent.class.getClassLoader()));
+        source.telemetry = d.telemetry();
+        return new DashboardControl.Running(d, operators, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -215,9 +229,10 @@ public final class DashboardComponent implements MeshEventListener {
 
     @Deactivate
     void deactivate() {
-        control.unregister();
-        if (dashboard != null) {
-            dashboard.close();
+        registration.unregister();
+        Dashboard d = dashboard;
+        if (d != null) {
+            d.close();
         }
     }
 }

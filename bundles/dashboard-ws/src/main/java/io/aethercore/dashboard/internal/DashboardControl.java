@@ -12,33 +12,39 @@ import io.aethercore.dashboard.auth.OperatorAuth;
  */
 public final class DashboardControl {
 
-    private final Dashboard dashboard;
-    private final OperatorAuth auth;
-    private final String refusal;
+    /** What runs now (replaced as a whole when the configuration changes). */
+    record Running(Dashboard dashboard, OperatorAuth auth, String refusal) {
+    }
+
+    private volatile Running running;
     private final InternalSessions internal;
 
-    DashboardControl(Dashboard dashboard, OperatorAuth auth, InternalSessions internal, String refusal) {
-        this.dashboard = dashboard;
-        this.auth = auth;
+    DashboardControl(Running running, InternalSessions internal) {
+        this.running = running;
         this.internal = internal;
-        this.refusal = refusal;
+    }
+
+    void replace(Running now) {
+        this.running = now;
     }
 
     /** The dashboard, or an exception saying why it does not run. */
     public Dashboard dashboard() {
-        if (dashboard == null) {
-            throw new IllegalStateException("the dashboard does not run: " + refusal);
+        Running r = running;
+        if (r.dashboard() == null) {
+            throw new IllegalStateException("the dashboard does not run: " + r.refusal());
         }
-        return dashboard;
+        return r.dashboard();
     }
 
     public OperatorAuth operators() {
+        Running r = running;
         dashboard();
-        return auth;
+        return r.auth();
     }
 
     public Optional<String> refusal() {
-        return Optional.ofNullable(refusal);
+        return Optional.ofNullable(running.refusal());
     }
 
     public DashboardSettings settings() {

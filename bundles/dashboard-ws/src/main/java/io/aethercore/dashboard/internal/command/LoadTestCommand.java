@@ -53,6 +53,12 @@ public class LoadTestCommand implements Action {
         }
         Dashboard d = c.dashboard();
         Dashboard.Status s = d.status();
+        // just after a configuration change or a new certificate the server takes a moment to (re)start
+        for (int i = 0; i < 50 && s.state() != Dashboard.State.LISTENING; i++) {
+            Thread.sleep(100);
+            s = c.dashboard().status();
+            d = c.dashboard();
+        }
         if (s.state() != Dashboard.State.LISTENING) {
             throw new IllegalStateException("the dashboard is not listening (" + s.state() + ": " + s.message() + ")");
         }
