@@ -147,6 +147,9 @@ public final class KarafNode implements AutoCloseable {
         if (!ports.containsKey(PortBinding.SSH)) {
             throw new IllegalStateException(distribution + " has no etc/org.apache.karaf.shell.cfg: not a Karaf distribution?");
         }
+        // the console listens where the harness reaches the node: the distribution's default is loopback only,
+        // which a node in a network namespace would make unreachable from the test JVM
+        CfgFile.set(etc.resolve("org.apache.karaf.shell.cfg"), "sshHost", address());
         Path keys = etc.resolve("keys.properties");
         String groups = roles;
         if (groups == null) {

@@ -30,6 +30,9 @@ public class MeshStatusCommand implements Action {
     @Option(name = "--count", description = "with --watch: stop after this many prints (0: until interrupted)")
     int count;
 
+    @Option(name = "--json", description = "print one JSON object per print instead of the table (fields: docs/aether-ctl.md)")
+    boolean json;
+
     @Reference(optional = true)
     MeshControl control;
 
@@ -50,10 +53,78 @@ public class MeshStatusCommand implements Action {
                 }
                 System.out.println();
             }
-            lastResyncShown = print(c, watch ? lastResyncShown : -1);
+            if (json) {
+                printJson(c);
+            } else {
+                lastResyncShown = print(c, watch ? lastResyncShown : -1);
+            }
             printed++;
         } while (watch && (count <= 0 || printed < count) && !Thread.currentThread().isInterrupted());
         return null;
+    }
+
+    /**
+     * Prints the status as one JSON object on one line (so {@code --watch --json} gives JSON Lines): {@code state},
+     * {@code gospel} {size, root, heads [{author, size}]}, {@code peers} [{peer, reachable, gospel_size, root, lag,
+     * loss, agrees}], {@code last_resync} (null or {at, peers, size, root, diverged_ms}). Roots are full hex.
+     */
+    static void printJson(MeshControl c) {
+        GospelSync sync = c.node().sync();
+        Gospel.Summary s = c.gospel().summary();
+        StringBuilder out = new StringBuilder();
+        out.append("{\"state\":").append(str(String.valueOf(sync.state())));
+        out.append(",\"gospel\":{\"size\":").append(s.size()).append(",\"root\":").append(hex(s.root()))
+                .append(",\"heads\":[");
+        String sep = "";
+        for (Gospel.Head h : s.heads()) {
+            out.append(sep).append("{\"author\":").append(str(h.author())).append(",\"size\":").append(h.size()).append('}');
+            sep = ",";
+        }
+        out.append("]},\"peers\":[");
+        sep = "";
+        for (GospelSync.PeerView p : sync.peers()) {
+            out.append(sep).append("{\"peer\":").append(str(p.peer()))
+                    .append(",\"reachable\":").append(p.reachable())
+                    .append(",\"gospel_size\":").append(p.root() == null ? "null" : String.valueOf(p.size()))
+                    .append(",\"root\":").append(hex(p.root()))
+                    .append(",\"lag\":").append(p.lag())
+                    .append(",\"loss\":").append(String.format(Locale.ROOT, "%.3f", p.loss()))
+                    .append(",\"agrees\":").append(p.agrees()).append('}');
+            sep = ",";
+        }
+        out.append("],\"last_resync\":");
+        var r = sync.lastResync();
+        if (r.isPresent()) {
+            out.append("{\"at\":").append(str(java.time.Instant.ofEpochMilli(r.get().atMillis()).toString()))
+                    .append(",\"peers\":").append(r.get().peers())
+                    .append(",\"size\":").append(r.get().size())
+                    .append(",\"root\":").append(hex(r.get().root()))
+                    .append(",\"diverged_ms\":").append(r.get().divergedMillis()).append('}');
+        } else {
+            out.append("null");
+        }
+        out.append("}\n");
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    private static String hex(byte[] root) {
+        return root == null ? "null" : "\"" + java.util.HexFormat.of().formatHex(root) + "\"";
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String str(String v) {
+        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
+        for (char ch : v.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20 || ch == 0x7f || ch == '\u2028' || ch == '\u2029' || Character.isSurrogate(ch)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** Prints the status; the resync line when one happened after {@code shownBefore} (or, once, for a one-shot). */
