@@ -90,10 +90,13 @@ pid=$(pgrep -n -f 'org.apache.karaf.main.Main' -g "$NODE" || true)
 [ "$(ps -o uid= -p "$pid" | tr -d ' ')" = "$(in_root id -u aethercore)" ] || fail "the JVM does not run as aethercore"
 ps -o args= -p "$pid" | grep -q -- '-Xmx1g' || fail "JAVA_MAX_MEM not applied: $(ps -o args= -p "$pid")"
 grep -q 'INFO' "$STDOUT" || fail "no Karaf log lines on stdout (the journal)"
+# the node's own lines (the same logger the enrollment lines use) reach stdout, not only Karaf's
+for _ in $(seq 1 30); do grep -q "ChannelHost - B4AE 'default' ready" "$STDOUT" && break; sleep 1; done
+grep -q "ChannelHost - B4AE 'default' ready" "$STDOUT" || fail "no AetherCore component line on stdout"
 grep -q $'\e\[' "$STDOUT" && fail "ANSI colour codes in the journal output"
 [ -s "$ROOT/var/log/aethercore/karaf.log" ] || fail "no /var/log/aethercore/karaf.log"
 echo "--- node stdout (what journalctl -u aethercore-node shows), first AetherCore lines:"
-grep -i 'aethercore\|enrol\|mesh' "$STDOUT" | head -15 || true
+grep -v FeaturesServiceImpl "$STDOUT" | grep -i 'aethercore\|enrol\|mesh\|b4ae' | cut -c1-200 | head -15 || true
 echo "---"
 pass "node started from the installed tree as aethercore, log on stdout and in /var/log/aethercore"
 
