@@ -187,7 +187,7 @@ class AetherCtlIT {
         Run purge = ctl(n, "purge", "no-such-node-" + System.nanoTime() % 1000);
         assertNotEquals(0, purge.exit(), purge.out());
         // the purge record sits behind the ~412 records of the next session's init scripts (docs/aether-ctl.md, Latency)
-        String log = n.execute("aether:audit-log -n 700");
+        String log = n.execute("aether:audit-log -n 700", java.time.Duration.ofSeconds(180));
         JsonNode attempt = null;
         JsonNode outcome = null;
         for (JsonNode r : JSON.readerFor(JsonNode.class).readValues(log).readAll().stream().map(JsonNode.class::cast).toList()) {
