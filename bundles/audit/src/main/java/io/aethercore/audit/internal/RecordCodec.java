@@ -1,5 +1,7 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.support.json.Json;
+
 import io.aethercore.api.audit.AuditEvent;
 import io.aethercore.api.audit.AuditRecord;
 import java.nio.ByteBuffer;

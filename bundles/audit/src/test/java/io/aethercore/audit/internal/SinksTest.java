@@ -1,5 +1,7 @@
 package io.aethercore.audit.internal;
 
+import io.aethercore.support.json.Json;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +45,6 @@ class PageTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Chrome.installed(), "Chromium and chromedriver are not installed");
         fx = new PageFixture();
         chrome = Chrome.start(List.of(fx.leaf));
         d = chrome.driver();

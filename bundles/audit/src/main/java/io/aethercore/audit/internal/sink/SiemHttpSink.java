@@ -4,7 +4,7 @@ import io.aethercore.formats.merkle.CheckpointNotes;
 import io.aethercore.api.audit.AuditRecord;
 import io.aethercore.api.audit.AuditSink;
 import io.aethercore.api.merkle.SignedCheckpoint;
-import io.aethercore.audit.internal.Json;
+import io.aethercore.support.json.Json;
 import io.aethercore.audit.internal.RecordCodec;
 import java.io.IOException;
 import java.net.URI;

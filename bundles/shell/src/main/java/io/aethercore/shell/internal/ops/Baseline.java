@@ -1,5 +1,7 @@
 package io.aethercore.shell.internal.ops;
 
+import io.aethercore.support.json.Json;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

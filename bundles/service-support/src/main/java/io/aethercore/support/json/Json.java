@@ -1,4 +1,4 @@
-package io.aethercore.shell.internal.ops;
+package io.aethercore.support.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the baseline needs (the audit bundle's reader, kept private to each bundle): a writer that escapes strings one canonical way, and a strict,
+ * The little JSON the audit log and the baseline need (no Jackson on their paths): a writer that escapes strings one canonical way, and a strict,
  * bounded reader (objects, arrays, strings, integers, booleans, null; depth at most {@value #MAX_DEPTH};
  * duplicate keys and trailing data rejected). Input is hostile: every failure is a {@link
  * IllegalArgumentException} naming the position.
@@ -14,8 +14,6 @@ import java.util.Map;
 public final class Json {
 
     static final int MAX_DEPTH = 8;
-    /** The largest baseline file read: 1 MiB (a baseline is a few kilobytes). */
-    static final int MAX_CHARS = 1 << 20;
 
     private Json() {}
 
