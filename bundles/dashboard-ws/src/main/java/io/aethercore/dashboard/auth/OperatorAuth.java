@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -33,32 +32,20 @@ import com.webauthn4j.data.AuthenticationData;
 import com.webauthn4j.data.AuthenticationParameters;
 import com.webauthn4j.data.AuthenticationRequest;
 import com.webauthn4j.data.AuthenticatorTransport;
-import com.webauthn4j.data.PublicKeyCredentialParameters;
-import com.webauthn4j.data.PublicKeyCredentialType;
 import com.webauthn4j.data.RegistrationData;
 import com.webauthn4j.data.RegistrationParameters;
 import com.webauthn4j.data.RegistrationRequest;
 import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
 import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
-import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
-import com.webauthn4j.verifier.exception.BadChallengeException;
-import com.webauthn4j.verifier.exception.BadOriginException;
-import com.webauthn4j.verifier.exception.BadRpIdException;
-import com.webauthn4j.verifier.exception.BadSignatureException;
-import com.webauthn4j.verifier.exception.InconsistentClientDataTypeException;
 import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
-import com.webauthn4j.verifier.exception.NotAllowedAlgorithmException;
-import com.webauthn4j.verifier.exception.UserNotPresentException;
 import com.webauthn4j.verifier.exception.VerificationException;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Operator login with FIDO2 security keys (WebAuthn), free of OSGi and HTTP: one-time enrolment tokens issued at
@@ -89,20 +76,16 @@ public final class OperatorAuth {
     public static final Pattern OPERATOR_NAME = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
 
     static final int MAX_CEREMONIES = 1024;
-    static final int MAX_SESSIONS = 256;
+    static final int MAX_SESSIONS = SessionTable.MAX_SESSIONS;
     static final int MAX_ENROLMENTS = 64;
     static final int MAX_JSON_CHARS = 64 * 1024;
     /** A challenge outlives the browser's timeout a little, for the round trip. */
     private static final Duration CHALLENGE_TTL = CEREMONY_TIMEOUT.plusSeconds(30);
 
-    private static final List<PublicKeyCredentialParameters> ALGORITHMS = List.of(
-            new PublicKeyCredentialParameters(PublicKeyCredentialType.PUBLIC_KEY, COSEAlgorithmIdentifier.ES256),
-            new PublicKeyCredentialParameters(PublicKeyCredentialType.PUBLIC_KEY, COSEAlgorithmIdentifier.EdDSA),
-            new PublicKeyCredentialParameters(PublicKeyCredentialType.PUBLIC_KEY, COSEAlgorithmIdentifier.RS256));
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final OperatorStore store;
+    private final SessionTable sessions;
     private final String rpId;
     private final String rpName;
     private final Set<String> allowedOrigins;
@@ -113,6 +96,8 @@ public final class OperatorAuth {
     private final Duration sessionTtl;
     private final Duration enrolmentTtl;
     private final JsonMapper json;
+    private final RequestBodies bodies;
+    private final CeremonyOptions options;
     private final WebAuthnManager webauthn;
     private final AttestedCredentialDataConverter credentialData;
 
@@ -120,7 +105,6 @@ public final class OperatorAuth {
     private final Map<String, OperatorStore.StoredOperator> operators = new TreeMap<>();
     private final Map<String, Enrolment> enrolments = new LinkedHashMap<>();
     private final LinkedHashMap<String, Ceremony> ceremonies = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>();
 
     /** A pending enrolment; {@code challenge} is set by registration options and consumed by the finish. */
     private static final class Enrolment {
@@ -177,6 +161,8 @@ public final class OperatorAuth {
         this.enrolmentTtl = enrolmentTtl;
         // Built explicitly (no thread context class loader, no ServiceLoader): the bundle embeds webauthn4j.
         this.json = JsonMapper.builder().build();
+        this.bodies = new RequestBodies(json, audit);
+        this.options = new CeremonyOptions(json, rpId, rpName);
         ObjectConverter converter = new ObjectConverter();
         // "none" attestation is requested and no attestation is trusted, so every format is accepted as-is; the
         // credential's own signatures are still verified.
@@ -192,13 +178,9 @@ public final class OperatorAuth {
                 enrolments.put(e.tokenHash(), new Enrolment(e.tokenHash(), e.operator(), e.userId(), e.expires()));
             }
         }
-        // sessions survive a bundle update or a restart until they expire (pages reconnect without a new login);
-        // the token itself is never stored, so the value part holds no token
-        for (OperatorStore.StoredSession e : store.loadSessions()) {
-            if (e.expires().isAfter(now) && operators.containsKey(e.operator()) && sessions.size() < MAX_SESSIONS) {
-                sessions.put(e.tokenHash(), new Session("(stored)", e.operator(), e.expires()));
-            }
-        }
+        // sessions survive a bundle update or a restart until they expire (pages reconnect without a new login)
+        this.sessions = new SessionTable(store, audit);
+        sessions.load(now, operators::containsKey);
     }
 
     /** The directory of the store. */
@@ -226,7 +208,7 @@ public final class OperatorAuth {
      * @throws AuthException if the name is not valid or too many enrolments are pending
      */
     public synchronized String enrol(String operatorName) throws AuthException {
-        requireName(operatorName, AuthAudit.ENROL);
+        bodies.requireName(operatorName, AuthAudit.ENROL);
         Instant now = clock.instant();
         purgeEnrolments(now);
         if (enrolments.size() >= MAX_ENROLMENTS) {
@@ -268,33 +250,7 @@ public final class OperatorAuth {
         e.challenge = randomBytes(32);
         e.challengeExpires = now.plus(CHALLENGE_TTL);
 
-        ObjectNode root = json.createObjectNode();
-        ObjectNode pk = root.putObject("publicKey");
-        ObjectNode rp = pk.putObject("rp");
-        rp.put("id", rpId);
-        rp.put("name", rpName);
-        ObjectNode user = pk.putObject("user");
-        user.put("id", B64.encodeToString(userId));
-        user.put("name", e.operator);
-        user.put("displayName", e.operator);
-        pk.put("challenge", B64.encodeToString(e.challenge));
-        ArrayNode params = pk.putArray("pubKeyCredParams");
-        for (PublicKeyCredentialParameters p : ALGORITHMS) {
-            params.addObject().put("type", "public-key").put("alg", p.getAlg().getValue());
-        }
-        pk.put("timeout", CEREMONY_TIMEOUT.toMillis());
-        pk.put("attestation", "none");
-        ObjectNode sel = pk.putObject("authenticatorSelection");
-        sel.put("residentKey", "preferred");
-        sel.put("requireResidentKey", false);
-        sel.put("userVerification", "preferred");
-        ArrayNode exclude = pk.putArray("excludeCredentials");
-        if (op != null) {
-            for (OperatorStore.Credential c : op.credentials) {
-                descriptor(exclude.addObject(), c);
-            }
-        }
-        return json.writeValueAsString(root);
+        return options.creation(userId, e.operator, e.challenge, op == null ? List.of() : op.credentials);
     }
 
     /**
@@ -307,19 +263,19 @@ public final class OperatorAuth {
      *         signature is wrong, or the key is already registered (REFUSED)
      */
     public String finishRegistration(String body) throws AuthException {
-        JsonNode b = parse(body, AuthAudit.REGISTER);
-        String token = text(b, "token", AuthAudit.REGISTER);
-        requirePublicKeyType(b, AuthAudit.REGISTER);
-        JsonNode r = object(b, "response", AuthAudit.REGISTER);
-        byte[] clientData = bytes(r, "clientDataJSON", AuthAudit.REGISTER);
-        byte[] attestation = bytes(r, "attestationObject", AuthAudit.REGISTER);
+        JsonNode b = bodies.parse(body, AuthAudit.REGISTER);
+        String token = bodies.text(b, "token", AuthAudit.REGISTER);
+        bodies.requirePublicKeyType(b, AuthAudit.REGISTER);
+        JsonNode r = bodies.object(b, "response", AuthAudit.REGISTER);
+        byte[] clientData = bodies.bytes(r, "clientDataJSON", AuthAudit.REGISTER);
+        byte[] attestation = bodies.bytes(r, "attestationObject", AuthAudit.REGISTER);
         Set<String> transports = new LinkedHashSet<>();
         for (JsonNode t : r.path("transports").values()) {
             if (t.isString() && transports.size() < 8) {
                 transports.add(t.stringValue());
             }
         }
-        String extensions = extensions(b);
+        String extensions = bodies.extensions(b);
 
         synchronized (this) {
             Instant now = clock.instant();
@@ -336,20 +292,20 @@ public final class OperatorAuth {
             try {
                 ServerProperty server = new ServerProperty(origins, rpId, new DefaultChallenge(challenge));
                 data = webauthn.verify(new RegistrationRequest(attestation, clientData, extensions, transports),
-                        new RegistrationParameters(server, ALGORITHMS, false, true));
+                        new RegistrationParameters(server, CeremonyOptions.ALGORITHMS, false, true));
             } catch (DataConversionException ex) {
-                fail(AuthAudit.REGISTER, e.operator, "unreadable answer: " + firstLine(ex));
+                fail(AuthAudit.REGISTER, e.operator, "unreadable answer: " + RequestBodies.firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST,
-                        "the security key's answer could not be read: " + firstLine(ex), ex);
+                        "the security key's answer could not be read: " + RequestBodies.firstLine(ex), ex);
             } catch (VerificationException ex) {
-                String why = explain(ex);
+                String why = RequestBodies.explain(ex, allowedOrigins, rpId);
                 fail(AuthAudit.REGISTER, e.operator, why);
                 throw new AuthException(AuthException.Kind.REFUSED, "registration refused: " + why, ex);
             } catch (RuntimeException ex) {
                 // webauthn4j's parsers throw their own and Jackson's exceptions at malformed bytes
-                fail(AuthAudit.REGISTER, e.operator, "invalid answer: " + firstLine(ex));
+                fail(AuthAudit.REGISTER, e.operator, "invalid answer: " + RequestBodies.firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST, "the security key's answer is invalid: "
-                        + firstLine(ex), ex);
+                        + RequestBodies.firstLine(ex), ex);
             }
             AuthenticatorData<?> authData = data.getAttestationObject().getAuthenticatorData();
             AttestedCredentialData acd = authData.getAttestedCredentialData();
@@ -381,7 +337,7 @@ public final class OperatorAuth {
                 store.saveOperator(op);
             } catch (RuntimeException ex) {
                 op.credentials.remove(c);
-                fail(AuthAudit.REGISTER, e.operator, "store not writable: " + firstLine(ex));
+                fail(AuthAudit.REGISTER, e.operator, "store not writable: " + RequestBodies.firstLine(ex));
                 throw ex;
             }
             operators.put(op.name, op);
@@ -403,7 +359,7 @@ public final class OperatorAuth {
      * @throws AuthException if the name is not a valid operator name
      */
     public synchronized String loginOptions(String operatorName) throws AuthException {
-        requireName(operatorName, AuthAudit.LOGIN);
+        bodies.requireName(operatorName, AuthAudit.LOGIN);
         Instant now = clock.instant();
         purgeCeremonies(now);
         while (ceremonies.size() >= MAX_CEREMONIES) {
@@ -416,21 +372,8 @@ public final class OperatorAuth {
         Ceremony c = new Ceremony(operatorName, randomBytes(32), now.plus(CHALLENGE_TTL));
         ceremonies.put(id, c);
 
-        ObjectNode root = json.createObjectNode();
-        root.put("ceremony", id);
-        ObjectNode pk = root.putObject("publicKey");
-        pk.put("challenge", B64.encodeToString(c.challenge()));
-        pk.put("rpId", rpId);
-        ArrayNode allow = pk.putArray("allowCredentials");
         OperatorStore.StoredOperator op = operators.get(operatorName);
-        if (op != null) {
-            for (OperatorStore.Credential cred : op.credentials) {
-                descriptor(allow.addObject(), cred);
-            }
-        }
-        pk.put("userVerification", "preferred");
-        pk.put("timeout", CEREMONY_TIMEOUT.toMillis());
-        return json.writeValueAsString(root);
+        return options.request(id, c.challenge(), op == null ? List.of() : op.credentials);
     }
 
     /**
@@ -443,18 +386,18 @@ public final class OperatorAuth {
      *         the key is not registered for that operator, or webauthn4j refuses the assertion (REFUSED)
      */
     public Session finishLogin(String body) throws AuthException {
-        JsonNode b = parse(body, AuthAudit.LOGIN);
-        String ceremonyId = text(b, "ceremony", AuthAudit.LOGIN);
-        requirePublicKeyType(b, AuthAudit.LOGIN);
-        byte[] credentialId = bytes(b, "rawId", AuthAudit.LOGIN);
-        JsonNode r = object(b, "response", AuthAudit.LOGIN);
-        byte[] clientData = bytes(r, "clientDataJSON", AuthAudit.LOGIN);
-        byte[] authenticatorData = bytes(r, "authenticatorData", AuthAudit.LOGIN);
-        byte[] signature = bytes(r, "signature", AuthAudit.LOGIN);
+        JsonNode b = bodies.parse(body, AuthAudit.LOGIN);
+        String ceremonyId = bodies.text(b, "ceremony", AuthAudit.LOGIN);
+        bodies.requirePublicKeyType(b, AuthAudit.LOGIN);
+        byte[] credentialId = bodies.bytes(b, "rawId", AuthAudit.LOGIN);
+        JsonNode r = bodies.object(b, "response", AuthAudit.LOGIN);
+        byte[] clientData = bodies.bytes(r, "clientDataJSON", AuthAudit.LOGIN);
+        byte[] authenticatorData = bodies.bytes(r, "authenticatorData", AuthAudit.LOGIN);
+        byte[] signature = bodies.bytes(r, "signature", AuthAudit.LOGIN);
         JsonNode uh = r.get("userHandle");
         byte[] userHandle = uh == null || uh.isNull() || uh.stringValue("").isEmpty() ? null
-                : bytes(r, "userHandle", AuthAudit.LOGIN);
-        String extensions = extensions(b);
+                : bodies.bytes(r, "userHandle", AuthAudit.LOGIN);
+        String extensions = bodies.extensions(b);
 
         synchronized (this) {
             Instant now = clock.instant();
@@ -466,7 +409,7 @@ public final class OperatorAuth {
             }
             String name = c.operator();
             OperatorStore.StoredOperator op = operators.get(name);
-            OperatorStore.Credential cred = op == null ? null : find(op, credentialId);
+            OperatorStore.Credential cred = op == null ? null : op.credential(credentialId);
             if (cred == null) {
                 fail(AuthAudit.LOGIN, name, "key " + shortId(credentialId) + " is not registered for this operator");
                 throw AuthException.refused("this security key is not registered for operator '" + name + "'");
@@ -490,18 +433,18 @@ public final class OperatorAuth {
                         + "counter did not increase, so the key may have been cloned; the event is audited. Remove "
                         + "this key and enrol a new one", ex);
             } catch (DataConversionException ex) {
-                fail(AuthAudit.LOGIN, name, "unreadable answer: " + firstLine(ex));
+                fail(AuthAudit.LOGIN, name, "unreadable answer: " + RequestBodies.firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST,
-                        "the security key's answer could not be read: " + firstLine(ex), ex);
+                        "the security key's answer could not be read: " + RequestBodies.firstLine(ex), ex);
             } catch (VerificationException ex) {
-                String why = explain(ex);
+                String why = RequestBodies.explain(ex, allowedOrigins, rpId);
                 fail(AuthAudit.LOGIN, name, why);
                 throw new AuthException(AuthException.Kind.REFUSED, "login refused: " + why, ex);
             } catch (RuntimeException ex) {
                 // webauthn4j's parsers throw their own and Jackson's exceptions at malformed bytes
-                fail(AuthAudit.LOGIN, name, "invalid answer: " + firstLine(ex));
+                fail(AuthAudit.LOGIN, name, "invalid answer: " + RequestBodies.firstLine(ex));
                 throw new AuthException(AuthException.Kind.BAD_REQUEST, "the security key's answer is invalid: "
-                        + firstLine(ex), ex);
+                        + RequestBodies.firstLine(ex), ex);
             }
             AuthenticatorData<?> ad = data.getAuthenticatorData();
             cred.signCount = ad.getSignCount();
@@ -511,18 +454,7 @@ public final class OperatorAuth {
             op.lastLogin = now;
             store.saveOperator(op);
 
-            purgeSessions(now);
-            while (sessions.size() >= MAX_SESSIONS) {
-                Iterator<Session> it = sessions.values().iterator();
-                Session old = it.next();
-                it.remove();
-                audit.record(AuthAudit.LOGOUT, old.operator(), true, "session ended early: more than " + MAX_SESSIONS
-                        + " sessions open");
-            }
-            String token = B64.encodeToString(randomBytes(32));
-            Session s = new Session(token, name, now.plus(sessionTtl));
-            sessions.put(hash(token), s);
-            saveSessions();
+            Session s = sessions.open(B64.encodeToString(randomBytes(32)), name, now.plus(sessionTtl), now);
             audit.record(AuthAudit.LOGIN, name, true, "key " + shortId(credentialId) + ", sign counter "
                     + cred.signCount + ", session until " + s.expires());
             return s;
@@ -536,16 +468,7 @@ public final class OperatorAuth {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return Optional.empty();
         }
-        String h = hash(token);
-        Session s = sessions.get(h);
-        if (s == null) {
-            return Optional.empty();
-        }
-        if (!clock.instant().isBefore(s.expires())) {
-            sessions.remove(h);
-            return Optional.empty();
-        }
-        return Optional.of(new Session(token, s.operator(), s.expires()));
+        return sessions.find(token, clock.instant());
     }
 
     /** Ends the session of {@code token}, if any. */
@@ -553,11 +476,8 @@ public final class OperatorAuth {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return;
         }
-        Session s = sessions.remove(hash(token));
-        if (s != null) {
-            saveSessions();
-            audit.record(AuthAudit.LOGOUT, s.operator(), true, "session ended by the operator");
-        }
+        sessions.end(token).ifPresent(s -> audit.record(AuthAudit.LOGOUT, s.operator(), true,
+                "session ended by the operator"));
     }
 
     /** The enrolled operators, by name. */
@@ -579,16 +499,7 @@ public final class OperatorAuth {
         if (existed) {
             store.deleteOperator(operatorName);
         }
-        int killed = 0;
-        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext();) {
-            if (it.next().operator().equals(operatorName)) {
-                it.remove();
-                killed++;
-            }
-        }
-        if (killed > 0) {
-            saveSessions();
-        }
+        int killed = sessions.endAll(operatorName);
         boolean pending = enrolments.values().removeIf(e -> e.operator.equals(operatorName));
         if (pending) {
             saveEnrolments();
@@ -632,18 +543,6 @@ public final class OperatorAuth {
         ceremonies.values().removeIf(c -> !now.isBefore(c.expires()));
     }
 
-    private void purgeSessions(Instant now) {
-        sessions.values().removeIf(s -> !now.isBefore(s.expires()));
-    }
-
-    private void saveSessions() {
-        List<OperatorStore.StoredSession> list = new ArrayList<>();
-        for (Map.Entry<String, Session> e : sessions.entrySet()) {
-            list.add(new OperatorStore.StoredSession(e.getKey(), e.getValue().operator(), e.getValue().expires()));
-        }
-        store.saveSessions(list);
-    }
-
     private void saveEnrolments() {
         List<OperatorStore.StoredEnrolment> list = new ArrayList<>();
         for (Enrolment e : enrolments.values()) {
@@ -662,127 +561,11 @@ public final class OperatorAuth {
 
     private String owner(byte[] credentialId) {
         for (OperatorStore.StoredOperator op : operators.values()) {
-            if (find(op, credentialId) != null) {
+            if (op.credential(credentialId) != null) {
                 return op.name;
             }
         }
         return null;
-    }
-
-    private static OperatorStore.Credential find(OperatorStore.StoredOperator op, byte[] credentialId) {
-        for (OperatorStore.Credential c : op.credentials) {
-            if (Arrays.equals(c.id, credentialId)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static void descriptor(ObjectNode n, OperatorStore.Credential c) {
-        n.put("type", "public-key");
-        n.put("id", B64.encodeToString(c.id));
-        if (!c.transports.isEmpty()) {
-            ArrayNode t = n.putArray("transports");
-            c.transports.forEach(t::add);
-        }
-    }
-
-    private String explain(VerificationException e) {
-        if (e instanceof BadOriginException) {
-            return "the page's origin is not one of the dashboard's origins " + new java.util.TreeSet<>(allowedOrigins)
-                    + ": open the dashboard at its configured address";
-        }
-        if (e instanceof BadRpIdException) {
-            return "the key signed for another site than '" + rpId + "': open the dashboard under that host name";
-        }
-        if (e instanceof BadChallengeException) {
-            return "the answer does not belong to this ceremony (challenge mismatch): start again";
-        }
-        if (e instanceof BadSignatureException) {
-            return "the security key's signature is not valid";
-        }
-        if (e instanceof UserNotPresentException) {
-            return "the security key did not confirm presence: touch the key when it blinks";
-        }
-        if (e instanceof NotAllowedAlgorithmException) {
-            return "the key uses an algorithm that is not allowed (ES256, EdDSA and RS256 are)";
-        }
-        if (e instanceof InconsistentClientDataTypeException) {
-            return "the answer is of the wrong ceremony type";
-        }
-        return "WebAuthn verification failed: " + firstLine(e);
-    }
-
-    /** An exception's message without the parser's location lines. */
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private void requireName(String name, String action) throws AuthException {
-        if (name == null || !OPERATOR_NAME.matcher(name).matches()) {
-            fail(action, null, "invalid operator name");
-            throw AuthException.bad("an operator name is 1 to 64 characters: a lower-case letter first, then "
-                    + "lower-case letters, digits, '.', '_' or '-'");
-        }
-    }
-
-    private JsonNode parse(String body, String action) throws AuthException {
-        if (body == null || body.length() > MAX_JSON_CHARS) {
-            fail(action, null, "request body missing or too large");
-            throw AuthException.bad("the request body is missing or larger than " + MAX_JSON_CHARS + " characters");
-        }
-        try {
-            JsonNode n = json.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("not an object");
-            }
-            return n;
-        } catch (RuntimeException e) {
-            fail(action, null, "request body is not a JSON object");
-            throw AuthException.bad("the request body is not a JSON object");
-        }
-    }
-
-    private String text(JsonNode n, String field, String action) throws AuthException {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isString() || v.stringValue().isEmpty()) {
-            fail(action, null, "field '" + field + "' missing");
-            throw AuthException.bad("the request needs a string field '" + field + "'");
-        }
-        return v.stringValue();
-    }
-
-    private JsonNode object(JsonNode n, String field, String action) throws AuthException {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isObject()) {
-            fail(action, null, "field '" + field + "' missing");
-            throw AuthException.bad("the request needs an object field '" + field + "'");
-        }
-        return v;
-    }
-
-    private byte[] bytes(JsonNode n, String field, String action) throws AuthException {
-        String s = text(n, field, action);
-        try {
-            return B64D.decode(s);
-        } catch (IllegalArgumentException e) {
-            fail(action, null, "field '" + field + "' is not base64url");
-            throw AuthException.bad("the field '" + field + "' must be base64url without padding");
-        }
-    }
-
-    private void requirePublicKeyType(JsonNode b, String action) throws AuthException {
-        if (!"public-key".equals(text(b, "type", action))) {
-            fail(action, null, "credential type is not public-key");
-            throw AuthException.bad("the credential's type must be \"public-key\"");
-        }
-    }
-
-    private String extensions(JsonNode b) {
-        JsonNode x = b.get("clientExtensionResults");
-        return x != null && x.isObject() ? json.writeValueAsString(x) : null;
     }
 
     private void fail(String action, String operator, String detail) {

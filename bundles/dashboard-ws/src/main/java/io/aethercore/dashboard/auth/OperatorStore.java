@@ -62,13 +62,23 @@ final class OperatorStore {
         Instant created;
         Instant lastLogin;
         final List<Credential> credentials = new ArrayList<>();
+
+        /** The key of this operator with that credential ID, or null. */
+        Credential credential(byte[] credentialId) {
+            for (Credential c : credentials) {
+                if (java.util.Arrays.equals(c.id, credentialId)) {
+                    return c;
+                }
+            }
+            return null;
+        }
     }
 
-    /** A pending enrolment: the SHA-256 of its token (hex), never the token. */
     /** An open session: only the token's hash is kept, so the file never holds a usable token. */
     record StoredSession(String tokenHash, String operator, Instant expires) {
     }
 
+    /** A pending enrolment: the SHA-256 of its token (hex), never the token. */
     record StoredEnrolment(String tokenHash, String operator, byte[] userId, Instant expires) {
     }
 
