@@ -1,9 +1,7 @@
 package io.aethercore.testing.karaf;
 
 import io.aethercore.testing.swtpm.Swtpm;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,34 +130,14 @@ public final class KarafNode implements AutoCloseable {
             netHost = network.hostOrAdd(name);
         }
         Path etc = home.resolve("etc");
-        for (PortBinding b : bindings) {
-            if (Files.exists(etc.resolve(b.pid() + ".cfg"))) {
-                if (netHost != null && b.id().equals(PortBinding.B4AE)) {
-                    // the namespace is the node's own: the B4AE endpoint takes the standard port on every address
-                    ports.put(b.id(), B4AE_NAMESPACE_PORT);
-                    CfgFile.set(etc.resolve(b.pid() + ".cfg"), b.key(), "0.0.0.0:" + B4AE_NAMESPACE_PORT);
-                    continue;
-                }
-                int port = ports.computeIfAbsent(b.id(), id -> FreePorts.next());
-                CfgFile.set(etc.resolve(b.pid() + ".cfg"), b.key(), b.value(port));
-            }
-        }
+        ports.putAll(files.bindPorts(bindings, netHost != null));
         if (!ports.containsKey(PortBinding.SSH)) {
             throw new IllegalStateException(distribution + " has no etc/org.apache.karaf.shell.cfg: not a Karaf distribution?");
         }
         // the console listens where the harness reaches the node: the distribution's default is loopback only,
         // which a node in a network namespace would make unreachable from the test JVM
         CfgFile.set(etc.resolve("org.apache.karaf.shell.cfg"), "sshHost", address());
-        Path keys = etc.resolve("keys.properties");
-        String groups = roles;
-        if (groups == null) {
-            boolean adminGroup = Files.exists(keys) && Files.readString(keys).contains("_g_\\:admingroup");
-            groups = adminGroup ? "_g_:admingroup" : "admin,manager,viewer,systembundles,ssh";
-        }
-        Files.writeString(keys, (Files.exists(keys) ? Files.readString(keys) : "") + "\n"
-                + key.keysPropertiesLine(user, groups) + "\n", StandardCharsets.UTF_8);
-        Files.createDirectories(home.resolve("harness"));
-        key.writePrivateKey(home.resolve("harness").resolve("console.key"));
+        files.authorize(key, user, roles);
         if (withSwtpm) {
             try {
                 swtpm = netHost == null ? Swtpm.start() : Swtpm.start(netHost.address(), netHost.launcher());
@@ -202,26 +180,18 @@ public final class KarafNode implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("node " + name + " is already running (pid " + process.pid() + ")");
         }
-        List<String> cmd = new ArrayList<>();
-        if (netHost != null) {
-            cmd.addAll(netHost.launcher());
-        }
-        cmd.addAll(launcher);
-        cmd.add(home.resolve("bin").resolve("karaf").toString());
-        cmd.add("daemon");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS") || k.equals("EXTRA_JAVA_OPTS")
-                || k.equals("JAVA_MIN_MEM") || k.equals("JAVA_MAX_MEM"));
-        e.put("JAVA_HOME", javaHome.toString());
-        e.putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Path out = home.resolve("harness").resolve("karaf.out");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        ProcessBuilder pb = files.karafDaemon(netHost == null ? launcher : concat(netHost.launcher(), launcher), javaHome,
+                env);
         launchedAt = System.nanoTime();
         bootMillis = -1;
         process = pb.start();
         LIVE.add(this);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
     }
 
     /**
@@ -232,66 +202,46 @@ public final class KarafNode implements AutoCloseable {
      *                               {@code karaf.log} and of the JVM's console output
      */
     public void awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + bootTimeout.toNanos();
         List<Probe> all = new ArrayList<>();
         all.add(new Probe("Karaf boot features installed (BootFinished)",
                 "service:list org.apache.karaf.features.BootFinished", o -> o.contains("BootFinished")));
         all.add(new Probe("every bundle Active (fragments Resolved)", "bundle:list -t 0 --no-format", BundleStates::allUp));
         all.addAll(probes);
-        int next = 0;
-        String last = "(the console never answered)";
-        while (next < all.size()) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("node " + name + " exited" + (p == null ? "" : " with code " + p.exitValue())
-                        + " while booting" + files.diagnostics());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("node " + name + " not ready after " + bootTimeout.toSeconds() + " s: waiting for "
-                        + all.get(next).description() + "; last answer of `" + all.get(next).command() + "`:\n" + last
-                        + files.diagnostics());
-            }
-            Probe probe = all.get(next);
+        BootWait.await(name, () -> process, all, bootTimeout, command -> {
             try {
-                ConsoleResult r = SshConsole.run(name, address(), sshPort(), user, key, probe.command(), Duration.ofSeconds(20));
-                last = r.output();
-                if (r.ok() && probe.ready().test(r.output())) {
-                    next++;
-                    continue;
-                }
-            } catch (IOException | RuntimeException e) {
-                last = e.toString();
+                return SshConsole.run(name, address(), sshPort(), user, key, command, Duration.ofSeconds(20));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            Thread.sleep(250);
-        }
+        }, files::diagnostics);
         bootMillis = (System.nanoTime() - launchedAt) / 1_000_000;
     }
 
     /** Stops the node: SIGTERM (Karaf stops the framework), SIGKILL after 30 s. Keeps its directory. */
     public synchronized void stop() throws InterruptedException {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        children.forEach(ProcessHandle::destroyForcibly);
-        process = null;
-        LIVE.remove(this);
+        end(true);
     }
 
     /** Kills the JVM at once (SIGKILL), as a crash or power loss would; the swtpm keeps running. */
     public synchronized void kill() throws InterruptedException {
+        end(false);
+    }
+
+    /** Ends the JVM (and its children: bin/karaf's java), gracefully first or at once. */
+    private void end(boolean gracefully) throws InterruptedException {
         Process p = process;
         if (p == null) {
             return;
         }
         List<ProcessHandle> children = p.descendants().toList();
-        p.destroyForcibly();
+        if (gracefully) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } else {
+            p.destroyForcibly();
+        }
         children.forEach(ProcessHandle::destroyForcibly);
         p.waitFor(10, TimeUnit.SECONDS);
         process = null;
@@ -403,22 +353,7 @@ public final class KarafNode implements AutoCloseable {
      * than {@link #run(String)}; here to compare and for what a user at a shell does.
      */
     public ConsoleResult runWithBinClient(String command) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", user, "-k",
-                home.resolve("harness/console.key").toString(), "-p", Integer.toString(sshPort()), "-h", address(), "-b")
-                .directory(home.toFile()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_"));
-        pb.environment().put("JAVA_HOME", javaHome.toString());
-        Process p = pb.start();
-        p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("bin/client did not finish: " + out);
-        }
-        return new ConsoleResult(name, command, p.exitValue(), out.replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", ""),
-                (System.nanoTime() - t0) / 1_000_000);
+        return files.binClient(name, user, sshPort(), address(), javaHome, command);
     }
 
     // ------------------------------------------------------------------------------------ configuration
