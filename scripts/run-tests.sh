@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # lintian and systemd (systemd-analyze): the Debian package test (packaging/debian, docs/packaging.md).
 # nftables and iproute2: the multi-node tests run nodes in network namespaces (ip netns, veth, bridge) and
 # make real UDP packet loss and partitions with nftables rules (the kernel has no netem); see docs/testing.md.
-packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog prometheus nftables iproute2 chromium chromium-driver libnss3-tools curl lintian systemd)
+packages=(openssl softhsm2 opensc swtpm swtpm-tools tpm2-tools rsyslog prometheus nftables iproute2 chromium chromium-driver libnss3-tools curl lintian systemd openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
