@@ -295,6 +295,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         setTransport(null);
         timers.close();
         initiations.close();
+        responses.close();
         index.clearResps();
     }
 }

@@ -30,6 +30,7 @@ final class CompositeObserver implements ProtocolObserver {
     @Override public void handshakeFailed(String mode, boolean initiator, String r) { each(o -> o.handshakeFailed(mode, initiator, r)); }
     @Override public void handshakeCompleted(String mode, boolean initiator, long d, String peer) { each(o -> o.handshakeCompleted(mode, initiator, d, peer)); }
     @Override public void handshakeFailed(String mode, boolean initiator, String r, String peer) { each(o -> o.handshakeFailed(mode, initiator, r, peer)); }
+    @Override public void handshakeRefused(String mode, String r, String from) { each(o -> o.handshakeRefused(mode, r, from)); }
     @Override public void cookieChallengeSent() { each(ProtocolObserver::cookieChallengeSent); }
     @Override public void invalidCookie() { each(ProtocolObserver::invalidCookie); }
     @Override public void dosAttemptBlocked(String r) { each(o -> o.dosAttemptBlocked(r)); }

@@ -25,6 +25,16 @@ final class Datagrams {
     static final int COPIES = 2;
     static final long COPY_GAP_MS = 10;
 
+    /** §3.3: a fragment is resent on a NACK at most once per this many nanoseconds. */
+    static final long NACK_RESEND_GAP_NANOS = 50_000_000L;
+
+    /**
+     * When each fragment of a held handshake message was last resent on a NACK, keyed by the message's datagram
+     * array (identity; weak, so it goes with the handshake).
+     */
+    private final java.util.Map<byte[][], long[]> nackResent =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     Datagrams(EngineContext ctx, IndexTable index) {
         this.ctx = ctx;
         this.index = index;
@@ -165,6 +175,30 @@ final class Datagrams {
             observer.datagramDropped("unknown-handshake");
             return;
         }
-        sendAll(to, datagrams, missing & ((1 << datagrams.length) - 1));
+        int due = limitNackResends(datagrams, missing & ((1 << datagrams.length) - 1), System.nanoTime());
+        if (due == 0) {
+            observer.dosAttemptBlocked("nack-rate");
+            return;
+        }
+        sendAll(to, datagrams, due);
+    }
+
+    /** The fragments of {@code mask} not resent on a NACK within the last 50 ms; marks them resent now. */
+    int limitNackResends(byte[][] datagrams, int mask, long now) {
+        synchronized (nackResent) {
+            long[] last = nackResent.computeIfAbsent(datagrams, k -> {
+                long[] a = new long[k.length];
+                java.util.Arrays.fill(a, Long.MIN_VALUE);
+                return a;
+            });
+            int due = 0;
+            for (int i = 0; i < datagrams.length; i++) {
+                if ((mask & (1 << i)) != 0 && (last[i] == Long.MIN_VALUE || now - last[i] >= NACK_RESEND_GAP_NANOS)) {
+                    last[i] = now;
+                    due |= 1 << i;
+                }
+            }
+            return due;
+        }
     }
 }

@@ -129,7 +129,8 @@ final class HandshakeReassembly {
                 Partial p = e.getValue();
                 if (now - p.lastNanos() > 3_000_000_000L || p.nacks() >= 10 && now - p.lastNanos() > 1_000_000_000L) {
                     drop(e.getKey(), p);
-                } else if (p.nackDue(now, nackAfter, false, 10)) {
+                } else if ((p.nacks() + 1) * Wire.NACK_LEN <= p.bytes() && p.nackDue(now, nackAfter, false, 10)) {
+                    // never more NACK bytes to an unauthenticated source than it sent (amplification <= 1)
                     datagrams.sendNack(p.from(), Wire.T_INIT, p.senderIndex(), 0, p.missing());
                 }
             }

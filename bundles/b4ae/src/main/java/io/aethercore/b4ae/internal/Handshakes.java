@@ -100,7 +100,7 @@ final class Handshakes {
         private final RawPublicKey peerStatic;
         private final RawPublicKey peerSig;
         private final byte[] body;
-        private final SymmetricState ss;
+        private SymmetricState ss;
         private final EphemeralKeyPair e;
         private final KemKeyPair kem;
         /** Mode B enrollment: this ML-DSA-87 key goes into FINISH (§3.4 flag 1); null: the plain FINISH. */
@@ -186,7 +186,17 @@ final class Handshakes {
         /** Result of processing RESP: the traffic keys, and FINISH for Mode B. */
         record Done(Keys keys, byte[] finish, int supportedR) {}
 
+        /**
+         * Processes RESP on a copy of the handshake state: a RESP that does not authenticate (forged by an on-path
+         * attacker: it may even decrypt, carrying a bad signature) leaves this handshake as it was, so the
+         * genuine RESP still completes it (§5.5). The ephemeral keys are closed only on success.
+         */
         Done onResponse(Suite s, StaticKeys local, byte[] r) throws HandshakeException {
+            if (ss == null) {
+                throw new HandshakeException("state", "RESP already processed");
+            }
+            SymmetricState ss = this.ss.copy();
+            boolean ok = false;
             try {
                 int expected = mode == Mode.A ? Wire.RESP_A_LEN : Wire.RESP_B_LEN;
                 if (r.length != expected || r[0] != Wire.VERSION || r[1] != mode.bit() || r[3] != 0
@@ -238,13 +248,19 @@ final class Handshakes {
                     finish = Bytes.concat(head, ss.encryptAndHash(id));
                 }
                 byte[][] k = ss.split(mode == Mode.A ? TRAFFIC_A : TRAFFIC_B);
+                ok = true;
                 return new Done(new Keys(k[0], k[1]), finish, supportedR);
             } catch (AeadAuthenticationException ex) {
                 throw new HandshakeException("decrypt", "RESP does not authenticate");
             } catch (CryptoException ex) {
                 throw new HandshakeException("malformed", "RESP: " + ex.getMessage());
             } finally {
-                close();
+                ss.wipe();
+                if (ok) {
+                    this.ss.wipe();
+                    this.ss = null;
+                    close();
+                }
             }
         }
 
@@ -426,10 +442,14 @@ final class Handshakes {
          * {@code enrolment} and, when let in, leaves {@link #pinned()} false and the peer named
          * {@code unpinned-<16 hex digits of the fingerprint>}.
          */
-        void onFinish(Suite s, TrustStore trust, Instant now, byte[] f, Enrolment enrolment) throws HandshakeException {
-            if (mode != Mode.B || ss == null) {
+        synchronized void onFinish(Suite s, TrustStore trust, Instant now, byte[] f, Enrolment enrolment)
+                throws HandshakeException {
+            if (mode != Mode.B || this.ss == null) {
                 throw new HandshakeException("state", "no FINISH expected");
             }
+            // verified on a copy: a forged FINISH (mac1 is keyed by a public key) leaves the handshake waiting
+            SymmetricState ss = this.ss.copy();
+            boolean unpinnedAttempt = false;
             int flag = f.length > 2 ? f[2] : -1;
             int expected = flag == Wire.FINISH_PLAIN ? Wire.FINISH_B_LEN
                     : flag == Wire.FINISH_KEY_INCLUDED ? Wire.FINISH_B_KEY_LEN : -1;
@@ -473,9 +493,19 @@ final class Handshakes {
                 pinned = !unpinnedAttempt;
                 byte[][] k = ss.split(TRAFFIC_B);
                 keys = new Keys(k[1], k[0]);
+                this.ss.wipe();
+                this.ss = null;
             } catch (AeadAuthenticationException ex) {
                 throw new HandshakeException("decrypt", "FINISH does not authenticate");
             } finally {
+                ss.wipe();
+                this.unpinnedAttempt = unpinnedAttempt;
+            }
+        }
+
+        /** Mode B: forgets the handshake state (the responder gave up waiting for FINISH). */
+        synchronized void abandon() {
+            if (ss != null) {
                 ss.wipe();
                 ss = null;
             }

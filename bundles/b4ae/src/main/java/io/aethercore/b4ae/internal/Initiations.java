@@ -198,19 +198,21 @@ final class Initiations {
                 throw new HandshakeException("internal", String.valueOf(e));
             }
         } catch (HandshakeException e) {
-            observer.handshakeFailed(hs.mode().label(), true, e.reason(), p.peer());
+            // a RESP that does not authenticate (bad AEAD, bad signature) may be forged by anyone on the path:
+            // it spoils nothing (processed on a copy of the state) and the genuine RESP may still come (§5.5)
             boolean permanent = switch (e.reason()) {
-                case "downgrade", "signature", "mode", "custody" -> true;
+                case "downgrade", "mode", "custody" -> true;
                 default -> false;
             };
             if (permanent) {
+                observer.handshakeFailed(hs.mode().label(), true, e.reason(), p.peer());
                 retire(p, null);
                 p.future().completeExceptionally(new B4aeException(e.reason(), "handshake with '" + p.peer()
                         + "' failed: " + e.getMessage()));
             } else {
+                observer.handshakeRefused(hs.mode().label(), e.reason(), String.valueOf(from)); // unauthenticated
                 synchronized (p) {
-                    attempt.dead = true; // possibly a forged RESP: another attempt may still succeed
-                    p.setDone(false);
+                    p.setDone(false); // the attempt stays live and keeps its keys for the genuine RESP
                 }
             }
             return;
@@ -319,6 +321,9 @@ final class Initiations {
             if (cookie == null) {
                 observer.invalidCookie();
                 return;
+            }
+            if (java.util.Arrays.equals(cookie, p.cookie())) {
+                return; // the same cookie again (one reply per INIT fragment): the INIT went out already
             }
             p.setCookie(cookie, System.nanoTime());
             PendingInit.Attempt cur = p.current();

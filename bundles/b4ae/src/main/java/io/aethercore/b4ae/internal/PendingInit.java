@@ -146,6 +146,11 @@ final class PendingInit {
         cookieNanos = now;
     }
 
+    /** The cookie last received from the responder, or null. */
+    synchronized byte[] cookie() {
+        return cookie;
+    }
+
     /** Sets mac2 of the attempt's INIT datagrams from the cookie (if fresh) and records their mac1s (§4). */
     synchronized void reMac2(Attempt a, Suite s, int expirySeconds) {
         boolean fresh = cookie != null && System.nanoTime() - cookieNanos < (expirySeconds - 2) * 1_000_000_000L;

@@ -33,6 +33,17 @@ public interface ProtocolObserver {
         handshakeFailed(mode, initiator, reason);
     }
 
+    /**
+     * The responder refused a handshake before the initiator authenticated (an INIT that fails, a FINISH that
+     * does not verify, a Mode B handshake that times out before FINISH): a pre-authentication event, which
+     * anyone who knows this node's public key can cause. {@code from} is the source address. By default it is
+     * reported as a failure, so that observers that only count keep counting it; the audit log counts it in
+     * its periodic summary ({@code handshake_refused.<mode>.<reason>}) and never records it one by one.
+     */
+    default void handshakeRefused(String mode, String reason, String from) {
+        handshakeFailed(mode, false, reason, from);
+    }
+
     /** The responder answered a first message with a cookie reply instead of doing public-key work. */
     default void cookieChallengeSent() { }
 

@@ -28,6 +28,11 @@ final class Responses {
     private final RecordLayer records;
     private final Map<RawPublicKey, byte[]> lastTimestamps = new ConcurrentHashMap<>();
     private final Map<java.nio.ByteBuffer, Answer> answers = new ConcurrentHashMap<>();
+    private final HandshakeAdmission admission;
+    /** The admission source each Mode B responder handshake counts against, until it ends (once). */
+    private final Map<PendingResp, Object> sourceOf = new ConcurrentHashMap<>();
+    /** Addresses of open sessions and configured peers, refreshed by the timer (who gets priority, §4.4). */
+    private volatile java.util.Set<InetSocketAddress> knownAddresses = java.util.Set.of();
 
     /** How long a Mode B responder waits for FINISH (§5.5: long enough for RESP and FINISH at 80 % loss). */
     static final long PENDING_RESP_NANOS = 20_000_000_000L;
@@ -91,6 +96,45 @@ final class Responses {
         this.reassembly = reassembly;
         this.sessions = sessions;
         this.records = records;
+        this.admission = new HandshakeAdmission(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() - 1)),
+                System::nanoTime);
+        refreshKnown();
+    }
+
+    void close() {
+        admission.close();
+    }
+
+    /** Whether {@code from} is the address of an open session or of a configured peer. */
+    boolean known(InetSocketAddress from) {
+        return knownAddresses.contains(from);
+    }
+
+    private void refreshKnown() {
+        java.util.Set<InetSocketAddress> k = new java.util.HashSet<>();
+        for (B4aeSession s : sessions.all()) {
+            if (s.address() != null) {
+                k.add(s.address());
+            }
+        }
+        io.aethercore.api.b4ae.TrustStore trust = ctx.trust();
+        for (String peer : trust.peers()) {
+            trust.address(peer).ifPresent(k::add);
+        }
+        knownAddresses = java.util.Set.copyOf(k);
+    }
+
+    /** Ends a Mode B responder handshake's claim on its source's share (once). */
+    private void release(PendingResp pr) {
+        Object src = sourceOf.remove(pr);
+        if (src != null) {
+            admission.releasePending(src);
+        }
+    }
+
+    /** Handshake messages waiting for a worker (tests, inspection). */
+    int queued() {
+        return admission.queued();
     }
 
     /** Whether the cookie defence is on (§4.2): always, by INIT rate, or by state held. */
@@ -114,7 +158,9 @@ final class Responses {
             return;
         }
         CookieGuard guard = ctx.guard();
-        if (underLoad(true) && !guard.mac2Valid(s, d, len, from)) {
+        boolean load = underLoad(true);
+        // §4.4: a Mode B RESP is ~4 x its INIT, so Mode B always needs a cookie (amplification <= 1)
+        if ((load || f.mode() == Mode.B.bit()) && !guard.mac2Valid(s, d, len, from)) {
             if (!Bytes.isZero(d, len - 16, 16)) {
                 observer.invalidCookie();
             }
@@ -139,10 +185,10 @@ final class Responses {
                 return;
             }
         }
-        respond(s, from, f, body);
+        respond(s, from, f, body, load);
     }
 
-    private void respond(Suite s, InetSocketAddress from, Wire.Fragment f, byte[] body) {
+    private void respond(Suite s, InetSocketAddress from, Wire.Fragment f, byte[] body, boolean load) {
         ProtocolObserver observer = ctx.observer();
         B4aeSettings st = ctx.settings();
         if (body.length < 8 || Bytes.u8(body, 1) != f.mode() || Bytes.i32(body, 4) != f.senderIndex()) {
@@ -159,10 +205,57 @@ final class Responses {
             observer.dosAttemptBlocked("replay");
             return;
         }
-        if (index.resps() >= st.maxPendingResponders()) {
-            observer.dosAttemptBlocked("limits");
+        boolean knownPeer = known(from);
+        Object source = HandshakeAdmission.source(from, knownPeer);
+        if (load && !admission.allowInit(source)) {
+            observer.dosAttemptBlocked("rate");
             return;
         }
+        boolean modeB = f.mode() == Mode.B.bit();
+        if (modeB) {
+            int max = st.maxPendingResponders();
+            // the last quarter of the table is kept for known peers
+            if (index.resps() >= max || !knownPeer && index.resps() >= max - max / 4) {
+                observer.dosAttemptBlocked("limits");
+                return;
+            }
+            if (!admission.reservePending(source)) {
+                observer.dosAttemptBlocked("source-limit");
+                return;
+            }
+        }
+        boolean queued = admission.submit(knownPeer, () -> work(s, from, body, digest, source, modeLabel));
+        if (!queued) {
+            if (modeB) {
+                admission.releasePending(source);
+            }
+            observer.dosAttemptBlocked("queue");
+            return;
+        }
+        guard.remember(digest); // queued: a copy arriving meanwhile is a replay, answered once RESP exists
+    }
+
+    /** The public-key part of answering an INIT, on a handshake worker (§4.4). */
+    private void work(Suite s, InetSocketAddress from, byte[] body, byte[] digest, Object source, String modeLabel) {
+        boolean modeB = !"A".equals(modeLabel);
+        boolean held = false;
+        try {
+            held = answer(s, from, body, digest, source, modeLabel);
+        } catch (RuntimeException e) {
+            LOG.warn("INIT from {} failed on an internal error", from, e);
+            ctx.observer().datagramDropped("internal");
+        } finally {
+            if (modeB && !held) {
+                admission.releasePending(source);
+            }
+        }
+    }
+
+    /** Builds and sends RESP; true when a Mode B handshake now waits for FINISH (holding its source's slot). */
+    private boolean answer(Suite s, InetSocketAddress from, byte[] body, byte[] digest, Object source,
+                           String modeLabel) {
+        ProtocolObserver observer = ctx.observer();
+        B4aeSettings st = ctx.settings();
         observer.handshakeStarted(modeLabel, false);
         long start = System.nanoTime();
         int idx = index.newIndex(ctx.random());
@@ -171,11 +264,10 @@ final class Responses {
             r = Handshakes.Responder.respond(s, ctx.keys(), ctx.trust(), Instant.now(), body, idx,
                     Mode.mask(ctx.supported()), this::freshTimestamp, ctx::staticStatic, st.trustOnFirstUse());
         } catch (HandshakeException e) {
-            observer.handshakeFailed(modeLabel, false, e.reason(), String.valueOf(from));
+            observer.handshakeRefused(modeLabel, e.reason(), String.valueOf(from)); // pre-authentication
             LOG.debug("INIT from {} rejected: {}", from, e.getMessage());
-            return;
+            return false;
         }
-        guard.remember(digest);
         byte[] mac1Key = CookieGuard.mac1RespKey(s, Bytes.slice(body, 8, 32));
         byte[][] resp = datagrams.fragment(s, Wire.T_RESP, r.mode(), idx, r.initiatorIndex(), r.resp(), mac1Key);
         PendingResp pending = null;
@@ -184,13 +276,15 @@ final class Responses {
             index.putUnconfirmed(idx, new Unconfirmed(kp, r.peer(), r.peerKey().fingerprint(), Mode.A, from, start,
                     System.nanoTime() + 10_000_000_000L, null));
         } else {
-            pending = new PendingResp(r, from, resp, System.nanoTime());
+            pending = new PendingResp(r, from, resp, start);
+            sourceOf.put(pending, source);
             index.putResp(idx, pending);
         }
         if (answers.size() < 2 * st.maxPendingResponders()) {
             answers.put(java.nio.ByteBuffer.wrap(digest), new Answer(idx, from, resp, pending));
         }
         datagrams.sendAll(from, resp, -1);
+        return pending != null;
     }
 
     private boolean freshTimestamp(RawPublicKey key, byte[] ts) {
@@ -225,7 +319,27 @@ final class Responses {
         if (body == null) {
             return;
         }
+        if (!admission.submit(known(from), () -> finish(s, pr, from, body))) {
+            observer.dosAttemptBlocked("queue"); // the initiator sends FINISH again; the handshake waits
+        }
+    }
+
+    /** Verifies a whole FINISH on a handshake worker; the handshake ends only when it authenticates (§5.5). */
+    private void finish(Suite s, PendingResp pr, InetSocketAddress from, byte[] body) {
+        try {
+            verifyFinish(s, pr, from, body);
+        } catch (RuntimeException e) {
+            LOG.warn("FINISH from {} failed on an internal error", from, e);
+            ctx.observer().datagramDropped("internal");
+        }
+    }
+
+    private void verifyFinish(Suite s, PendingResp pr, InetSocketAddress from, byte[] body) {
+        ProtocolObserver observer = ctx.observer();
         Handshakes.Responder r = pr.responder();
+        if (index.resp(r.index()) != pr) {
+            return; // completed by another copy, or expired
+        }
         B4aeSettings st = ctx.settings();
         Enrolment enrolment = st.enrollmentAcceptUnpinned()
                 ? new Enrolment(true, name -> sessions.unpinnedRoom(name, st.enrollmentMaxSessions()))
@@ -236,11 +350,16 @@ final class Responses {
             if (r.unpinnedAttempt()) {
                 observer.unpinnedHandshake(false, e.reason()); // pre-authentication: counted, not recorded
             } else {
-                observer.handshakeFailed(r.mode().label(), false, e.reason(), String.valueOf(from));
+                observer.handshakeRefused(r.mode().label(), e.reason(), String.valueOf(from));
             }
-            LOG.debug("FINISH from {} rejected: {}", from, e.getMessage());
+            LOG.debug("FINISH from {} rejected (the handshake keeps waiting): {}", from, e.getMessage());
             return;
         }
+        if (!index.removeResp(r.index(), pr)) {
+            r.keys().wipe(); // expired meanwhile
+            return;
+        }
+        release(pr);
         Keypair kp = new Keypair(s, r.keys(), r.index(), r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
         kp.setConfirmed(true);
         B4aeSession session;
@@ -260,7 +379,7 @@ final class Responses {
         observer.handshakeCompleted(r.mode().label(), false, System.nanoTime() - pr.startedNanos(), r.peer());
     }
 
-    /** The FINISH body once whole (and the handshake taken out of the table); null otherwise. */
+    /** The FINISH body once whole; null otherwise. Conflicting fragments discard the message, not the handshake. */
     private byte[] takeFinish(PendingResp pr, Wire.Fragment f, InetSocketAddress from, byte[] d) {
         ProtocolObserver observer = ctx.observer();
         byte[] body;
@@ -291,16 +410,14 @@ final class Responses {
                 observer.datagramDropped("fragment");
                 return null;
             }
-            if (index.removeResp(f.receiverIndex()) == null) {
-                return null; // processed concurrently
-            }
         }
-        return body;
+        return body; // the handshake stays in the table until this FINISH authenticates
     }
 
     /** Timer: resend RESP while FINISH is missing, NACK a partial FINISH, expire after 10 s. */
     void tick(long now, long retry) {
         long nackAfter = ctx.settings().fragmentNackMs() * 1_000_000L;
+        refreshKnown();
         answers.values().removeIf(a -> !waiting(a));
         for (Map.Entry<Integer, PendingResp> e : index.respEntries()) {
             PendingResp pr = e.getValue();
@@ -310,8 +427,12 @@ final class Responses {
                     if (index.removeResp(e.getKey(), pr)) {
                         if (pr.finish() != null) {
                             reassembly.account(-pr.finish().bytes());
+                            pr.setFinish(null);
                         }
-                        ctx.observer().handshakeFailed(r.mode().label(), false, "timeout", r.peer());
+                        release(pr);
+                        r.abandon();
+                        // no FINISH authenticated: the initiator is unknown (pre-authentication)
+                        ctx.observer().handshakeRefused(r.mode().label(), "timeout", String.valueOf(pr.address()));
                     }
                     continue;
                 }

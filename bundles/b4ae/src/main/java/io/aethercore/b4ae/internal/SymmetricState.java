@@ -20,6 +20,22 @@ final class SymmetricState {
         this.ck = h.clone();
     }
 
+    private SymmetricState(SymmetricState o) {
+        this.s = o.s;
+        this.h = o.h.clone();
+        this.ck = o.ck.clone();
+        this.k = o.k == null ? null : o.k.clone();
+        this.n = o.n;
+    }
+
+    /**
+     * An independent copy: a message from an unauthenticated sender is processed on a copy, which replaces the
+     * original only once the message authenticates, so a forged message cannot spoil the handshake (§5.5).
+     */
+    SymmetricState copy() {
+        return new SymmetricState(this);
+    }
+
     void mixHash(byte[] data) {
         h = s.h(h, data);
     }

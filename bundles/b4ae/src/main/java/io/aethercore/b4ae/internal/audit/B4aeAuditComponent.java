@@ -132,6 +132,13 @@ public final class B4aeAuditComponent implements ProtocolObserver {
         }
     }
 
+    @Override public void handshakeRefused(String mode, String reason, String from) {
+        B4aeAuditor a = auditor;
+        if (a != null) {
+            a.handshakeRefused(mode, reason, from);
+        }
+    }
+
     @Override public void cookieChallengeSent() {
         B4aeAuditor a = auditor;
         if (a != null) {

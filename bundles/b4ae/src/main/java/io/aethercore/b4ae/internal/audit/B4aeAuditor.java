@@ -66,6 +66,15 @@ public final class B4aeAuditor implements ProtocolObserver, AutoCloseable {
                         "reason", token(reason))));
     }
 
+    /**
+     * Counted for the summary only ({@code handshake_refused.<mode>.<reason>}): the initiator never
+     * authenticated, so one record each would let anyone who knows this node's public key fill the log.
+     */
+    @Override
+    public void handshakeRefused(String mode, String reason, String from) {
+        count("handshake_refused." + modeName(mode) + "." + token(reason));
+    }
+
     /** Counted for the summary only: a refused unpinned FINISH comes from nobody we know (pre-authentication). */
     @Override
     public void unpinnedHandshake(boolean accepted, String reason) {

@@ -46,7 +46,18 @@ import java.util.function.Supplier;
  */
 public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, MetricsSource {
 
-    private static final int MAX_REASONS = 32;
+    private static final int MAX_REASONS = 64;
+
+    /** Reasons a datagram is blocked before public-key work (each series exists from start). */
+    static final String[] DOS_REASONS = {"mac1", "cookie", "replay", "limits", "source-limit", "rate", "queue",
+        "nack-rate", "junk", "bad-mac"};
+    /** Reasons a handshake fails or is refused (each series exists from start, for modes A and B). */
+    static final String[] FAILURE_REASONS = {"timeout", "unknown-peer", "decrypt", "signature", "malformed",
+        "replay", "downgrade", "mode", "dh", "key-mismatch", "enrollment-full", "custody", "state", "internal"};
+    /** Datagram drops that are attack traffic and also count as DoS attempts blocked: junk, and bad MACs. */
+    private static final java.util.Map<String, String> DROPS_AS_DOS = java.util.Map.of(
+            "type", "junk", "malformed", "junk", "unknown-session", "junk", "unknown-handshake", "junk",
+            "auth", "bad-mac", "mac1", "bad-mac");
     private static final int WINDOW = 1024;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -163,6 +174,23 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
         slots.labelValues("empty");
         slots.labelValues("missed");
         unpinned.labelValues("accepted", "accepted");
+        // every series the alerts and dashboards name exists from start (client_java shows a labelled series
+        // only once used; an alert on a series that does not exist can never fire)
+        for (String r : DOS_REASONS) {
+            dosBlocked.labelValues(reason(r));
+        }
+        for (String m : new String[] {"A", "B"}) {
+            handshakeDuration.labelValues(m);
+            for (String role : new String[] {"initiator", "responder"}) {
+                started.labelValues(m, role);
+            }
+            for (String r : FAILURE_REASONS) {
+                handshakesFailed.labelValues(m, reason(r));
+            }
+        }
+        for (String r : DROPS_AS_DOS.keySet()) {
+            dropped.labelValues(reason(r));
+        }
         sessionsActive.labelValues("A");
         sessionsActive.labelValues("B");
     }
@@ -325,6 +353,10 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
     @Override
     public void datagramDropped(String reason) {
         dropped.labelValues(reason(reason)).inc();
+        String dos = DROPS_AS_DOS.get(reason);
+        if (dos != null) {
+            dosBlocked.labelValues(dos).inc();
+        }
     }
 
     // ------------------------------------------------------------------ SchedulerListener
