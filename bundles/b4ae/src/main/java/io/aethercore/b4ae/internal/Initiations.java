@@ -30,6 +30,10 @@ final class Initiations {
     private final SessionTable sessions;
     private final RecordLayer records;
     private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
+    /** The last cookie each responder address gave (§4.3), so that a rekey's INIT carries mac2 at once. */
+    private final Map<InetSocketAddress, Cookie> cookies = new ConcurrentHashMap<>();
+
+    private record Cookie(byte[] value, long nanos) {}
     private final Object timestampLock = new Object();
     private Instant lastTimestamp = Instant.EPOCH;   // guarded by timestampLock
 
@@ -117,6 +121,10 @@ final class Initiations {
             if (evicted != null) {
                 index.removeInit(evicted.hs.index());
                 evicted.hs.close();
+            }
+            Cookie known = cookies.get(p.address());
+            if (p.cookie() == null && known != null) {
+                p.setCookie(known.value(), known.nanos()); // reMac2 judges its age
             }
             p.reMac2(p.current(), s, ctx.settings().expirySeconds());
             index.putInit(idx, p);
@@ -326,6 +334,9 @@ final class Initiations {
                 return; // the same cookie again (one reply per INIT fragment): the INIT went out already
             }
             p.setCookie(cookie, System.nanoTime());
+            if (cookies.size() < 4096 || cookies.containsKey(p.address())) {
+                cookies.put(p.address(), new Cookie(cookie, System.nanoTime()));
+            }
             PendingInit.Attempt cur = p.current();
             p.reMac2(cur, s, ctx.settings().expirySeconds());
             p.sent(System.nanoTime());

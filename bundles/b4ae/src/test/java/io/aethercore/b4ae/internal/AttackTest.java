@@ -151,6 +151,10 @@ class AttackTest {
         InMemoryNetwork net = new InMemoryNetwork();
         Suite s = Nodes.SUITE;
         byte[] bobMac1 = CookieGuard.mac1Key(s, Nodes.keys("bob").x25519());
+        // the attacker is on the path: it also reads the COOKIE replies to its rewritten INITs (anyone who knows
+        // bob's public key can open them) and sets mac2 on the INITs it rewrites
+        List<byte[]> mac1s = new CopyOnWriteArrayList<>();
+        byte[][] cookie = new byte[1][];
         net.setTap((from, to, d) -> {
             if (d[0] == Wire.T_INIT) {
                 byte[] x = d.clone();
@@ -160,7 +164,15 @@ class AttackTest {
                 }
                 byte[] mac1 = s.mac(bobMac1, x, 0, x.length - 32);
                 System.arraycopy(mac1, 0, x, x.length - 32, 16);
+                mac1s.add(Bytes.slice(x, x.length - 32, 16));
+                if (cookie[0] != null) {
+                    byte[] mac2 = s.mac(CookieGuard.mac2Key(s, cookie[0]), x, 0, x.length - 16);
+                    System.arraycopy(mac2, 0, x, x.length - 16, 16);
+                }
                 return new byte[][] {x};
+            }
+            if (d[0] == Wire.T_COOKIE && cookie[0] == null) {
+                cookie[0] = CookieGuard.openCookieReply(s, Nodes.keys("bob").x25519(), d, mac1s.toArray(new byte[0][]));
             }
             return new byte[][] {d};
         });

@@ -131,6 +131,31 @@ final class Attacker implements AutoCloseable {
         return out;
     }
 
+    /** Handshake fragments with mac1 (zero mac2), as {@code Datagrams.fragment} makes them. */
+    static byte[][] frame(Suite s, int maxDatagram, int type, int mode, int sender, int receiver, byte[] body,
+                          byte[] key) {
+        int chunk = maxDatagram - Wire.HS_OVERHEAD;
+        int count = (body.length + chunk - 1) / chunk;
+        byte[][] out = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            int off = i * chunk;
+            int len = Math.min(chunk, body.length - off);
+            byte[] d = new byte[Wire.HS_OVERHEAD + len];
+            d[0] = (byte) type;
+            d[1] = (byte) mode;
+            d[2] = (byte) i;
+            d[3] = (byte) count;
+            Bytes.put32(d, 4, sender);
+            Bytes.put32(d, 8, receiver);
+            Bytes.put16(d, 12, body.length);
+            Bytes.put16(d, 14, off);
+            System.arraycopy(body, off, d, Wire.HS_HEADER, len);
+            System.arraycopy(s.mac(key, d, 0, d.length - 32), 0, d, d.length - 32, 16);
+            out[i] = d;
+        }
+        return out;
+    }
+
     /** Sends one fresh Mode B INIT (with the cookie when it has one). */
     void sendInit() throws IOException {
         byte[] body = initBody();
