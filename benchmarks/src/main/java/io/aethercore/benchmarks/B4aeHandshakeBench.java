@@ -80,4 +80,11 @@ public class B4aeHandshakeBench {
     public boolean cookieCheck() {
         return lab.cookieCheck(datagram);
     }
+
+    /** mac1, mac2 and the source's token bucket: all a valid INIT under load costs before public-key work. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public boolean admissionCheck() {
+        return lab.admissionCheck(datagram);
+    }
 }

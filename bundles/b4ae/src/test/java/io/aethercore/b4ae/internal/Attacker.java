@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * well-formed Mode B INITs (a real X25519 and ML-KEM-1024 public key, a fresh sender index each, so each is new
  * work for the responder), takes cookies at its own address and counts every byte each way.
  */
-final class Attacker implements AutoCloseable {
+public final class Attacker implements AutoCloseable {
 
     final DatagramSocket socket;
     final InetSocketAddress target;
-    final AtomicLong bytesOut = new AtomicLong();
+    public final AtomicLong bytesOut = new AtomicLong();
     final AtomicLong bytesIn = new AtomicLong();
     final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final Suite s = Nodes.SUITE;
@@ -36,7 +36,7 @@ final class Attacker implements AutoCloseable {
     private final Thread reader;
     private int nextIndex = 1;
 
-    Attacker(InetSocketAddress target, RawPublicKey targetStatic, int maxDatagram) throws IOException {
+    public Attacker(InetSocketAddress target, RawPublicKey targetStatic, int maxDatagram) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         this.socket.setSoTimeout(100);
         this.socket.setReceiveBufferSize(4 << 20);
@@ -83,7 +83,7 @@ final class Attacker implements AutoCloseable {
 
     private volatile byte[][] lastMac1s;
 
-    boolean hasCookie() {
+    public boolean hasCookie() {
         return cookie != null;
     }
 
@@ -157,7 +157,7 @@ final class Attacker implements AutoCloseable {
     }
 
     /** Sends one fresh Mode B INIT (with the cookie when it has one). */
-    void sendInit() throws IOException {
+    public void sendInit() throws IOException {
         byte[] body = initBody();
         for (byte[] d : fragments(Wire.T_INIT, 2, Bytes.i32(body, 4), 0, body, mac1Key)) {
             send(d);

@@ -97,6 +97,17 @@ public final class HandshakeLab {
         return mac1Check(d) && guard.mac2Valid(s, d, d.length, source);
     }
 
+    private final HandshakeAdmission admission = new HandshakeAdmission(0, System::nanoTime);
+    private final Object admissionSource = HandshakeAdmission.source(source, false);
+
+    /**
+     * Everything the responder does to a valid INIT under load before public-key work (§4.4): mac1, mac2 and
+     * the source's token bucket (its verdict does not matter for the cost).
+     */
+    public boolean admissionCheck(byte[] d) {
+        return cookieCheck(d) & admission.allowInit(admissionSource);
+    }
+
     /** The size of the COOKIE reply to a datagram (amplification = reply / request). */
     public int cookieReplySize(byte[] d) {
         return guard.cookieReply(s, bob.x25519(), 1, d, d.length, source).length;
