@@ -15,9 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * Who may make the responder do public-key work, and where that work runs (docs/b4ae-protocol.md §4.4):
  * <ul>
- *   <li>a token bucket per source (IP address) for INITs that passed the cookie check under load:
- *       {@value #BURST} at once, then {@value #PER_SECOND} per second; a known peer's exact address has a bucket
- *       of its own, ten times larger;</li>
+ *   <li>a token bucket per source IP address for INITs from unknown addresses that passed the cookie check
+ *       under load: {@value #BURST} at once, then {@value #PER_SECOND} per second (known addresses are exempt);</li>
  *   <li>a cap of {@value #PENDING_PER_SOURCE} Mode B responder handshakes waiting for FINISH per source, and a
  *       share of the table ({@code max_pending_responders}) that only known addresses may use;</li>
  *   <li>a bounded pool of handshake workers off the transport's receive thread, with two queues: work for
@@ -33,9 +32,6 @@ final class HandshakeAdmission implements AutoCloseable {
     static final int BURST = 8;
     /** Tokens a source earns per second. */
     static final int PER_SECOND = 2;
-    /** A known peer's bucket (its exact address, proven by the cookie under load): 10 x an unknown source's. */
-    static final int KNOWN_BURST = 10 * BURST;
-    static final int KNOWN_PER_SECOND = 10 * PER_SECOND;
     /** Mode B responder handshakes waiting for FINISH per source. */
     static final int PENDING_PER_SOURCE = 4;
     /** Queued handshake messages per queue (known, other). */
@@ -43,19 +39,16 @@ final class HandshakeAdmission implements AutoCloseable {
     /** Buckets kept at most; idle full buckets are forgotten first. */
     static final int MAX_BUCKETS = 65_536;
 
+    private static final long NANOS_PER_TOKEN = 1_000_000_000L / PER_SECOND;
 
     /** A source's bucket: tokens as of {@code stamp}. */
     private static final class Bucket {
-        final int burst;
-        final long nanosPerToken;
         long stamp;
         double tokens;
 
-        Bucket(long now, boolean known) {
-            burst = known ? KNOWN_BURST : BURST;
-            nanosPerToken = 1_000_000_000L / (known ? KNOWN_PER_SECOND : PER_SECOND);
+        Bucket(long now) {
             stamp = now;
-            tokens = burst;
+            tokens = BURST;
         }
     }
 
@@ -77,7 +70,7 @@ final class HandshakeAdmission implements AutoCloseable {
         }
     }
 
-    /** The bucket and pending-count key: the IP address, or the exact address for a known peer. */
+    /** The bucket and pending-count key: the IP address, or the exact address for a known peer (not shared). */
     static Object source(InetSocketAddress from, boolean knownPeer) {
         if (knownPeer) {
             return from;
@@ -95,9 +88,9 @@ final class HandshakeAdmission implements AutoCloseable {
                 return false;
             }
         }
-        Bucket b = buckets.computeIfAbsent(source, k -> new Bucket(now, k instanceof InetSocketAddress));
+        Bucket b = buckets.computeIfAbsent(source, k -> new Bucket(now));
         synchronized (b) {
-            b.tokens = Math.min(b.burst, b.tokens + (double) (now - b.stamp) / b.nanosPerToken);
+            b.tokens = Math.min(BURST, b.tokens + (double) (now - b.stamp) / NANOS_PER_TOKEN);
             b.stamp = now;
             if (b.tokens < 1) {
                 return false;
@@ -109,10 +102,11 @@ final class HandshakeAdmission implements AutoCloseable {
 
     /** Drops buckets that have refilled completely (they hold nothing a new bucket would not). */
     void forgetIdle(long now) {
+        long full = (long) BURST * NANOS_PER_TOKEN;
         for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
             Bucket b = it.next();
             synchronized (b) {
-                if (now - b.stamp >= (long) b.burst * b.nanosPerToken) {
+                if (now - b.stamp >= full) {
                     it.remove();
                 }
             }

@@ -207,7 +207,7 @@ final class Responses {
         }
         boolean knownPeer = known(from);
         Object source = HandshakeAdmission.source(from, knownPeer);
-        if (load && !admission.allowInit(source)) {
+        if (load && !knownPeer && !admission.allowInit(source)) { // known addresses are proven by the cookie
             observer.dosAttemptBlocked("rate");
             return;
         }
