@@ -143,6 +143,7 @@ class ForgeryTest {
         assertTrue(forged.get() >= 1);
         assertTrue(ob.get("failed.decrypt") >= 1, "the forged FINISH was refused: " + ob);
         assertEquals(1, ob.get("started.B.r"), "the same handshake completed, no fresh one: " + ob);
-        assertEquals(1, ob.get("completed.B.r"), ob.toString());
+        // reported just after the session is installed, on the handshake worker
+        assertTrue(Await.until(() -> ob.get("completed.B.r") == 1, 5000), ob.toString());
     }
 }
