@@ -257,8 +257,6 @@ final class Handshakes {
             } finally {
                 ss.wipe();
                 if (ok) {
-                    this.ss.wipe();
-                    this.ss = null;
                     close();
                 }
             }
@@ -268,6 +266,10 @@ final class Handshakes {
             e.close();
             if (kem != null) {
                 kem.close();
+            }
+            if (ss != null) { // an attempt that ended without an authentic RESP
+                ss.wipe();
+                ss = null;
             }
         }
     }
