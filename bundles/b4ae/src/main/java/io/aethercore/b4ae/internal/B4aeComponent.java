@@ -54,7 +54,7 @@ public final class B4aeComponent {
         String[] supported__modes() default {"mode_a", "mode_b"};
 
         @AttributeDefinition(name = "Preferred mode")
-        String preferred__mode() default "mode_a";
+        String preferred__mode() default "mode_b";
 
         @AttributeDefinition(name = "Peers", description = "name=..;address=host:port;x25519=<base64|@pem>;"
                 + "mldsa87=<base64|@pem>;modes=mode_a,mode_b;valid_from=<ISO instant>")

@@ -135,7 +135,36 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
 
     /** Modes a configured peer can do; unset: what its pinned keys allow. */
     public void setPeerModes(String peer, Set<Mode> modes) {
-        initiations.setPeerModes(peer, modes);
+        ctx.setPeerModes(peer, modes);
+    }
+
+    /**
+     * Revocation (issue 17 item 6): closes, with a CLOSE record, this peer's session when the key it was made
+     * with is no longer accepted by the trust store, and drops keys of its handshakes that wait for their first
+     * record. Returns the number of sessions closed.
+     */
+    public int revoke(String peer) {
+        java.time.Instant now = java.time.Instant.now();
+        int closed = 0;
+        B4aeSession s = sessions.get(peer);
+        if (s != null && s.isOpen() && !stillTrusted(peer, s.info().peerKeyFingerprint(), now)) {
+            records.closeSession(s, true);
+            closed++;
+        }
+        for (java.util.Map.Entry<Integer, Unconfirmed> e : index.unconfirmedEntries()) {
+            Unconfirmed u = e.getValue();
+            if (peer.equals(u.peer()) && !stillTrusted(peer, u.fingerprint(), now) && index.removeUnconfirmed(e.getKey(), u)) {
+                if (u.init() != null) {
+                    u.init().future().completeExceptionally(new B4aeException("revoked",
+                            "peer '" + peer + "' was revoked by a configuration change"));
+                }
+            }
+        }
+        return closed;
+    }
+
+    private boolean stillTrusted(String peer, String fingerprint, java.time.Instant now) {
+        return ctx.trust().findByFingerprint(fingerprint, now).map(k -> k.peer().equals(peer)).orElse(false);
     }
 
     /** Applies a configuration change to the running engine: the preferred mode, the cookie policy, enrollment. */

@@ -55,13 +55,34 @@ final class ChannelHost {
     private ServiceRegistration<?> channelRegistration;            // guarded by this
     private ServiceRegistration<?> trustRegistration;              // guarded by this
     private boolean active;                                        // guarded by this
+    private Map<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> configured = Map.of(); // by this
+    private final FirstSeenStore firstSeen;
 
     ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
         this.settings = settings;
         this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
                 Duration.ofDays(settings.keyOverlapDays()));
-        applyPeers(settings);
+        this.firstSeen = new FirstSeenStore(stateFile(context, settings));
+        synchronized (this) {
+            applyPeers(settings);
+        }
+    }
+
+    /**
+     * Where the first-seen times live: {@code keys.storage_path} when given, else the node's data directory
+     * ({@code ${karaf.data}/b4ae/<name>/}); without either (a plain JVM) in memory only.
+     */
+    static java.nio.file.Path stateFile(BundleContext context, B4aeSettings s) {
+        String dir = s.stateDir();
+        if (dir.isEmpty()) {
+            String data = context == null ? null : context.getProperty("karaf.data");
+            if (data == null || data.isBlank()) {
+                return null;
+            }
+            dir = java.nio.file.Path.of(data, "b4ae", s.name()).toString();
+        }
+        return java.nio.file.Path.of(dir, "first-seen-" + s.name() + ".txt");
     }
 
     synchronized void activate() {
@@ -75,17 +96,29 @@ final class ChannelHost {
         tryStart();
     }
 
+    /**
+     * Pins the configured peers and, for a change, revokes what the configuration no longer holds (issue 17
+     * item 6): a peer whose entry is gone is removed from the trust store and its session closed at once; a key
+     * dropped from an entry is unpinned and a session made under it closed. Only what an earlier configuration
+     * pinned is revoked: keys pinned through the {@link TrustStore} service (enrollment, the console) stay.
+     */
     private void applyPeers(B4aeSettings s) {
+        Map<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> now = new java.util.HashMap<>();
+        java.time.Instant at = java.time.Instant.now();
         for (String entry : s.peers()) {
             if (entry == null || entry.isBlank()) {
                 continue;
             }
             try {
                 PeerSpec p = PeerSpec.parse(entry);
-                trust.pin(p.name(), p.x25519(), p.validFrom());
+                trust.pin(p.name(), p.x25519(), validFrom(p, p.x25519(), at));
+                java.util.Set<io.aethercore.api.crypto.RawPublicKey> keys = new java.util.HashSet<>();
+                keys.add(p.x25519());
                 if (p.mldsa() != null) {
-                    trust.pin(p.name(), p.mldsa(), p.validFrom());
+                    trust.pin(p.name(), p.mldsa(), validFrom(p, p.mldsa(), at));
+                    keys.add(p.mldsa());
                 }
+                now.computeIfAbsent(p.name(), n -> new java.util.HashSet<>()).addAll(keys);
                 if (p.address() != null) {
                     trust.setAddress(p.name(), p.address());
                 }
@@ -97,6 +130,35 @@ final class ChannelHost {
                 LOG.error("B4AE peers entry ignored: {}", e.getMessage());
             }
         }
+        for (Map.Entry<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> old : configured.entrySet()) {
+            String peer = old.getKey();
+            java.util.Set<io.aethercore.api.crypto.RawPublicKey> kept = now.getOrDefault(peer, java.util.Set.of());
+            boolean revoked = false;
+            for (io.aethercore.api.crypto.RawPublicKey k : old.getValue()) {
+                if (!kept.contains(k) && trust.unpin(peer, k)) {
+                    revoked = true;
+                }
+            }
+            if (!now.containsKey(peer)) {
+                trust.remove(peer);
+                revoked = true;
+            }
+            B4aeEngine e = engine;
+            if (revoked && e != null) {
+                if (!now.containsKey(peer)) {
+                    e.setPeerModes(peer, null);
+                }
+                int closed = e.revoke(peer);
+                LOG.warn("B4AE '{}': peer '{}' {} by a configuration change; {} session(s) closed", s.name(), peer,
+                        now.containsKey(peer) ? "had keys unpinned" : "removed", closed);
+            }
+        }
+        configured = now;
+    }
+
+    /** The entry's valid_from, else when this endpoint first saw the key (persisted). */
+    private java.time.Instant validFrom(PeerSpec p, io.aethercore.api.crypto.RawPublicKey key, java.time.Instant at) {
+        return p.validFrom() != null ? p.validFrom() : firstSeen.firstSeen(key, at);
     }
 
     /** Configuration changed: secret, modes and peers apply at once; sessions stay. */

@@ -25,6 +25,7 @@ final class EngineContext {
     private final CookieGuard guard;
     private final byte[] ownMac1Key;
     private final Map<RawPublicKey, byte[]> ssCache = new ConcurrentHashMap<>();
+    private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
     private volatile Suite suite;
     private volatile B4aeSettings settings;
     private volatile Set<Mode> supported;
@@ -114,6 +115,30 @@ final class EngineContext {
 
     void setObserver(ProtocolObserver o) {
         this.observer = o == null ? ProtocolObserver.NONE : o;
+    }
+
+    /** Modes a configured peer may use, on both sides of a handshake; empty or null: no restriction. */
+    void setPeerModes(String peer, Set<Mode> modes) {
+        if (modes == null || modes.isEmpty()) {
+            peerModes.remove(peer);
+        } else {
+            peerModes.put(peer, EnumSet.copyOf(modes));
+        }
+    }
+
+    void clearPeerModes(String peer) {
+        peerModes.remove(peer);
+    }
+
+    /** The mode mask a peer's configuration allows (all modes when it names none). */
+    int allowedModes(String peer) {
+        Set<Mode> m = peer == null ? null : peerModes.get(peer);
+        return m == null ? Mode.A.bit() | Mode.B.bit() : Mode.mask(m);
+    }
+
+    /** Whether {@code peer} may hold a session in {@code mode} (§2.1 per-peer policy, initiator and responder). */
+    boolean modeAllowed(String peer, Mode mode) {
+        return (allowedModes(peer) & mode.bit()) != 0;
     }
 
     /** DH(s, S_peer), cached per peer key. */

@@ -7,11 +7,8 @@ import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.RawPublicKey;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +26,6 @@ final class Initiations {
     private final Datagrams datagrams;
     private final SessionTable sessions;
     private final RecordLayer records;
-    private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
     private final Object timestampLock = new Object();
     private Instant lastTimestamp = Instant.EPOCH;   // guarded by timestampLock
 
@@ -39,15 +35,6 @@ final class Initiations {
         this.datagrams = datagrams;
         this.sessions = sessions;
         this.records = records;
-    }
-
-    /** Modes a configured peer can do; unset: what its pinned keys allow. */
-    void setPeerModes(String peer, Set<Mode> modes) {
-        if (modes == null || modes.isEmpty()) {
-            peerModes.remove(peer);
-        } else {
-            peerModes.put(peer, EnumSet.copyOf(modes));
-        }
     }
 
     private int possibleModes(String peer, Instant now) {
@@ -60,11 +47,7 @@ final class Initiations {
                 m |= Mode.B.bit();
             }
         }
-        Set<Mode> configured = peerModes.get(peer);
-        if (configured != null) {
-            m &= Mode.mask(configured);
-        }
-        return m;
+        return m & ctx.allowedModes(peer);
     }
 
     /** Sends a fresh INIT for {@code p} (first attempt, retry or rekey). */

@@ -46,7 +46,7 @@ public final class B4aeConfig {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("protocol.version", "2.0");
         k.put("authentication.supported_modes", "mode_a,mode_b");
-        k.put("authentication.preferred_mode", "mode_a");
+        k.put("authentication.preferred_mode", "mode_b");
         k.put("cookie_challenge.secret", null);
         k.put("cookie_challenge.bloom_filter_size", "1000000");
         k.put("cookie_challenge.expiry_seconds", "30");

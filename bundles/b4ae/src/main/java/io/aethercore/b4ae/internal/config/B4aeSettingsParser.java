@@ -81,7 +81,7 @@ public final class B4aeSettingsParser {
         b.name(str(p, "name", d.name()))
                 .listenAddress(alias(p, "network.listen_address", str(p, "listen_address", d.listenAddress())))
                 .supported(supported(modes, e.get("B4AE_AUTH_MODE")))
-                .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_a"))))
+                .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_b"))))
                 .peers(peers(p))
                 .bloomFilterSize(Integer.parseInt(alias(p, "cookie_challenge.bloom_filter_size",
                         Integer.toString(integer(p, "bloom_filter_size", d.bloomFilterSize())))))
@@ -106,6 +106,10 @@ public final class B4aeSettingsParser {
                 .mldsaCustody(str(p, "mldsa87_custody", "").trim())
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
+                .stateDir(str(p, "keys.storage_path", "").trim())
+                .autoRotate(strictBool(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate())))
+                .cookieRotationHours(ranged(p, "cookie_challenge.rotation_hours",
+                        ranged(p, "cookie_rotation_hours", d.cookieRotationHours(), 0, 720), 0, 720))
                 .enrollmentAcceptUnpinned(strictBool(p, ENROLLMENT_ACCEPT_UNPINNED, d.enrollmentAcceptUnpinned()))
                 .enrollmentMaxSessions(ranged(p, ENROLLMENT_MAX_SESSIONS, d.enrollmentMaxSessions(), 1, 1024))
                 .enrollmentSessionSeconds(ranged(p, ENROLLMENT_SESSION_SECONDS, d.enrollmentSessionSeconds(), 5, 3600))
