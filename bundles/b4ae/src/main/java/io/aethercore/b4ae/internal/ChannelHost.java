@@ -57,6 +57,8 @@ final class ChannelHost {
     private boolean active;                                        // guarded by this
     private Map<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> configured = Map.of(); // by this
     private final FirstSeenStore firstSeen;
+    private java.util.concurrent.ScheduledExecutorService maintenance;   // guarded by this
+    private final java.util.concurrent.atomic.AtomicLong cookieRotations = new java.util.concurrent.atomic.AtomicLong();
 
     ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
@@ -87,6 +89,7 @@ final class ChannelHost {
 
     synchronized void activate() {
         active = true;
+        scheduleCookieRotation(settings);
         if (context != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(SecureChannel.NODE, settings.name());
@@ -166,16 +169,64 @@ final class ChannelHost {
         B4aeSettings old = this.settings;
         this.settings = s;
         trust.setPolicy(Duration.ofDays(s.keyRotationDays()), Duration.ofDays(s.keyOverlapDays()));
+        if (active && old.cookieRotationHours() != s.cookieRotationHours()) {
+            scheduleCookieRotation(s);
+        }
         applyPeers(s);
         if (engine != null) {
             engine.setSupported(s.supported());
             engine.reconfigure(s);
+            engine.setMetadataRequired(metadataRequired(s));
             if (!java.util.Arrays.equals(old.cookieSecret(), s.cookieSecret())) {
                 engine.setCookieSecret(s.cookieSecret()); // the old secret stays valid for 2 x expiry
                 LOG.info("B4AE cookie secret rotated; the previous one is honoured for {} s", 2 * s.expirySeconds());
             }
             selectTransport();
         }
+    }
+
+    /**
+     * The B4AE document's hardening section: a fresh cookie secret every {@code cookie_challenge.rotation_hours}
+     * (24 by default; 0: never). The previous secret stays valid for 2 x expiry, so no handshake in flight fails.
+     */
+    private void scheduleCookieRotation(B4aeSettings s) {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
+        long hours = s.cookieRotationHours();
+        if (hours <= 0) {
+            return;
+        }
+        maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "b4ae-maintenance-" + s.name());
+            t.setDaemon(true);
+            return t;
+        });
+        maintenance.scheduleAtFixedRate(this::rotateCookieSecret, hours, hours, java.util.concurrent.TimeUnit.HOURS);
+    }
+
+    /** Replaces the cookie secret with a fresh random one now (the scheduled rotation); false without an engine. */
+    boolean rotateCookieSecret() {
+        B4aeEngine e;
+        synchronized (this) {
+            e = engine;
+        }
+        if (e == null) {
+            return false;
+        }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        e.setCookieSecret(fresh);
+        java.util.Arrays.fill(fresh, (byte) 0);
+        cookieRotations.incrementAndGet();
+        LOG.info("B4AE '{}' cookie secret rotated (every {} h); the previous one is honoured for {} s",
+                settings.name(), settings.cookieRotationHours(), 2 * settings.expirySeconds());
+        return true;
+    }
+
+    long cookieRotations() {
+        return cookieRotations.get();
     }
 
     // ---------------------------------------------------------------- crypto providers (all DYNAMIC, GREEDY)
@@ -349,6 +400,15 @@ final class ChannelHost {
         }
     }
 
+    /**
+     * Whether this endpoint may send only through the metadata layer: the main endpoint (the one the scheduler
+     * attaches to) with {@code global_scheduler.constant_rate} on.
+     */
+    static boolean metadataRequired(B4aeSettings s) {
+        return !s.ownTransport() && s.document() != null && s.document().scheduler() != null
+                && s.document().scheduler().constantRate();
+    }
+
     /** After any crypto binding change: start, or hand the running engine the best complete suite. */
     synchronized void cryptoChanged() {
         if (engine == null) {
@@ -425,6 +485,7 @@ final class ChannelHost {
             B4aeEngine e = new B4aeEngine(s, keys, trust, cfg, new SecureRandom());
             e.setNodeName(cfg.name());
             engine = e;
+            e.setMetadataRequired(metadataRequired(cfg));
             applyPeers(cfg);
             applyObservers();
             if (hooks != null) {
@@ -490,6 +551,10 @@ final class ChannelHost {
 
     synchronized void deactivate() {
         active = false;
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
         unregister(channelRegistration);
         unregister(trustRegistration);
         channelRegistration = null;

@@ -107,7 +107,10 @@ public final class B4aeSettingsParser {
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
                 .stateDir(str(p, "keys.storage_path", "").trim())
-                .autoRotate(strictBool(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate())))
+                .autoRotate(refusedTrue(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate()),
+                        "automatic rotation of this node's own identity keys is not implemented; rotate by"
+                        + " configuring new identity_x25519_label / identity_mldsa87_label keys and pinning them on"
+                        + " the peers (their old pins stay accepted for key_overlap_days)"))
                 .cookieRotationHours(ranged(p, "cookie_challenge.rotation_hours",
                         ranged(p, "cookie_rotation_hours", d.cookieRotationHours(), 0, 720), 0, 720))
                 .enrollmentAcceptUnpinned(strictBool(p, ENROLLMENT_ACCEPT_UNPINNED, d.enrollmentAcceptUnpinned()))
@@ -269,6 +272,15 @@ public final class B4aeSettingsParser {
             return Boolean.parseBoolean(t);
         }
         throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: true, false");
+    }
+
+    /** A boolean key whose {@code true} this node cannot honour: refused with the reason, never ignored. */
+    private static boolean refusedTrue(Map<String, ?> p, String key, boolean def, String why) {
+        boolean v = strictBool(p, key, def);
+        if (v || def) {
+            throw new IllegalArgumentException(key + " = true is refused: " + why);
+        }
+        return false;
     }
 
     /** A whole number from {@code min} to {@code max}; anything else is refused with the key and the range. */
