@@ -450,6 +450,18 @@ final class ChannelHost {
         return best;
     }
 
+    /** Why a named custody that is present does not serve an algorithm (keys.hsm_enabled picks one by name). */
+    private String lacking(String name, KeyAlgorithm alg) {
+        for (KeyCustody c : custodies.keySet()) {
+            if (c.name().equals(name)) {
+                return ": custody '" + name + "' is present but does not do " + alg.id() + " (it does " + c.algorithms()
+                        + "); B4AE never falls back to another custody for a named one (keys.hsm_enabled, "
+                        + (alg == KeyAlgorithm.X25519 ? "x25519_custody" : "mldsa87_custody") + ")";
+            }
+        }
+        return "";
+    }
+
     private synchronized void tryStart() {
         if (!active || engine != null) {
             return;
@@ -463,15 +475,16 @@ final class ChannelHost {
         }
         KeyCustody dhCustody = custodyFor(KeyAlgorithm.X25519, cfg.x25519Custody());
         if (dhCustody == null) {
-            LOG.info("B4AE '{}' waits for a key custody that does X25519 ({})", cfg.name(),
-                    cfg.x25519Custody().isEmpty() ? "any" : cfg.x25519Custody());
+            LOG.info("B4AE '{}' waits for a key custody that does X25519 ({}){}", cfg.name(),
+                    cfg.x25519Custody().isEmpty() ? "any" : cfg.x25519Custody(), lacking(cfg.x25519Custody(), KeyAlgorithm.X25519));
             return;
         }
         KeyCustody sigCustody = null;
         if (cfg.supported().contains(Mode.B)) {
             sigCustody = custodyFor(KeyAlgorithm.ML_DSA_87, cfg.mldsaCustody());
             if (sigCustody == null) {
-                LOG.info("B4AE '{}' waits for a key custody that does ML-DSA-87 for Mode B", cfg.name());
+                LOG.info("B4AE '{}' waits for a key custody that does ML-DSA-87 for Mode B ({}){}", cfg.name(),
+                        cfg.mldsaCustody().isEmpty() ? "any" : cfg.mldsaCustody(), lacking(cfg.mldsaCustody(), KeyAlgorithm.ML_DSA_87));
                 return;
             }
             if (!sigCustody.kind().hardware()) {

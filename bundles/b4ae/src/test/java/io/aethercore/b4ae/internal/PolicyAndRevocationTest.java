@@ -182,4 +182,16 @@ class PolicyAndRevocationTest {
                 "90 + 7 days after it was first seen, a key pinned without valid_from expires");
         assertNull(a.trust().peerFor(b.engine().staticKeys().x25519(), Instant.now()).orElse(null));
     }
+
+    @Test
+    void theCookieSecretRotatesOnScheduleAndHandshakesStillComplete() throws Exception {
+        ChannelHost b = host(base("b", List.of()).cookieAlways(true).build());
+        ChannelHost a = host(base("a", List.of(entry(b, ""))).build());
+        b.modified(base("b", List.of(entry(a, ""))).cookieAlways(true).build());
+        assertEquals(24, B4aeSettings.builder().build().cookieRotationHours(), "the document's 24 h by default");
+        assertTrue(b.rotateCookieSecret(), "what the 24 h schedule runs");
+        assertEquals(1, b.cookieRotations());
+        Session s = a.engine().connect("b", (Mode) null);           // cookie reply under the new secret
+        assertTrue(s.isOpen());
+    }
 }

@@ -102,8 +102,8 @@ public final class B4aeSettingsParser {
                 .handshakeAttempts(integer(p, "handshake_attempts", d.handshakeAttempts()))
                 .x25519Label(str(p, "identity_x25519_label", d.x25519Label()))
                 .mldsaLabel(str(p, "identity_mldsa87_label", d.mldsaLabel()))
-                .x25519Custody(str(p, "x25519_custody", "").trim())
-                .mldsaCustody(str(p, "mldsa87_custody", "").trim())
+                .x25519Custody(custody(p, e, "x25519_custody"))
+                .mldsaCustody(custody(p, e, "mldsa87_custody"))
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
                 .stateDir(str(p, "keys.storage_path", "").trim())
@@ -117,6 +117,31 @@ public final class B4aeSettingsParser {
                 .enrollmentMaxSessions(ranged(p, ENROLLMENT_MAX_SESSIONS, d.enrollmentMaxSessions(), 1, 1024))
                 .enrollmentSessionSeconds(ranged(p, ENROLLMENT_SESSION_SECONDS, d.enrollmentSessionSeconds(), 5, 3600))
                 .ownTransport(ownTransport);
+    }
+
+    /**
+     * The custody of an identity key: the configured one; else, with {@code keys.hsm_enabled} (or
+     * {@code B4AE_HSM_ENABLED}) true, the PKCS#11 custody of token {@code keys.hsm_token} ({@code B4AE_HSM_TOKEN},
+     * default B4AE), named {@code pkcs11:<token>} as the HSM bundle names it, and never a software one;
+     * else empty (the best custody doing the algorithm).
+     */
+    static String custody(Map<String, ?> p, Map<String, String> e, String key) {
+        String configured = str(p, key, "").trim();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String enabled = e.get("B4AE_HSM_ENABLED");
+        if (enabled == null || enabled.isBlank()) {
+            enabled = str(p, "keys.hsm_enabled", "false");
+        }
+        if (!Boolean.parseBoolean(enabled.trim())) {
+            return "";
+        }
+        String token = e.get("B4AE_HSM_TOKEN");
+        if (token == null || token.isBlank()) {
+            token = str(p, "keys.hsm_token", "B4AE");
+        }
+        return "pkcs11:" + token.trim();
     }
 
     /** Seconds between audit summaries, 1 to 86400; -1 when not a whole number (the audit refuses to start). */
