@@ -187,6 +187,15 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         return closed;
     }
 
+    /** Wipes the cached static-static secret with a key no longer pinned (revocation). */
+    public void forgetStatic(RawPublicKey key) {
+        ctx.forgetStatic(key);
+    }
+
+    int staticCacheSize() {
+        return ctx.staticCacheSize();
+    }
+
     private boolean stillTrusted(String peer, String fingerprint, java.time.Instant now) {
         return ctx.trust().findByFingerprint(fingerprint, now).map(k -> k.peer().equals(peer)).orElse(false);
     }

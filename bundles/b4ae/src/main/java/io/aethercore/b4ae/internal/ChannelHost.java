@@ -141,6 +141,9 @@ final class ChannelHost {
                 if (!kept.contains(k) && trust.unpin(peer, k)) {
                     revoked = true;
                 }
+                if (!kept.contains(k) && engine != null) {
+                    engine.forgetStatic(k);
+                }
             }
             if (!now.containsKey(peer)) {
                 trust.remove(peer);

@@ -24,7 +24,18 @@ final class EngineContext {
     private final SecureRandom random;
     private final CookieGuard guard;
     private final byte[] ownMac1Key;
-    private final Map<RawPublicKey, byte[]> ssCache = new ConcurrentHashMap<>();
+    /** At most this many cached static-static secrets; the least recently used one is wiped and dropped. */
+    static final int SS_CACHE_LIMIT = 4096;
+    private final Map<RawPublicKey, byte[]> ssCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RawPublicKey, byte[]> eldest) {
+            if (size() > SS_CACHE_LIMIT) {
+                java.util.Arrays.fill(eldest.getValue(), (byte) 0);
+                return true;
+            }
+            return false;
+        }
+    };
     private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
     private volatile Suite suite;
     private volatile B4aeSettings settings;
@@ -143,13 +154,38 @@ final class EngineContext {
 
     /** DH(s, S_peer), cached per peer key. */
     byte[] staticStatic(RawPublicKey peerStatic) {
-        return ssCache.computeIfAbsent(peerStatic, k -> {
-            try {
-                return keys.agree(k);
-            } catch (Exception e) {
-                throw new IllegalStateException("static-static DH failed", e);
+        synchronized (ssCache) {
+            byte[] v = ssCache.get(peerStatic);
+            if (v != null) {
+                return v.clone();                                 // callers may wipe theirs; the cache keeps its own
             }
-        });
+        }
+        byte[] fresh;
+        try {
+            fresh = keys.agree(peerStatic);
+        } catch (Exception e) {
+            throw new IllegalStateException("static-static DH failed", e);
+        }
+        synchronized (ssCache) {
+            ssCache.put(peerStatic, fresh.clone());
+        }
+        return fresh;
+    }
+
+    /** Wipes and drops the cached static-static secret of a key that is no longer trusted. */
+    void forgetStatic(RawPublicKey peerStatic) {
+        synchronized (ssCache) {
+            byte[] v = ssCache.remove(peerStatic);
+            if (v != null) {
+                java.util.Arrays.fill(v, (byte) 0);
+            }
+        }
+    }
+
+    int staticCacheSize() {
+        synchronized (ssCache) {
+            return ssCache.size();
+        }
     }
 
     /** The highest counter a keypair may use: rekey_after_messages plus slack for the rekey in flight. */
