@@ -84,8 +84,8 @@ class MetadataFailClosedTest {
         a.close();
         Thread.sleep(100);
         assertTrue(atBob.isOpen(), "CLOSE waits for its slot");
-        assertFalse(slots.isEmpty());
-        assertEquals(Wire.INNER_CLOSE, ((B4aeEngine.ControlOf) slots.peek().session()).inner());
+        assertTrue(slots.stream().anyMatch(m -> m.session() instanceof B4aeEngine.ControlOf c
+                && c.inner() == Wire.INNER_CLOSE), "the CLOSE is queued for a slot");
         drain(p.alice(), slots);
         assertTrue(Await.until(() -> !atBob.isOpen(), 2000), "the slot sent the CLOSE");
     }
