@@ -145,9 +145,8 @@ final class ChannelHost {
                     engine.forgetStatic(k);
                 }
             }
-            if (!now.containsKey(peer)) {
-                trust.remove(peer);
-                revoked = true;
+            if (!now.containsKey(peer) && trust.keys(peer).isEmpty()) {
+                trust.remove(peer);                               // nothing pinned otherwise: forget the address too
             }
             B4aeEngine e = engine;
             if (revoked && e != null) {

@@ -194,4 +194,19 @@ class PolicyAndRevocationTest {
         Session s = a.engine().connect("b", (Mode) null);           // cookie reply under the new secret
         assertTrue(s.isOpen());
     }
+
+    @Test
+    void removingAConfiguredPeerLeavesKeysTheTrustStoreServicePinned() throws Exception {
+        ChannelHost[] p = pair("");
+        Session s = p[0].engine().connect("b", Mode.B);
+        Session atB = p[1].engine().accept(Duration.ofSeconds(5));
+        // an extra key for "a", pinned through the TrustStore service (the mesh's enrollment, the console)
+        var extra = Nodes.keys("a-next").x25519();
+        p[1].trust().pin("a", extra, Instant.now().minusSeconds(10));
+        p[1].modified(base("b", List.of()).build());
+        assertFalse(atB.isOpen(), "the session made with the configured key is closed");
+        assertEquals(List.of(extra), p[1].trust().keys("a").stream().map(PinnedKey::key).toList(),
+                "only what the configuration pinned is revoked");
+        assertNotNull(s);
+    }
 }
