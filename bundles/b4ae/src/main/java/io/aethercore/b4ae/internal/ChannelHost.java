@@ -431,7 +431,17 @@ final class ChannelHost {
         if (h == null || k == null || a == null || d == null) {
             return null;
         }
-        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"));
+        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"), transportAesGcm());
+    }
+
+    /**
+     * The AES-256-GCM provider for DATA records, or null to offer ChaCha20-Poly1305 only (§5.6). {@code auto}: only a
+     * provider that runs on the CPU's AES instructions (the JDK's, with HotSpot's AES intrinsics on); elsewhere
+     * ChaCha20-Poly1305 in software is the faster of the two.
+     */
+    private AeadService transportAesGcm() {
+        AeadService aes = aeads.bestFor("AES-256-GCM");
+        return aes != null && TransportAead.hardwareAes(aes) ? aes : null;
     }
 
     private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {

@@ -24,8 +24,8 @@ final class Keypair {
     private volatile boolean wiped;
 
     Keypair(Suite s, Handshakes.Keys keys, int localIndex, int remoteIndex, boolean initiator, long now, long limit) {
-        this.send = s.aead(keys.send());
-        this.recv = s.aead(keys.recv());
+        this.send = s.transport(keys.aead(), keys.send());
+        this.recv = s.transport(keys.aead(), keys.recv());
         keys.wipe();
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
@@ -37,6 +37,11 @@ final class Keypair {
 
     int localIndex() {
         return localIndex;
+    }
+
+    /** The AEAD of these keys' DATA records (§5.6). */
+    io.aethercore.api.crypto.AeadAlgorithm aead() {
+        return send.algorithm();
     }
 
     boolean initiator() {
