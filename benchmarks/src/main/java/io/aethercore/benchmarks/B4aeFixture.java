@@ -46,7 +46,11 @@ final class B4aeFixture implements AutoCloseable {
         } else {
             h = new BcHashing();
         }
-        suite = new Suite(h, new BcKdf(), new BcAeads(), new BcKeyAgreement(), new BcKem(), new BcSignatures());
+        // DATA records on AES-256-GCM through the JDK (what the distribution negotiates on a CPU with AES
+        // instructions), unless -Db4ae.transport=chacha20-poly1305
+        boolean aes = !"chacha20-poly1305".equals(System.getProperty("b4ae.transport"));
+        suite = new Suite(h, new BcKdf(), new BcAeads(), new BcKeyAgreement(), new BcKem(), new BcSignatures(),
+                aes ? new io.aethercore.crypto.internal.JdkAeads() : null);
         dir = Files.createTempDirectory("aethercore-bench-b4ae-");
         SoftwareKeyCustody c = new SoftwareKeyCustody("bench", dir.resolve("keys"), null, new SecureRandom());
         alice = new CustodyStaticKeys(c, "alice-x25519", c, "alice-mldsa87");

@@ -33,6 +33,8 @@ public final class B4aeThroughput {
             a.send(new byte[1]);
             Session b = e[1].accept(Duration.ofSeconds(5));
             b.receive(Duration.ofSeconds(5));
+            System.out.println("record AEAD offered by both sides: " + (f.suite.offersAesGcm() ? "AES-256-GCM (JDK)"
+                    : "ChaCha20-Poly1305 only"));
             for (int size : sizes) {
                 double rawSum = 0;
                 double b4Sum = 0;

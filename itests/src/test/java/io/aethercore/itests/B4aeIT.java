@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import org.junit.Test;
@@ -31,6 +32,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * B4AE v2 (docs/b4ae-protocol.md) in a real Karaf: two B4AE nodes in one container (the distribution's endpoint and an
@@ -127,6 +129,49 @@ public class B4aeIT extends AetherCoreTestSupport {
             return log[0].contains("\"action\": \"B4aeHandshake\"") && log[0].contains("\"target\": \"mode_a\"")
                     && log[0].contains("\"target\": \"mode_b\"") && log[0].contains("\"operator_id\": \"b4ae\"");
         });
+    }
+
+    /**
+     * Issue 17 item 5 in a real node: n2's peers entry for default allows Mode B only, and n2 (the responder)
+     * refuses a Mode A handshake from default even though default's initiator side would offer it; removing
+     * the entry again (item 6) revokes only the key the configuration pinned.
+     */
+    @Test
+    public void theResponderEnforcesThePeersModePolicy() throws Exception {
+        SecureChannel a = channel("default");
+        SecureChannel b = channel("n2");
+        pinEachOther(a, b);
+        a.sessions().forEach(Session::close);
+        waitUntil("no sessions left", 10_000, () -> a.sessions().isEmpty() && b.sessions().isEmpty());
+        while (b.accept(Duration.ofMillis(10)) != null) {
+            // drop sessions accepted by an earlier test
+        }
+        ConfigurationAdmin ca = bundleContext.getService(bundleContext.getServiceReference(ConfigurationAdmin.class));
+        org.osgi.service.cm.Configuration[] found = ca.listConfigurations(
+                "(&(service.factoryPid=io.aethercore.b4ae.node)(name=n2))");
+        assertNotNull("n2's factory configuration", found);
+        org.osgi.service.cm.Configuration n2 = found[0];
+        Dictionary<String, Object> props = n2.getProperties();
+        String x25519 = java.util.Base64.getEncoder().encodeToString(a.localKey(KeyAlgorithm.X25519).orElseThrow().encoded());
+        Instant marker = Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        props.put("peers.1", "name=default;x25519=" + x25519 + ";modes=mode_b;valid_from=" + marker);
+        n2.update(props);
+        // ConfigAdmin delivers the change asynchronously: applied once the pin carries the entry's valid_from
+        waitUntil("n2 applied the peers entry", 10_000, () -> trust("n2").keys("default").stream()
+                .anyMatch(k -> k.key().algorithm() == KeyAlgorithm.X25519 && k.validFrom().equals(marker)));
+        java.util.concurrent.CompletableFuture<Session> modeA = a.connectAsync("n2", b.localAddress(), Mode.A);
+        Thread.sleep(4_000);                                     // a Mode A handshake takes milliseconds here
+        assertTrue("n2 refused Mode A from a Mode-B-only peer", !modeA.isDone() || modeA.isCompletedExceptionally());
+        assertTrue("no session on n2", b.sessions().isEmpty());
+        modeA.cancel(true);
+        Session s = a.connect("n2", Mode.B);
+        assertEquals(Mode.B, s.info().mode());
+        props.remove("peers.1");
+        n2.update(props);
+        waitUntil("the configured X25519 pin is revoked", 10_000,
+                () -> trust("n2").keys("default").stream().noneMatch(k -> k.key().algorithm() == KeyAlgorithm.X25519));
+        assertTrue("the Mode B session rests on the ML-DSA-87 key pinned through the service: it stays", s.isOpen());
+        s.close();
     }
 
     /** A transport registered as a whiteboard service with a higher ranking takes over a live session, and back. */

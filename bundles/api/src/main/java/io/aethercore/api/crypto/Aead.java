@@ -28,4 +28,14 @@ public interface Aead {
      * @throws IllegalArgumentException for a nonce of the wrong length
      */
     byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData) throws AeadAuthenticationException;
+
+    /**
+     * Overwrites the key material this instance holds, for keys that are retired (B4AE wipes traffic keys
+     * after {@code reject_after_seconds}). After it, {@link #seal} and {@link #open} must not be called;
+     * a provider that holds no key bytes of its own does nothing.
+     *
+     * @since 1.1
+     */
+    default void destroy() {
+    }
 }

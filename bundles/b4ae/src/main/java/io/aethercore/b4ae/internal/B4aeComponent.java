@@ -8,6 +8,7 @@ import io.aethercore.api.crypto.KemService;
 import io.aethercore.api.crypto.KeyAgreementService;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
+import io.aethercore.b4ae.internal.config.B4aeConfigException;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class B4aeComponent {
 
     public static final String PID = "io.aethercore.b4ae";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(B4aeComponent.class);
 
     @ObjectClassDefinition(name = "AetherCore B4AE v2",
             description = "B4AE v2 secure channel: modes, peers, cookie challenge, rekeying, key rotation."
@@ -54,7 +56,7 @@ public final class B4aeComponent {
         String[] supported__modes() default {"mode_a", "mode_b"};
 
         @AttributeDefinition(name = "Preferred mode")
-        String preferred__mode() default "mode_a";
+        String preferred__mode() default "mode_b";
 
         @AttributeDefinition(name = "Peers", description = "name=..;address=host:port;x25519=<base64|@pem>;"
                 + "mldsa87=<base64|@pem>;modes=mode_a,mode_b;valid_from=<ISO instant>")
@@ -145,7 +147,7 @@ public final class B4aeComponent {
 
     @Activate
     public B4aeComponent(BundleContext context, Map<String, Object> props) {
-        this.host = new ChannelHost(context, settings(props, false));
+        this.host = new ChannelHost(context, mainSettings(props));
         host.activate();
         // the node's observers (metrics, audit) and its metadata layer come from this bundle's other
         // components through NodeWiring, not as OSGi services (they are internal types)
@@ -158,9 +160,30 @@ public final class B4aeComponent {
         return B4aeSettingsParser.parse(props, System.getenv(), ownTransport).endpointOrThrow();
     }
 
+    /**
+     * The main endpoint's settings; refuses to run the channel when a metadata setting (padding, scheduler, the
+     * document's keys) is rejected, rather than running without padding and scheduler (issue 17 item 7).
+     */
+    static B4aeSettings mainSettings(Map<String, Object> props) {
+        B4aeSettings s = settings(props, false);
+        if (!s.documentProblems().isEmpty()) {
+            throw new B4aeConfigException(java.util.List.of("the B4AE channel does not start without its metadata"
+                    + " protection; fix " + String.join("; ", s.documentProblems())));
+        }
+        return s;
+    }
+
     @Modified
     void modified(Map<String, Object> props) {
-        host.modified(settings(props, false));
+        B4aeSettings next;
+        try {
+            next = mainSettings(props);
+        } catch (B4aeConfigException e) {
+            // the metadata layer keeps its running configuration too (B4aeOpsComponent refuses the same change)
+            LOG.error("B4AE configuration change refused, the running configuration stays: {}", e.getMessage());
+            return;
+        }
+        host.modified(next);
     }
 
     @Deactivate

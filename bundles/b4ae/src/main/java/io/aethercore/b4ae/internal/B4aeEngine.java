@@ -49,6 +49,14 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     private final Receive receive;
     private final Timers timers;
     private final Consumer<OutboundMessage> direct = this::emit;
+    /** With constant_rate on and no scheduler attached: nothing leaves (issue 17 item 7, fail closed). */
+    private final Consumer<OutboundMessage> refuse = m -> {
+        throw new IllegalStateException("constant_rate is on and the B4AE metadata layer (scheduler) is not"
+                + " running, so nothing is sent; check the io.aethercore.b4ae configuration (log: 'B4AE"
+                + " configuration') and scr:info io.aethercore.b4ae.internal.metrics.B4aeOpsComponent");
+    };
+    private volatile boolean metadataRequired;
+    private volatile Consumer<OutboundMessage> hooked;
     private volatile Consumer<OutboundMessage> outbound = direct;
     private volatile String nodeName = "default";
 
@@ -67,7 +75,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
                 records.closeSession(s, notify);
             }
         });
-        this.records = new RecordLayer(ctx, index, sessions, datagrams, this::maybeRekey);
+        this.records = new RecordLayer(ctx, index, sessions, datagrams, this::maybeRekey, () -> outbound, () -> outbound != direct);
         this.initiations = new Initiations(ctx, index, datagrams, sessions, records);
         this.responses = new Responses(ctx, index, datagrams, reassembly, sessions, records);
         this.receive = new Receive(ctx, initiations, responses, records, datagrams);
@@ -99,7 +107,23 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
 
     /** Where sends go: a scheduler's queue, or {@code null} to seal and send at once (the default). */
     public void setOutbound(Consumer<OutboundMessage> o) {
-        this.outbound = o == null ? direct : o;
+        this.hooked = o;
+        this.outbound = o != null ? o : metadataRequired ? refuse : direct;
+    }
+
+    /**
+     * With {@code true} (constant_rate on) every record, KEEPALIVE and CLOSE included, goes through the outbound
+     * hook; without one nothing is sent and {@code send} fails with the reason, instead of sending around the
+     * scheduler.
+     */
+    public void setMetadataRequired(boolean required) {
+        this.metadataRequired = required;
+        setOutbound(hooked);
+    }
+
+    /** Whether records go out only through the metadata layer's hook (constant_rate on). */
+    boolean metadataRequired() {
+        return metadataRequired;
     }
 
     Consumer<OutboundMessage> outbound() {
@@ -135,7 +159,45 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
 
     /** Modes a configured peer can do; unset: what its pinned keys allow. */
     public void setPeerModes(String peer, Set<Mode> modes) {
-        initiations.setPeerModes(peer, modes);
+        ctx.setPeerModes(peer, modes);
+    }
+
+    /**
+     * Revocation (issue 17 item 6): closes, with a CLOSE record, this peer's session when the key it was made
+     * with is no longer accepted by the trust store, and drops keys of its handshakes that wait for their first
+     * record. Returns the number of sessions closed.
+     */
+    public int revoke(String peer) {
+        java.time.Instant now = java.time.Instant.now();
+        int closed = 0;
+        B4aeSession s = sessions.get(peer);
+        if (s != null && s.isOpen() && !stillTrusted(peer, s.info().peerKeyFingerprint(), now)) {
+            records.closeSession(s, true);
+            closed++;
+        }
+        for (java.util.Map.Entry<Integer, Unconfirmed> e : index.unconfirmedEntries()) {
+            Unconfirmed u = e.getValue();
+            if (peer.equals(u.peer()) && !stillTrusted(peer, u.fingerprint(), now) && index.removeUnconfirmed(e.getKey(), u)) {
+                if (u.init() != null) {
+                    u.init().future().completeExceptionally(new B4aeException("revoked",
+                            "peer '" + peer + "' was revoked by a configuration change"));
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Wipes the cached static-static secret with a key no longer pinned (revocation). */
+    public void forgetStatic(RawPublicKey key) {
+        ctx.forgetStatic(key);
+    }
+
+    int staticCacheSize() {
+        return ctx.staticCacheSize();
+    }
+
+    private boolean stillTrusted(String peer, String fingerprint, java.time.Instant now) {
+        return ctx.trust().findByFingerprint(fingerprint, now).map(k -> k.peer().equals(peer)).orElse(false);
     }
 
     /** Applies a configuration change to the running engine: the preferred mode, the cookie policy, enrollment. */
@@ -269,6 +331,12 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
      */
     public record FragmentOf(Object session) { }
 
+    /**
+     * A control record (KEEPALIVE, CLOSE) of {@code session} under {@code keys}, queued through the same outbound
+     * hook as messages so that, with a scheduler, it takes a slot like any other record.
+     */
+    record ControlOf(B4aeSession session, Keypair keys, int inner) { }
+
     /** {@link SlotSink}: one DUMMY record of {@code paddedSize} plaintext bytes on some open session. */
     @Override
     public boolean emitDummy(int paddedSize) {
@@ -289,6 +357,9 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     @Override
     public void close() {
         receive.close();
+        if (!metadataRequired) {
+            outbound = direct;                                    // CLOSE records leave now, not after a slot
+        }
         for (B4aeSession s : sessions.all()) {
             records.closeSession(s, true);
         }

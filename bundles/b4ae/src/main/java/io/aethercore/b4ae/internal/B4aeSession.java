@@ -75,6 +75,12 @@ final class B4aeSession implements Session {
     String peer() { return peer; }
     Mode mode() { return mode; }
     Keypair current() { return current; }
+
+    /** The AEAD of the current keys' DATA records (§5.6): what {@code aether:b4ae-sessions} shows. */
+    public io.aethercore.api.crypto.AeadAlgorithm recordAead() {
+        Keypair k = current;
+        return k == null ? null : k.aead();
+    }
     Keypair previous() { return previous; }
     InetSocketAddress address() { return address; }
     void setAddress(InetSocketAddress a) { address = a; }

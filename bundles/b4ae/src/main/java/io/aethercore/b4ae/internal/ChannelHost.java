@@ -55,17 +55,41 @@ final class ChannelHost {
     private ServiceRegistration<?> channelRegistration;            // guarded by this
     private ServiceRegistration<?> trustRegistration;              // guarded by this
     private boolean active;                                        // guarded by this
+    private Map<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> configured = Map.of(); // by this
+    private final FirstSeenStore firstSeen;
+    private java.util.concurrent.ScheduledExecutorService maintenance;   // guarded by this
+    private final java.util.concurrent.atomic.AtomicLong cookieRotations = new java.util.concurrent.atomic.AtomicLong();
 
     ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
         this.settings = settings;
         this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
                 Duration.ofDays(settings.keyOverlapDays()));
-        applyPeers(settings);
+        this.firstSeen = new FirstSeenStore(stateFile(context, settings));
+        synchronized (this) {
+            applyPeers(settings);
+        }
+    }
+
+    /**
+     * Where the first-seen times live: {@code keys.storage_path} when given, else the node's data directory
+     * ({@code ${karaf.data}/b4ae/<name>/}); without either (a plain JVM) in memory only.
+     */
+    static java.nio.file.Path stateFile(BundleContext context, B4aeSettings s) {
+        String dir = s.stateDir();
+        if (dir.isEmpty()) {
+            String data = context == null ? null : context.getProperty("karaf.data");
+            if (data == null || data.isBlank()) {
+                return null;
+            }
+            dir = java.nio.file.Path.of(data, "b4ae", s.name()).toString();
+        }
+        return java.nio.file.Path.of(dir, "first-seen-" + s.name() + ".txt");
     }
 
     synchronized void activate() {
         active = true;
+        scheduleCookieRotation(settings);
         if (context != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(SecureChannel.NODE, settings.name());
@@ -75,17 +99,29 @@ final class ChannelHost {
         tryStart();
     }
 
+    /**
+     * Pins the configured peers and, for a change, revokes what the configuration no longer holds (issue 17
+     * item 6): a peer whose entry is gone is removed from the trust store and its session closed at once; a key
+     * dropped from an entry is unpinned and a session made under it closed. Only what an earlier configuration
+     * pinned is revoked: keys pinned through the {@link TrustStore} service (enrollment, the console) stay.
+     */
     private void applyPeers(B4aeSettings s) {
+        Map<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> now = new java.util.HashMap<>();
+        java.time.Instant at = java.time.Instant.now();
         for (String entry : s.peers()) {
             if (entry == null || entry.isBlank()) {
                 continue;
             }
             try {
                 PeerSpec p = PeerSpec.parse(entry);
-                trust.pin(p.name(), p.x25519(), p.validFrom());
+                trust.pin(p.name(), p.x25519(), validFrom(p, p.x25519(), at));
+                java.util.Set<io.aethercore.api.crypto.RawPublicKey> keys = new java.util.HashSet<>();
+                keys.add(p.x25519());
                 if (p.mldsa() != null) {
-                    trust.pin(p.name(), p.mldsa(), p.validFrom());
+                    trust.pin(p.name(), p.mldsa(), validFrom(p, p.mldsa(), at));
+                    keys.add(p.mldsa());
                 }
+                now.computeIfAbsent(p.name(), n -> new java.util.HashSet<>()).addAll(keys);
                 if (p.address() != null) {
                     trust.setAddress(p.name(), p.address());
                 }
@@ -97,6 +133,37 @@ final class ChannelHost {
                 LOG.error("B4AE peers entry ignored: {}", e.getMessage());
             }
         }
+        for (Map.Entry<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> old : configured.entrySet()) {
+            String peer = old.getKey();
+            java.util.Set<io.aethercore.api.crypto.RawPublicKey> kept = now.getOrDefault(peer, java.util.Set.of());
+            boolean revoked = false;
+            for (io.aethercore.api.crypto.RawPublicKey k : old.getValue()) {
+                if (!kept.contains(k) && trust.unpin(peer, k)) {
+                    revoked = true;
+                }
+                if (!kept.contains(k) && engine != null) {
+                    engine.forgetStatic(k);
+                }
+            }
+            if (!now.containsKey(peer) && trust.keys(peer).isEmpty()) {
+                trust.remove(peer);                               // nothing pinned otherwise: forget the address too
+            }
+            B4aeEngine e = engine;
+            if (revoked && e != null) {
+                if (!now.containsKey(peer)) {
+                    e.setPeerModes(peer, null);
+                }
+                int closed = e.revoke(peer);
+                LOG.warn("B4AE '{}': peer '{}' {} by a configuration change; {} session(s) closed", s.name(), peer,
+                        now.containsKey(peer) ? "had keys unpinned" : "removed", closed);
+            }
+        }
+        configured = now;
+    }
+
+    /** The entry's valid_from, else when this endpoint first saw the key (persisted). */
+    private java.time.Instant validFrom(PeerSpec p, io.aethercore.api.crypto.RawPublicKey key, java.time.Instant at) {
+        return p.validFrom() != null ? p.validFrom() : firstSeen.firstSeen(key, at);
     }
 
     /** Configuration changed: secret, modes and peers apply at once; sessions stay. */
@@ -104,16 +171,64 @@ final class ChannelHost {
         B4aeSettings old = this.settings;
         this.settings = s;
         trust.setPolicy(Duration.ofDays(s.keyRotationDays()), Duration.ofDays(s.keyOverlapDays()));
+        if (active && old.cookieRotationHours() != s.cookieRotationHours()) {
+            scheduleCookieRotation(s);
+        }
         applyPeers(s);
         if (engine != null) {
             engine.setSupported(s.supported());
             engine.reconfigure(s);
+            engine.setMetadataRequired(metadataRequired(s));
             if (!java.util.Arrays.equals(old.cookieSecret(), s.cookieSecret())) {
                 engine.setCookieSecret(s.cookieSecret()); // the old secret stays valid for 2 x expiry
                 LOG.info("B4AE cookie secret rotated; the previous one is honoured for {} s", 2 * s.expirySeconds());
             }
             selectTransport();
         }
+    }
+
+    /**
+     * The B4AE document's hardening section: a fresh cookie secret every {@code cookie_challenge.rotation_hours}
+     * (24 by default; 0: never). The previous secret stays valid for 2 x expiry, so no handshake in flight fails.
+     */
+    private void scheduleCookieRotation(B4aeSettings s) {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
+        long hours = s.cookieRotationHours();
+        if (hours <= 0) {
+            return;
+        }
+        maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "b4ae-maintenance-" + s.name());
+            t.setDaemon(true);
+            return t;
+        });
+        maintenance.scheduleAtFixedRate(this::rotateCookieSecret, hours, hours, java.util.concurrent.TimeUnit.HOURS);
+    }
+
+    /** Replaces the cookie secret with a fresh random one now (the scheduled rotation); false without an engine. */
+    boolean rotateCookieSecret() {
+        B4aeEngine e;
+        synchronized (this) {
+            e = engine;
+        }
+        if (e == null) {
+            return false;
+        }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        e.setCookieSecret(fresh);
+        java.util.Arrays.fill(fresh, (byte) 0);
+        cookieRotations.incrementAndGet();
+        LOG.info("B4AE '{}' cookie secret rotated (every {} h); the previous one is honoured for {} s",
+                settings.name(), settings.cookieRotationHours(), 2 * settings.expirySeconds());
+        return true;
+    }
+
+    long cookieRotations() {
+        return cookieRotations.get();
     }
 
     // ---------------------------------------------------------------- crypto providers (all DYNAMIC, GREEDY)
@@ -287,6 +402,15 @@ final class ChannelHost {
         }
     }
 
+    /**
+     * Whether this endpoint may send only through the metadata layer: the main endpoint (the one the scheduler
+     * attaches to) with {@code global_scheduler.constant_rate} on.
+     */
+    static boolean metadataRequired(B4aeSettings s) {
+        return !s.ownTransport() && s.document() != null && s.document().scheduler() != null
+                && s.document().scheduler().constantRate();
+    }
+
     /** After any crypto binding change: start, or hand the running engine the best complete suite. */
     synchronized void cryptoChanged() {
         if (engine == null) {
@@ -307,7 +431,17 @@ final class ChannelHost {
         if (h == null || k == null || a == null || d == null) {
             return null;
         }
-        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"));
+        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"), transportAesGcm());
+    }
+
+    /**
+     * The AES-256-GCM provider for DATA records, or null to offer ChaCha20-Poly1305 only (§5.6). {@code auto}: only a
+     * provider that runs on the CPU's AES instructions (the JDK's, with HotSpot's AES intrinsics on); elsewhere
+     * ChaCha20-Poly1305 in software is the faster of the two.
+     */
+    private AeadService transportAesGcm() {
+        AeadService aes = aeads.bestFor("AES-256-GCM");
+        return aes != null && TransportAead.hardwareAes(aes) ? aes : null;
     }
 
     private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {
@@ -328,6 +462,18 @@ final class ChannelHost {
         return best;
     }
 
+    /** Why a named custody that is present does not serve an algorithm (keys.hsm_enabled picks one by name). */
+    private String lacking(String name, KeyAlgorithm alg) {
+        for (KeyCustody c : custodies.keySet()) {
+            if (c.name().equals(name)) {
+                return ": custody '" + name + "' is present but does not do " + alg.id() + " (it does " + c.algorithms()
+                        + "); B4AE never falls back to another custody for a named one (keys.hsm_enabled, "
+                        + (alg == KeyAlgorithm.X25519 ? "x25519_custody" : "mldsa87_custody") + ")";
+            }
+        }
+        return "";
+    }
+
     private synchronized void tryStart() {
         if (!active || engine != null) {
             return;
@@ -341,15 +487,16 @@ final class ChannelHost {
         }
         KeyCustody dhCustody = custodyFor(KeyAlgorithm.X25519, cfg.x25519Custody());
         if (dhCustody == null) {
-            LOG.info("B4AE '{}' waits for a key custody that does X25519 ({})", cfg.name(),
-                    cfg.x25519Custody().isEmpty() ? "any" : cfg.x25519Custody());
+            LOG.info("B4AE '{}' waits for a key custody that does X25519 ({}){}", cfg.name(),
+                    cfg.x25519Custody().isEmpty() ? "any" : cfg.x25519Custody(), lacking(cfg.x25519Custody(), KeyAlgorithm.X25519));
             return;
         }
         KeyCustody sigCustody = null;
         if (cfg.supported().contains(Mode.B)) {
             sigCustody = custodyFor(KeyAlgorithm.ML_DSA_87, cfg.mldsaCustody());
             if (sigCustody == null) {
-                LOG.info("B4AE '{}' waits for a key custody that does ML-DSA-87 for Mode B", cfg.name());
+                LOG.info("B4AE '{}' waits for a key custody that does ML-DSA-87 for Mode B ({}){}", cfg.name(),
+                        cfg.mldsaCustody().isEmpty() ? "any" : cfg.mldsaCustody(), lacking(cfg.mldsaCustody(), KeyAlgorithm.ML_DSA_87));
                 return;
             }
             if (!sigCustody.kind().hardware()) {
@@ -363,6 +510,7 @@ final class ChannelHost {
             B4aeEngine e = new B4aeEngine(s, keys, trust, cfg, new SecureRandom());
             e.setNodeName(cfg.name());
             engine = e;
+            e.setMetadataRequired(metadataRequired(cfg));
             applyPeers(cfg);
             applyObservers();
             if (hooks != null) {
@@ -428,6 +576,10 @@ final class ChannelHost {
 
     synchronized void deactivate() {
         active = false;
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
         unregister(channelRegistration);
         unregister(trustRegistration);
         channelRegistration = null;

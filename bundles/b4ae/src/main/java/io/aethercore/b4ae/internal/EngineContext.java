@@ -24,7 +24,19 @@ final class EngineContext {
     private final SecureRandom random;
     private final CookieGuard guard;
     private final byte[] ownMac1Key;
-    private final Map<RawPublicKey, byte[]> ssCache = new ConcurrentHashMap<>();
+    /** At most this many cached static-static secrets; the least recently used one is wiped and dropped. */
+    static final int SS_CACHE_LIMIT = 4096;
+    private final Map<RawPublicKey, byte[]> ssCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RawPublicKey, byte[]> eldest) {
+            if (size() > SS_CACHE_LIMIT) {
+                java.util.Arrays.fill(eldest.getValue(), (byte) 0);
+                return true;
+            }
+            return false;
+        }
+    };
+    private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
     private volatile Suite suite;
     private volatile B4aeSettings settings;
     private volatile Set<Mode> supported;
@@ -116,15 +128,64 @@ final class EngineContext {
         this.observer = o == null ? ProtocolObserver.NONE : o;
     }
 
+    /** Modes a configured peer may use, on both sides of a handshake; empty or null: no restriction. */
+    void setPeerModes(String peer, Set<Mode> modes) {
+        if (modes == null || modes.isEmpty()) {
+            peerModes.remove(peer);
+        } else {
+            peerModes.put(peer, EnumSet.copyOf(modes));
+        }
+    }
+
+    void clearPeerModes(String peer) {
+        peerModes.remove(peer);
+    }
+
+    /** The mode mask a peer's configuration allows (all modes when it names none). */
+    int allowedModes(String peer) {
+        Set<Mode> m = peer == null ? null : peerModes.get(peer);
+        return m == null ? Mode.A.bit() | Mode.B.bit() : Mode.mask(m);
+    }
+
+    /** Whether {@code peer} may hold a session in {@code mode} (§2.1 per-peer policy, initiator and responder). */
+    boolean modeAllowed(String peer, Mode mode) {
+        return (allowedModes(peer) & mode.bit()) != 0;
+    }
+
     /** DH(s, S_peer), cached per peer key. */
     byte[] staticStatic(RawPublicKey peerStatic) {
-        return ssCache.computeIfAbsent(peerStatic, k -> {
-            try {
-                return keys.agree(k);
-            } catch (Exception e) {
-                throw new IllegalStateException("static-static DH failed", e);
+        synchronized (ssCache) {
+            byte[] v = ssCache.get(peerStatic);
+            if (v != null) {
+                return v.clone();                                 // callers may wipe theirs; the cache keeps its own
             }
-        });
+        }
+        byte[] fresh;
+        try {
+            fresh = keys.agree(peerStatic);
+        } catch (Exception e) {
+            throw new IllegalStateException("static-static DH failed", e);
+        }
+        synchronized (ssCache) {
+            ssCache.put(peerStatic, fresh.clone());
+        }
+        return fresh;
+    }
+
+    /** Wipes and drops the cached static-static secret of a key that is no longer trusted. */
+    void forgetStatic(RawPublicKey peerStatic) {
+        synchronized (ssCache) {
+            byte[] v = ssCache.remove(peerStatic);
+            if (v != null) {
+                java.util.Arrays.fill(v, (byte) 0);
+            }
+        }
+    }
+
+    int staticCacheSize() {
+        synchronized (ssCache) {
+            return ssCache.size();
+        }
     }
 
     /** The highest counter a keypair may use: rekey_after_messages plus slack for the rekey in flight. */

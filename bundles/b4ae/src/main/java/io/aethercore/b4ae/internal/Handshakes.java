@@ -3,6 +3,7 @@ package io.aethercore.b4ae.internal;
 import io.aethercore.api.b4ae.Mode;
 import io.aethercore.api.b4ae.PinnedKey;
 import io.aethercore.api.b4ae.TrustStore;
+import io.aethercore.api.crypto.AeadAlgorithm;
 import io.aethercore.api.crypto.AeadAuthenticationException;
 import io.aethercore.api.crypto.CryptoException;
 import io.aethercore.api.crypto.Encapsulation;
@@ -36,7 +37,11 @@ final class Handshakes {
     static final int KEM_CT = 1568;
 
     /** Traffic keys of one side: what it seals with and what it opens with. */
-    record Keys(byte[] send, byte[] recv) {
+    record Keys(byte[] send, byte[] recv, AeadAlgorithm aead) {
+        Keys(byte[] send, byte[] recv) {
+            this(send, recv, AeadAlgorithm.CHACHA20_POLY1305);
+        }
+
         void wipe() {
             Bytes.wipe(send, recv);
         }
@@ -156,7 +161,7 @@ final class Handshakes {
             byte[] head = new byte[8];
             head[0] = Wire.VERSION;
             head[1] = (byte) mode.bit();
-            head[2] = (byte) offered;
+            head[2] = (byte) ((offered & Wire.MODE_BITS) | (s.offersAesGcm() ? Wire.OFFER_AES_GCM : 0));
             head[3] = (byte) preferred;
             Bytes.put32(head, 4, index);
             byte[] epub = e.publicKey().encoded();
@@ -199,9 +204,19 @@ final class Handshakes {
             boolean ok = false;
             try {
                 int expected = mode == Mode.A ? Wire.RESP_A_LEN : Wire.RESP_B_LEN;
-                if (r.length != expected || r[0] != Wire.VERSION || r[1] != mode.bit() || r[3] != 0
-                        || Bytes.i32(r, 8) != index) {
+                if (r.length != expected || r[0] != Wire.VERSION || r[1] != mode.bit() || Bytes.i32(r, 8) != index) {
                     throw new HandshakeException("malformed", "RESP does not fit the INIT");
+                }
+                // §5.6: the responder's choice of the DATA records' AEAD, among what INIT offered (authenticated
+                // with the rest of RESP's head below: a changed byte fails the transcript)
+                AeadAlgorithm transport;
+                if (r[3] == Wire.TRANSPORT_CHACHA20_POLY1305) {
+                    transport = AeadAlgorithm.CHACHA20_POLY1305;
+                } else if (r[3] == Wire.TRANSPORT_AES_256_GCM && s.offersAesGcm()) {
+                    transport = AeadAlgorithm.AES_256_GCM;
+                } else {
+                    throw new HandshakeException("malformed", "RESP chose a record AEAD (" + (r[3] & 0xff)
+                            + ") that INIT did not offer");
                 }
                 int supportedR = r[2] & 0xff;
                 ss.mixHash(r, 0, 12);
@@ -249,7 +264,7 @@ final class Handshakes {
                 }
                 byte[][] k = ss.split(mode == Mode.A ? TRAFFIC_A : TRAFFIC_B);
                 ok = true;
-                return new Done(new Keys(k[0], k[1]), finish, supportedR);
+                return new Done(new Keys(k[0], k[1], transport), finish, supportedR);
             } catch (AeadAuthenticationException ex) {
                 throw new HandshakeException("decrypt", "RESP does not authenticate");
             } catch (CryptoException ex) {
@@ -292,6 +307,8 @@ final class Handshakes {
         private boolean pinned = true;
         /** Mode B: FINISH came with a key that is not pinned (accepted or not): a pre-authentication event. */
         private boolean unpinnedAttempt;
+        /** Mode B: the DATA records' AEAD chosen in RESP, for the keys derived at FINISH. */
+        private AeadAlgorithm transport = AeadAlgorithm.CHACHA20_POLY1305;
 
         private Responder(Mode mode, int initiatorIndex, int index, byte[] resp) {
             this.mode = mode;
@@ -336,7 +353,10 @@ final class Handshakes {
                 throw new HandshakeException("malformed", "INIT version");
             }
             Mode mode = Mode.fromByte(b[1]);
-            int offered = b[2] & 0xff;
+            int offered = b[2] & Wire.MODE_BITS;
+            // §5.6: AES-256-GCM for DATA records when both sides want it (the initiator's bit, this suite)
+            boolean aesGcm = (b[2] & Wire.OFFER_AES_GCM) != 0 && s.offersAesGcm();
+            AeadAlgorithm transport = aesGcm ? AeadAlgorithm.AES_256_GCM : AeadAlgorithm.CHACHA20_POLY1305;
             int preferred = b[3] & 0xff;
             int initiatorIndex = Bytes.i32(b, 4);
             if (mode == null || b.length != (mode == Mode.A ? Wire.INIT_A_LEN : Wire.INIT_B_LEN)) {
@@ -356,6 +376,7 @@ final class Handshakes {
                 head[0] = Wire.VERSION;
                 head[1] = (byte) mode.bit();
                 head[2] = (byte) supported;
+                head[3] = (byte) (aesGcm ? Wire.TRANSPORT_AES_256_GCM : Wire.TRANSPORT_CHACHA20_POLY1305);
                 Bytes.put32(head, 4, index);
                 Bytes.put32(head, 8, initiatorIndex);
                 byte[] erPub = er.publicKey().encoded();
@@ -388,7 +409,7 @@ final class Handshakes {
                     r.peer = peer.get();
                     r.peerKey = si;
                     byte[][] k = ss.split(TRAFFIC_A);
-                    r.keys = new Keys(k[1], k[0]);
+                    r.keys = new Keys(k[1], k[0], transport);
                     ss.wipe();
                     return r;
                 }
@@ -411,6 +432,7 @@ final class Handshakes {
                 byte[] encSig = ss.encryptAndHash(sig);
                 r = new Responder(mode, initiatorIndex, index, Bytes.concat(head, erPub, ct, encSig));
                 r.ss = ss;
+                r.transport = transport;
                 return r;
             } catch (AeadAuthenticationException ex) {
                 throw new HandshakeException("decrypt", "INIT does not authenticate");
@@ -494,7 +516,7 @@ final class Handshakes {
                 peerKey = key;
                 pinned = !unpinnedAttempt;
                 byte[][] k = ss.split(TRAFFIC_B);
-                keys = new Keys(k[1], k[0]);
+                keys = new Keys(k[1], k[0], transport);
                 this.ss.wipe();
                 this.ss = null;
             } catch (AeadAuthenticationException ex) {

@@ -9,9 +9,8 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,6 @@ final class Initiations {
     private final Datagrams datagrams;
     private final SessionTable sessions;
     private final RecordLayer records;
-    private final Map<String, Set<Mode>> peerModes = new ConcurrentHashMap<>();
     /** The last cookie each responder address gave (§4.3), so that a rekey's INIT carries mac2 at once. */
     private final Map<InetSocketAddress, Cookie> cookies = new ConcurrentHashMap<>();
 
@@ -45,15 +43,6 @@ final class Initiations {
         this.records = records;
     }
 
-    /** Modes a configured peer can do; unset: what its pinned keys allow. */
-    void setPeerModes(String peer, Set<Mode> modes) {
-        if (modes == null || modes.isEmpty()) {
-            peerModes.remove(peer);
-        } else {
-            peerModes.put(peer, EnumSet.copyOf(modes));
-        }
-    }
-
     private int possibleModes(String peer, Instant now) {
         TrustStore trust = ctx.trust();
         int m = 0;
@@ -64,11 +53,7 @@ final class Initiations {
                 m |= Mode.B.bit();
             }
         }
-        Set<Mode> configured = peerModes.get(peer);
-        if (configured != null) {
-            m &= Mode.mask(configured);
-        }
-        return m;
+        return m & ctx.allowedModes(peer);
     }
 
     /** Sends a fresh INIT for {@code p} (first attempt, retry or rekey). */

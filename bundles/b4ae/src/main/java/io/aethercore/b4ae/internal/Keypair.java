@@ -21,10 +21,11 @@ final class Keypair {
     private volatile boolean heard;
     private volatile long probedNanos = Long.MIN_VALUE / 2;
     private volatile B4aeSession link;
+    private volatile boolean wiped;
 
     Keypair(Suite s, Handshakes.Keys keys, int localIndex, int remoteIndex, boolean initiator, long now, long limit) {
-        this.send = s.aead(keys.send());
-        this.recv = s.aead(keys.recv());
+        this.send = s.transport(keys.aead(), keys.send());
+        this.recv = s.transport(keys.aead(), keys.recv());
         keys.wipe();
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
@@ -36,6 +37,11 @@ final class Keypair {
 
     int localIndex() {
         return localIndex;
+    }
+
+    /** The AEAD of these keys' DATA records (§5.6). */
+    io.aethercore.api.crypto.AeadAlgorithm aead() {
+        return send.algorithm();
     }
 
     boolean initiator() {
@@ -86,7 +92,24 @@ final class Keypair {
     }
 
     /** Builds a DATA record (§3.5) around an already padded plaintext; null when the counter is exhausted. */
+    /**
+     * Retired keys (§6.2): overwrites both directions' key bytes in the AEAD provider; from then on these keys
+     * seal nothing (a record under zeroed keys must never leave) and open nothing.
+     */
+    void wipe() {
+        wiped = true;
+        send.destroy();
+        recv.destroy();
+    }
+
+    boolean wiped() {
+        return wiped;
+    }
+
     byte[] seal(byte[] plaintext) {
+        if (wiped) {
+            return null;
+        }
         long c = counter.getAndIncrement();
         if (c >= limit) {
             return null;
@@ -112,6 +135,9 @@ final class Keypair {
 
     /** Opens a record: null on a replay, an old counter or a failed tag. */
     byte[] open(byte[] d, int len) {
+        if (wiped) {
+            return null;
+        }
         long c = Bytes.u64(d, 8);
         synchronized (window) {
             if (!window.check(c)) {

@@ -19,7 +19,8 @@ import java.util.Set;
  * One {@code peers} entry of the configuration:
  * {@code name=bob;address=10.0.0.2:4000;x25519=<key>;mldsa87=<key>;modes=mode_a,mode_b;valid_from=2026-01-01T00:00:00Z}.
  * A key is base64 of the raw key or of its SubjectPublicKeyInfo, or {@code @/path/to/key.pem} (SPKI PEM, as
- * {@code openssl pkey -pubout} writes). Only {@code name} and {@code x25519} are required.
+ * {@code openssl pkey -pubout} writes). Only {@code name} and {@code x25519} are required; {@code validFrom} is
+ * null when the entry has no {@code valid_from}.
  */
 record PeerSpec(String name, InetSocketAddress address, RawPublicKey x25519, RawPublicKey mldsa, Set<Mode> modes,
                 Instant validFrom) {
@@ -66,8 +67,9 @@ record PeerSpec(String name, InetSocketAddress address, RawPublicKey x25519, Raw
         RawPublicKey x = key(name, KeyAlgorithm.X25519, kv.get("x25519"));
         RawPublicKey q = kv.containsKey("mldsa87") ? key(name, KeyAlgorithm.ML_DSA_87, kv.get("mldsa87")) : null;
         Set<Mode> modes = kv.containsKey("modes") ? Mode.parseSet(kv.get("modes")) : Set.of();
-        // without valid_from the rotation period counts from when the node loads the entry
-        Instant from = kv.containsKey("valid_from") ? Instant.parse(kv.get("valid_from")) : Instant.now().minusSeconds(60);
+        // without valid_from the rotation period counts from when this node first saw the key (FirstSeenStore:
+        // kept on disk, so that it does not restart at every reload); null here
+        Instant from = kv.containsKey("valid_from") ? Instant.parse(kv.get("valid_from")) : null;
         return new PeerSpec(name, address, x, q, modes, from);
     }
 

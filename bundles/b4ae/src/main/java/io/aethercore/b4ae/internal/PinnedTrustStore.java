@@ -22,11 +22,26 @@ public final class PinnedTrustStore implements TrustStore {
     private final Map<RawPublicKey, PinnedKey> byKey = new ConcurrentHashMap<>();
     private final Map<String, PinnedKey> byFingerprint = new ConcurrentHashMap<>();
     private final Map<String, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    /** Prefix of the peers trust on first use pins (Handshakes.Responder). */
+    static final String TOFU_PREFIX = "tofu-";
+    /** At most this many trust-on-first-use peers by default: a stream of fresh keys cannot grow the store. */
+    static final int DEFAULT_TOFU_LIMIT = 1024;
+    private volatile int tofuLimit = DEFAULT_TOFU_LIMIT;
+    private int tofuPeers;                                       // guarded by this
     private volatile Duration rotation;
     private volatile Duration overlap;
 
     public PinnedTrustStore(Duration rotation, Duration overlap) {
         setPolicy(rotation, overlap);
+    }
+
+    /** The most trust-on-first-use peers kept at once (issue 17 item 8). */
+    public void setTofuLimit(int limit) {
+        this.tofuLimit = limit;
+    }
+
+    synchronized int tofuPeers() {
+        return tofuPeers;
     }
 
     public void setPolicy(Duration rotation, Duration overlap) {
@@ -43,6 +58,13 @@ public final class PinnedTrustStore implements TrustStore {
         PinnedKey old = byKey.get(key);
         if (old != null && !old.peer().equals(peer)) {
             throw new IllegalArgumentException("key " + key + " is already pinned for peer '" + old.peer() + "'");
+        }
+        if (peer.startsWith(TOFU_PREFIX) && !byPeer.containsKey(peer)) {
+            if (tofuPeers >= tofuLimit) {
+                throw new IllegalStateException("trust on first use already pinned " + tofuPeers
+                        + " peers (the limit); pin peers in the configuration, or remove tofu- peers");
+            }
+            tofuPeers++;
         }
         PinnedKey p = new PinnedKey(peer, key, validFrom);
         List<PinnedKey> list = byPeer.computeIfAbsent(peer, x -> new ArrayList<>());
@@ -67,6 +89,9 @@ public final class PinnedTrustStore implements TrustStore {
     public synchronized boolean remove(String peer) {
         List<PinnedKey> list = byPeer.remove(peer);
         addresses.remove(peer);
+        if (list != null && peer.startsWith(TOFU_PREFIX)) {
+            tofuPeers--;
+        }
         if (list == null) {
             return false;
         }

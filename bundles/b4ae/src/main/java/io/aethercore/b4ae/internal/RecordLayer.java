@@ -22,9 +22,15 @@ final class RecordLayer {
     private final BiConsumer<B4aeSession, Keypair> rekey;
     private volatile IntUnaryOperator padding = IntUnaryOperator.identity();
     private int dummyCursor;
+    private final java.util.function.Supplier<java.util.function.Consumer<OutboundMessage>> outbound;
+    private final java.util.function.BooleanSupplier viaOutbound;
 
     RecordLayer(EngineContext ctx, IndexTable index, SessionTable sessions, Datagrams datagrams,
-                BiConsumer<B4aeSession, Keypair> rekey) {
+                BiConsumer<B4aeSession, Keypair> rekey,
+                java.util.function.Supplier<java.util.function.Consumer<OutboundMessage>> outbound,
+                java.util.function.BooleanSupplier viaOutbound) {
+        this.outbound = outbound;
+        this.viaOutbound = viaOutbound;
         this.ctx = ctx;
         this.index = index;
         this.sessions = sessions;
@@ -111,7 +117,7 @@ final class RecordLayer {
             case Wire.INNER_KEEPALIVE -> {
                 if (length == 1 && pt[Wire.INNER_HEADER] == PROBE) {
                     // §5.4: the peer does not know yet that this node holds these keys; one plain KEEPALIVE per probe
-                    sealAndSend(s, kp, Wire.INNER_KEEPALIVE, new byte[0], -1);
+                    control(s, kp, Wire.INNER_KEEPALIVE, new byte[0]);
                 }
             }
             default -> { } // DUMMY and KEEPALIVE: authenticated, nothing to deliver
@@ -135,12 +141,32 @@ final class RecordLayer {
      */
     void probe(B4aeSession s, Keypair kp) {
         kp.probeDue(System.nanoTime(), 0);
-        sealAndSend(s, kp, Wire.INNER_KEEPALIVE, new byte[] {PROBE}, -1);
+        control(s, kp, Wire.INNER_KEEPALIVE, new byte[] {PROBE});
+    }
+
+    /**
+     * A KEEPALIVE or CLOSE: with a metadata layer attached (or required, constant_rate on) it goes through the
+     * same outbound hook as messages and takes a scheduler slot (issue 17 item 7); without one it is sent now.
+     */
+    private void control(B4aeSession s, Keypair kp, int inner, byte[] content) {
+        if (!viaOutbound.getAsBoolean()) {
+            sealAndSend(s, kp, inner, content, -1);
+            return;
+        }
+        try {
+            outbound.get().accept(new OutboundMessage(new B4aeEngine.ControlOf(s, kp, inner), content, System.nanoTime()));
+        } catch (RuntimeException refused) {                      // queue full, or no scheduler while required
+            ctx.observer().datagramDropped("metadata");
+        }
     }
 
     /** Seals and sends one real message now (the engine's {@code SlotSink.emit}). */
     void emit(OutboundMessage message) {
         Object target = message.session();
+        if (target instanceof B4aeEngine.ControlOf c) {            // sealed under the keys it was queued for
+            sealAndSend(c.session(), c.keys(), c.inner(), message.payload(), -1);
+            return;
+        }
         int inner = Wire.INNER_DATA;
         if (target instanceof B4aeEngine.FragmentOf f) {
             target = f.session();
@@ -199,7 +225,7 @@ final class RecordLayer {
             return;
         }
         if (notify) {
-            sealAndSend(s, s.current(), Wire.INNER_CLOSE, new byte[0], -1);
+            control(s, s.current(), Wire.INNER_CLOSE, new byte[0]);
         }
         sessions.forget(s);
     }

@@ -268,6 +268,15 @@ final class Responses {
             LOG.debug("INIT from {} rejected: {}", from, e.getMessage());
             return false;
         }
+        if (r.mode() == Mode.A && !ctx.modeAllowed(r.peer(), Mode.A)) {
+            // per-peer mode policy on the responder too (issue 17 item 5): a peer configured for Mode B only
+            // cannot be talked down to the classical mode by its own (or a stolen) X25519 key
+            r.keys().wipe();
+            observer.handshakeFailed(modeLabel, false, "mode-policy", r.peer());
+            LOG.debug("Mode A INIT from {} ({}) refused: its peers entry allows {}", from, r.peer(),
+                    Mode.fromMask(ctx.allowedModes(r.peer())));
+            return false;
+        }
         byte[] mac1Key = CookieGuard.mac1RespKey(s, Bytes.slice(body, 8, 32));
         byte[][] resp = datagrams.fragment(s, Wire.T_RESP, r.mode(), idx, r.initiatorIndex(), r.resp(), mac1Key);
         PendingResp pending = null;
@@ -360,6 +369,11 @@ final class Responses {
             return;
         }
         release(pr);
+        if (r.pinned() && !ctx.modeAllowed(r.peer(), r.mode())) {
+            r.keys().wipe();                                      // per-peer mode policy (issue 17 item 5)
+            observer.handshakeFailed(r.mode().label(), false, "mode-policy", r.peer());
+            return;
+        }
         Keypair kp = new Keypair(s, r.keys(), r.index(), r.initiatorIndex(), false, System.nanoTime(), ctx.keyLimit());
         kp.setConfirmed(true);
         B4aeSession session;

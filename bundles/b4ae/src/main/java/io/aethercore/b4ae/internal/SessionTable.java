@@ -97,6 +97,7 @@ final class SessionTable {
         }
         if (retired != null) {
             index.removeKeypair(retired);
+            retired.wipe();                                        // out of the index: no record reaches it
         }
         if (created) {
             ctx.observer().sessionOpened(Mode.B.label());
@@ -134,6 +135,7 @@ final class SessionTable {
         }
         if (retired != null) {
             index.removeKeypair(retired);
+            retired.wipe();                                        // out of the index: no record reaches it
         }
         if (created != null) {
             ctx.observer().sessionOpened(mode.label());

@@ -20,12 +20,18 @@ import java.util.Objects;
  * so a provider swap never mixes two providers inside one computation.
  */
 public record Suite(HashService hash, KdfService kdf, AeadService aead, KeyAgreementService dh, KemService kem,
-                    SignatureService signatures) {
+                    SignatureService signatures, AeadService aesGcm) {
 
     public static final int MAC_LEN = 16;
     public static final int KEY_LEN = 32;
     static final AeadAlgorithm AEAD = AeadAlgorithm.CHACHA20_POLY1305;
     static final KdfAlgorithm KDF = KdfAlgorithm.HKDF_SHA256;
+
+    /** A suite whose transport offers ChaCha20-Poly1305 only. */
+    public Suite(HashService hash, KdfService kdf, AeadService aead, KeyAgreementService dh, KemService kem,
+                 SignatureService signatures) {
+        this(hash, kdf, aead, dh, kem, signatures, null);
+    }
 
     public Suite {
         Objects.requireNonNull(hash, "HashService (BLAKE3)");
@@ -68,5 +74,24 @@ public record Suite(HashService hash, KdfService kdf, AeadService aead, KeyAgree
 
     public Aead aead(byte[] key) {
         return aead.newAead(AEAD, key);
+    }
+
+    /**
+     * Whether this node offers and accepts AES-256-GCM for DATA records (§5.6): a provider for it is bound and the
+     * configuration allows it ({@code transport_aead}). Handshake messages always use ChaCha20-Poly1305.
+     */
+    public boolean offersAesGcm() {
+        return aesGcm != null;
+    }
+
+    /** The AEAD of DATA records under a negotiated algorithm. */
+    public Aead transport(AeadAlgorithm algorithm, byte[] key) {
+        if (algorithm == AeadAlgorithm.AES_256_GCM) {
+            if (aesGcm == null) {
+                throw new IllegalStateException("AES-256-GCM was negotiated but no provider is bound");
+            }
+            return aesGcm.newAead(AeadAlgorithm.AES_256_GCM, key);
+        }
+        return aead(key);
     }
 }

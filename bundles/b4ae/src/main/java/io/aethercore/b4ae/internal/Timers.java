@@ -120,6 +120,7 @@ final class Timers implements AutoCloseable {
             Keypair retired = s.retirePrevious(now, rejectAfter);
             if (retired != null) {
                 index.removeKeypair(retired);
+                retired.wipe();                                   // §6.2: wiped after reject_after_seconds
             }
         }
     }

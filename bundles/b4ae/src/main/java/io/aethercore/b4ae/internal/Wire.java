@@ -28,6 +28,14 @@ final class Wire {
     static final int MIN_DATA = DATA_HEADER + INNER_HEADER + TAG;
     static final int MAX_CONTENT = 65000;
 
+    /** INIT byte 2 (offered): besides the mode bits, "AES-256-GCM for DATA records is fine with me" (§5.6). */
+    static final int OFFER_AES_GCM = 0x10;
+    /** The mode bits of INIT byte 2. */
+    static final int MODE_BITS = 0x0f;
+    /** RESP byte 3: the AEAD of DATA records the responder chose (§5.6). */
+    static final int TRANSPORT_CHACHA20_POLY1305 = 0;
+    static final int TRANSPORT_AES_256_GCM = 1;
+
     static final int COOKIE_LEN = 64;
     static final int NACK_LEN = 16;
 

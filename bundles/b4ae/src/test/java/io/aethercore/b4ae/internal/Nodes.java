@@ -27,6 +27,10 @@ final class Nodes implements AutoCloseable {
 
     static final Suite SUITE = new Suite(new BcHashing(), new BcKdf(), new BcAeads(), new BcKeyAgreement(),
             new BcKem(), new BcSignatures());
+    /** The same, plus the JDK's AES-256-GCM for DATA records (§5.6). */
+    static final Suite SUITE_AES = new Suite(new BcHashing(), new BcKdf(), new BcAeads(), new BcKeyAgreement(),
+            new BcKem(), new BcSignatures(), new io.aethercore.crypto.internal.JdkAeads());
+    private final Map<String, Suite> suites = new ConcurrentHashMap<>();
     private static final Map<String, StaticKeys> KEYS = new ConcurrentHashMap<>();
 
     final List<AutoCloseable> closeables = new ArrayList<>();
@@ -53,7 +57,8 @@ final class Nodes implements AutoCloseable {
     }
 
     B4aeEngine node(String name, PinnedTrustStore trust, B4aeSettings.Builder settings) {
-        B4aeEngine e = new B4aeEngine(SUITE, keys(name), trust, settings.build(), new SecureRandom());
+        B4aeEngine e = new B4aeEngine(suites.getOrDefault(name, SUITE), keys(name), trust, settings.build(),
+                new SecureRandom());
         closeables.add(e);
         return e;
     }
@@ -73,6 +78,12 @@ final class Nodes implements AutoCloseable {
         if (address != null) {
             store.setAddress(name, address);
         }
+    }
+
+    /** The suite node {@code name} starts with (default {@link #SUITE}). */
+    Nodes suite(String name, Suite s) {
+        suites.put(name, s);
+        return this;
     }
 
     <T extends AutoCloseable> T track(T c) {

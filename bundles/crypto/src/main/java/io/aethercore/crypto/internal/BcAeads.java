@@ -69,6 +69,12 @@ public final class BcAeads implements AeadService {
             return algorithm;
         }
 
+        /** Zeroes the key bytes in place (BouncyCastle's KeyParameter hands out its own array). */
+        @Override
+        public void destroy() {
+            java.util.Arrays.fill(key.getKey(), (byte) 0);
+        }
+
         private void checkNonce(byte[] nonce) {
             if (nonce == null || nonce.length != AeadAlgorithm.NONCE_LENGTH) {
                 throw new IllegalArgumentException(algorithm.id() + " needs a " + AeadAlgorithm.NONCE_LENGTH + "-byte nonce");

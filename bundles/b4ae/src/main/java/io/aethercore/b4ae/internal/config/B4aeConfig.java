@@ -46,7 +46,7 @@ public final class B4aeConfig {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("protocol.version", "2.0");
         k.put("authentication.supported_modes", "mode_a,mode_b");
-        k.put("authentication.preferred_mode", "mode_a");
+        k.put("authentication.preferred_mode", "mode_b");
         k.put("cookie_challenge.secret", null);
         k.put("cookie_challenge.bloom_filter_size", "1000000");
         k.put("cookie_challenge.expiry_seconds", "30");
@@ -85,6 +85,28 @@ public final class B4aeConfig {
         k.put("network.elara_enabled", "true");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
+
+    /**
+     * Other names of keys (the B4AE document's troubleshooting section and its client example use the
+     * TrafficSchedulerConfig field names): each stands for its key; giving both with different values is refused.
+     */
+    public static final Map<String, String> ALIASES = Map.of(
+            "global_scheduler.target_rate_msgs_per_sec", "global_scheduler.target_rate",
+            "target_rate_msgs_per_sec", "global_scheduler.target_rate",
+            "global_scheduler.dummy_message_rate", "global_scheduler.dummy_rate",
+            "dummy_message_rate", "global_scheduler.dummy_rate",
+            "global_scheduler.constant_rate_mode", "global_scheduler.constant_rate",
+            "constant_rate_mode", "global_scheduler.constant_rate");
+
+    /** Keys of ours beside the document's, read by the endpoint (B4aeSettingsParser): not unknown. */
+    static final Set<String> ENDPOINT_KEYS = Set.of("keys.auto_rotate", "cookie_challenge.rotation_hours");
+
+    /** The audit keys of the document: B4AE does not own a sink, the audit bundle does (refused with a hint). */
+    static final Map<String, String> AUDIT_SINK_HINTS = Map.of(
+            "audit.sink", "configure one file per sink instead: etc/io.aethercore.audit.sink.syslog-<name>.cfg,"
+                    + " etc/io.aethercore.audit.sink.file-<name>.cfg or etc/io.aethercore.audit.sink.siem-<name>.cfg",
+            "audit.syslog_endpoint", "set endpoint = host:port in etc/io.aethercore.audit.sink.syslog-<name>.cfg",
+            "audit.file_path", "set path = ... in etc/io.aethercore.audit.sink.file-<name>.cfg");
 
     public static final Map<String, String> ENV = Map.of(
             "B4AE_MODE", "global_scheduler.profile",
@@ -132,6 +154,25 @@ public final class B4aeConfig {
     private final boolean elaraEnabled;
     private final List<String> warnings;
     private final Map<String, String> sources;
+
+    /** The properties with every alias replaced by its key; a conflict is reported as a problem. */
+    private static Map<String, Object> resolveAliases(Map<String, ?> props, List<String> problems) {
+        Map<String, Object> out = new LinkedHashMap<>(props);
+        for (Map.Entry<String, String> a : ALIASES.entrySet()) {
+            Object v = out.remove(a.getKey());
+            if (v == null) {
+                continue;
+            }
+            Object existing = out.get(a.getValue());
+            if (existing != null && !Reader.stringOf(existing).trim().equals(Reader.stringOf(v).trim())) {
+                problems.add(a.getKey() + ": '" + Reader.stringOf(v) + "' conflicts with " + a.getValue() + " = '"
+                        + Reader.stringOf(existing) + "'; give one of them");
+                continue;
+            }
+            out.put(a.getValue(), v);
+        }
+        return out;
+    }
 
     private B4aeConfig(Reader r) {
         protocolVersion = r.string("protocol.version");
@@ -275,6 +316,12 @@ public final class B4aeConfig {
         auditSyslogEndpoint = r.hostPort("audit.syslog_endpoint");
         auditFilePath = r.nonEmpty("audit.file_path");
         hashIdentities = r.bool("audit.hash_identities");
+        for (Map.Entry<String, String> k : AUDIT_SINK_HINTS.entrySet()) {
+            if (r.given(k.getKey())) {       // validated above, and then refused rather than silently ignored
+                r.problems.add(k.getKey() + ": not used by B4AE (its records go to the node's signed audit log,"
+                        + " which feeds the audit bundle's sinks); " + k.getValue() + ", and remove " + k.getKey());
+            }
+        }
         r.integer("audit.summary_interval_s", 1, 86_400);
         // monitoring
         metricsEnabled = r.bool("monitoring.metrics_enabled");
@@ -312,7 +359,11 @@ public final class B4aeConfig {
      * @throws B4aeConfigException listing every invalid value
      */
     public static B4aeConfig parse(Map<String, ?> properties, Map<String, String> env) {
-        return new B4aeConfig(new Reader(properties == null ? Map.of() : properties, env == null ? Map.of() : env));
+        List<String> aliasProblems = new ArrayList<>();
+        Map<String, Object> props = resolveAliases(properties == null ? Map.of() : properties, aliasProblems);
+        Reader r = new Reader(props, env == null ? Map.of() : env);
+        r.problems.addAll(aliasProblems);
+        return new B4aeConfig(r);
     }
 
     public static B4aeConfig defaults() {
@@ -382,7 +433,8 @@ public final class B4aeConfig {
             this.envMap = env;
             for (String key : props.keySet()) {
                 int dot = key.indexOf('.');
-                if (dot > 0 && SECTIONS.contains(key.substring(0, dot)) && !KEYS.containsKey(key)) {
+                if (dot > 0 && SECTIONS.contains(key.substring(0, dot)) && !KEYS.containsKey(key)
+                        && !ENDPOINT_KEYS.contains(key)) {
                     warnings.add("unknown key " + key + " ignored");
                 }
             }

@@ -37,6 +37,9 @@ public final class B4aeSettings {
     private final String mldsaCustody;
     private final String transport;
     private final boolean trustOnFirstUse;
+    private final int cookieRotationHours;
+    private final boolean autoRotate;
+    private final String stateDir;
     private final boolean enrollmentAcceptUnpinned;
     private final int enrollmentMaxSessions;
     private final int enrollmentSessionSeconds;
@@ -78,6 +81,9 @@ public final class B4aeSettings {
         this.mldsaCustody = b.mldsaCustody;
         this.transport = b.transport;
         this.trustOnFirstUse = b.trustOnFirstUse;
+        this.cookieRotationHours = b.cookieRotationHours;
+        this.autoRotate = b.autoRotate;
+        this.stateDir = b.stateDir;
         this.enrollmentAcceptUnpinned = b.enrollmentAcceptUnpinned;
         this.enrollmentMaxSessions = b.enrollmentMaxSessions;
         this.enrollmentSessionSeconds = b.enrollmentSessionSeconds;
@@ -125,6 +131,9 @@ public final class B4aeSettings {
         b.mldsaCustody = mldsaCustody;
         b.transport = transport;
         b.trustOnFirstUse = trustOnFirstUse;
+        b.cookieRotationHours = cookieRotationHours;
+        b.autoRotate = autoRotate;
+        b.stateDir = stateDir;
         b.enrollmentAcceptUnpinned = enrollmentAcceptUnpinned;
         b.enrollmentMaxSessions = enrollmentMaxSessions;
         b.enrollmentSessionSeconds = enrollmentSessionSeconds;
@@ -254,6 +263,21 @@ public final class B4aeSettings {
     }
 
     /** Pin unknown Mode A initiators on first contact. */
+    /** Directory of the endpoint's persisted trust state (first-seen times of pinned keys); empty: the node's data directory. */
+    public String stateDir() {
+        return stateDir;
+    }
+
+    /** Whether the node rotates its own identity keys after key_rotation_days (auto_rotate). */
+    public boolean autoRotate() {
+        return autoRotate;
+    }
+
+    /** Hours between rotations of a generated cookie secret (0: never). */
+    public int cookieRotationHours() {
+        return cookieRotationHours;
+    }
+
     public boolean trustOnFirstUse() {
         return trustOnFirstUse;
     }
@@ -355,7 +379,7 @@ public final class B4aeSettings {
         private String name = "default";
         private String listenAddress = "0.0.0.0:4000";
         private Set<Mode> supported = EnumSet.allOf(Mode.class);
-        private Mode preferred = Mode.A;
+        private Mode preferred = Mode.B;
         private List<String> peers = List.of();
         private int bloomFilterSize = 1_000_000;
         private int expirySeconds = 30;
@@ -377,6 +401,9 @@ public final class B4aeSettings {
         private String mldsaCustody = "";
         private String transport = "";
         private boolean trustOnFirstUse = false;
+        private int cookieRotationHours = 24;
+        private boolean autoRotate = false;
+        private String stateDir = "";
         private boolean enrollmentAcceptUnpinned = false;
         private int enrollmentMaxSessions = 32;
         private int enrollmentSessionSeconds = 120;
@@ -511,6 +538,21 @@ public final class B4aeSettings {
 
         public Builder transport(String v) {
             this.transport = v;
+            return this;
+        }
+
+        public Builder stateDir(String v) {
+            this.stateDir = v;
+            return this;
+        }
+
+        public Builder autoRotate(boolean v) {
+            this.autoRotate = v;
+            return this;
+        }
+
+        public Builder cookieRotationHours(int v) {
+            this.cookieRotationHours = v;
             return this;
         }
 

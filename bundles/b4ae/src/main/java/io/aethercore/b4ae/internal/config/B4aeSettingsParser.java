@@ -81,7 +81,7 @@ public final class B4aeSettingsParser {
         b.name(str(p, "name", d.name()))
                 .listenAddress(alias(p, "network.listen_address", str(p, "listen_address", d.listenAddress())))
                 .supported(supported(modes, e.get("B4AE_AUTH_MODE")))
-                .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_a"))))
+                .preferred(Mode.fromId(alias(p, "authentication.preferred_mode", str(p, "preferred_mode", "mode_b"))))
                 .peers(peers(p))
                 .bloomFilterSize(Integer.parseInt(alias(p, "cookie_challenge.bloom_filter_size",
                         Integer.toString(integer(p, "bloom_filter_size", d.bloomFilterSize())))))
@@ -102,14 +102,46 @@ public final class B4aeSettingsParser {
                 .handshakeAttempts(integer(p, "handshake_attempts", d.handshakeAttempts()))
                 .x25519Label(str(p, "identity_x25519_label", d.x25519Label()))
                 .mldsaLabel(str(p, "identity_mldsa87_label", d.mldsaLabel()))
-                .x25519Custody(str(p, "x25519_custody", "").trim())
-                .mldsaCustody(str(p, "mldsa87_custody", "").trim())
+                .x25519Custody(custody(p, e, "x25519_custody"))
+                .mldsaCustody(custody(p, e, "mldsa87_custody"))
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
+                .stateDir(str(p, "keys.storage_path", "").trim())
+                .autoRotate(refusedTrue(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate()),
+                        "automatic rotation of this node's own identity keys is not implemented; rotate by"
+                        + " configuring new identity_x25519_label / identity_mldsa87_label keys and pinning them on"
+                        + " the peers (their old pins stay accepted for key_overlap_days)"))
+                .cookieRotationHours(ranged(p, "cookie_challenge.rotation_hours",
+                        ranged(p, "cookie_rotation_hours", d.cookieRotationHours(), 0, 720), 0, 720))
                 .enrollmentAcceptUnpinned(strictBool(p, ENROLLMENT_ACCEPT_UNPINNED, d.enrollmentAcceptUnpinned()))
                 .enrollmentMaxSessions(ranged(p, ENROLLMENT_MAX_SESSIONS, d.enrollmentMaxSessions(), 1, 1024))
                 .enrollmentSessionSeconds(ranged(p, ENROLLMENT_SESSION_SECONDS, d.enrollmentSessionSeconds(), 5, 3600))
                 .ownTransport(ownTransport);
+    }
+
+    /**
+     * The custody of an identity key: the configured one; else, with {@code keys.hsm_enabled} (or
+     * {@code B4AE_HSM_ENABLED}) true, the PKCS#11 custody of token {@code keys.hsm_token} ({@code B4AE_HSM_TOKEN},
+     * default B4AE), named {@code pkcs11:<token>} as the HSM bundle names it, and never a software one;
+     * else empty (the best custody doing the algorithm).
+     */
+    static String custody(Map<String, ?> p, Map<String, String> e, String key) {
+        String configured = str(p, key, "").trim();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String enabled = e.get("B4AE_HSM_ENABLED");
+        if (enabled == null || enabled.isBlank()) {
+            enabled = str(p, "keys.hsm_enabled", "false");
+        }
+        if (!Boolean.parseBoolean(enabled.trim())) {
+            return "";
+        }
+        String token = e.get("B4AE_HSM_TOKEN");
+        if (token == null || token.isBlank()) {
+            token = str(p, "keys.hsm_token", "B4AE");
+        }
+        return "pkcs11:" + token.trim();
     }
 
     /** Seconds between audit summaries, 1 to 86400; -1 when not a whole number (the audit refuses to start). */
@@ -265,6 +297,15 @@ public final class B4aeSettingsParser {
             return Boolean.parseBoolean(t);
         }
         throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: true, false");
+    }
+
+    /** A boolean key whose {@code true} this node cannot honour: refused with the reason, never ignored. */
+    private static boolean refusedTrue(Map<String, ?> p, String key, boolean def, String why) {
+        boolean v = strictBool(p, key, def);
+        if (v || def) {
+            throw new IllegalArgumentException(key + " = true is refused: " + why);
+        }
+        return false;
     }
 
     /** A whole number from {@code min} to {@code max}; anything else is refused with the key and the range. */

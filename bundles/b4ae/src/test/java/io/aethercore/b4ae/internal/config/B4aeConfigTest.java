@@ -24,7 +24,7 @@ class B4aeConfigTest {
         B4aeConfig c = B4aeConfig.defaults();
         assertEquals("2.0", c.protocolVersion());
         assertEquals(List.of("mode_a", "mode_b"), c.supportedModes());
-        assertEquals("mode_a", c.preferredMode());
+        assertEquals("mode_b", c.preferredMode(), "ours, not the document's mode_a: post-quantum where both sides can (issue 17)");
         assertTrue(c.cookieSecretGenerated());
         assertEquals(32, c.cookieSecret().length);
         assertEquals(1_000_000, c.bloomFilterSize());

@@ -20,7 +20,7 @@ class B4aeSettingsParserTest {
         B4aeSettings s = B4aeSettingsParser.parse(Map.of(), Map.of(), false).endpointOrThrow();
         assertEquals("0.0.0.0:4000", s.listenAddress());
         assertEquals(EnumSet.allOf(Mode.class), s.supported());
-        assertEquals(Mode.A, s.preferred());
+        assertEquals(Mode.B, s.preferred(), "Mode B where both sides support it (issue 17)");
         assertNull(s.cookieSecret());
         assertNotNull(s.document());
         assertTrue(s.auditEnabled());
