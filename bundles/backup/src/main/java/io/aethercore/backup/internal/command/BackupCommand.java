@@ -105,6 +105,12 @@ public class BackupCommand implements Action {
                 throw new BackupException(null, "the audit tree is behind its own checkpoint; retry");
             }
             logs.add(new Backup.LogCut(l.name(), dir, size, l.rootAt(size)));
+            Path data = Path.of(StoreDirs.data()).toAbsolutePath().normalize();
+            Path abs = dir.toAbsolutePath().normalize();
+            if (abs.startsWith(data)) {
+                // where a node that has no configuration for this log yet keeps it (the Gospel's is made by the mesh)
+                extra.put("log." + l.name() + ".home", data.relativize(abs).toString().replace('\\', '/'));
+            }
         }
         if (auditCut != null && logs.stream().noneMatch(c -> c.name().equals(auditPlace.getValue()))) {
             throw new BackupException(null, "the audit log's Merkle log '" + auditPlace.getValue() + "' was not found");

@@ -90,7 +90,7 @@ public class RestoreCommand implements Action {
             throw refused(e);
         } catch (java.io.IOException e) {
             throw new BackupException(null, "Refused: the backup could not be read to its end (" + e.getMessage()
-                    + "): item envelope or container is damaged. Nothing was restored.");
+                    + "). First bad item: envelope (the encrypted content is damaged or cut). Nothing was restored.");
         } finally {
             if (key instanceof Envelope.PassphraseOpener p) {
                 Arrays.fill(p.passphrase(), '\0');
@@ -143,7 +143,10 @@ public class RestoreCommand implements Action {
         }
         try {
             for (String name : v.logs().keySet()) {
-                Path target = logDirs.getOrDefault(name, Path.of(StoreDirs.data(), "aethercore", "merkle", name));
+                Path target = logDirs.get(name);
+                if (target == null) {
+                    target = home(v.manifest().getProperty("log." + name + ".home"), name);
+                }
                 replace(v.log(name), target, stamp);
                 System.out.println("  merkle log " + name + ": " + v.logs().get(name) + " entries -> " + target);
             }
@@ -159,6 +162,15 @@ public class RestoreCommand implements Action {
             }
         }
         Restore.deleteTree(v.staging());
+    }
+
+    /** A log's directory under this node's data directory, as the backup recorded it (a plain relative path). */
+    static Path home(String recorded, String name) {
+        Path data = Path.of(StoreDirs.data());
+        if (recorded != null && recorded.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*") && !recorded.contains("..")) {
+            return data.resolve(recorded);
+        }
+        return data.resolve("aethercore").resolve("merkle").resolve(name);
     }
 
     /** Moves the current store aside (kept as {@code <dir>.before-restore-<time>}) and the verified one in. */
@@ -193,7 +205,7 @@ public class RestoreCommand implements Action {
 
     private static Exception refused(BackupException e) {
         String item = e.item() == null ? "" : " First bad item: " + e.item() + ".";
-        return new BackupException(e.item(), "Refused: " + e.getMessage() + "." + item + " Nothing was restored.");
+        return new BackupException(null, "Refused: " + e.getMessage() + "." + item + " Nothing was restored.");
     }
 
     private Envelope.Key key() throws Exception {
