@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * <pre>
  * "AEBACKUP" | u16 version = 1
  * per item:  u8 1 | u16 name length | name (UTF-8) | u64 length | data | SHA-256(data) (32)
- * end:       u8 0 | u32 item count | SHA-256 of every byte before this end marker (32)
+ * end:       u8 0 | u32 item count | SHA-256 over every byte before this end marker except item data (32)
  * </pre>
  *
- * All integers big-endian. The first item is always {@code manifest.properties}. Names are relative
+ * The whole-stream digest covers the header, every item header and every item digest (so, through the
+ * item digests, every data byte, while each byte is hashed once). All integers big-endian. The first item is always {@code manifest.properties}. Names are relative
  * paths of segments {@code [A-Za-z0-9._-]} separated by {@code /}, at most 512 bytes, no {@code .} or
  * {@code ..} segment, each name at most once. See docs/backup.md.
  */
@@ -121,7 +122,7 @@ public final class Container {
             if (open == null || len > remaining) {
                 throw new IllegalStateException("more bytes than the item's declared length");
             }
-            raw(b, off, len);
+            out.write(b, off, len);   // covered by the item's digest, which the whole-stream digest covers
             itemDigest.update(b, off, len);
             remaining -= len;
             if (remaining == 0) {
@@ -245,7 +246,6 @@ public final class Container {
                     if (r < 0) {
                         throw new BackupException(name, "truncated: " + left + " of " + length + " bytes missing");
                     }
-                    whole.update(buf, 0, r);
                     item.update(buf, 0, r);
                     o.write(buf, 0, r);
                     left -= r;

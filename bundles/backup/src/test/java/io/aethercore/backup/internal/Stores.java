@@ -64,7 +64,7 @@ public final class Stores {
 
     public static byte[] record(long i) {
         return ("{\"v\":1,\"event_id\":\"" + i + "\",\"action\":\"Test\",\"target\":\"t" + i
-                + "\",\"padding\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
+                + "\",\"padding\":\"" + "x".repeat(480) + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** An audit store of {@code n} records (segments of {@code perSegment}), its Merkle log, and signed checkpoints. */
