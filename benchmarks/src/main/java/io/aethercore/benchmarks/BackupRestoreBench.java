@@ -30,7 +30,8 @@ import java.util.Map;
  * record's digest). Passphrase recipient (PBKDF2 with 200,000 iterations, once per run). Not JMH: one
  * operation takes seconds; wall clock per repetition is what an operator waits. Prints {@code RESULT} lines.
  *
- * <p>Usage: {@code BackupRestoreBench [--audit 1000000] [--gospel 1000000] [--reps 3]}.
+ * <p>Usage: {@code BackupRestoreBench [--audit 1000000] [--gospel 1000000] [--reps 3] [--provider native|bc]}:
+ * the restore hashes BLAKE3 through the native provider, as a node with it installed does, or BouncyCastle.
  */
 public final class BackupRestoreBench {
 
@@ -39,12 +40,14 @@ public final class BackupRestoreBench {
         long gospel = 1_000_000;
         int reps = 3;
         String gospelHash = "SHA-256";
+        String provider = "native";
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--audit" -> audit = Long.parseLong(args[i + 1]);
                 case "--gospel" -> gospel = Long.parseLong(args[i + 1]);
                 case "--reps" -> reps = Integer.parseInt(args[i + 1]);
                 case "--gospel-hash" -> gospelHash = args[i + 1];
+                case "--provider" -> provider = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -83,7 +86,8 @@ public final class BackupRestoreBench {
             Restore.deleteTree(staging);
             Restore.Verified v;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-                v = Restore.stageAndVerify(Envelope.decrypt(in, new Envelope.PassphraseOpener(pass.clone())), staging);
+                v = Restore.stageAndVerify(Envelope.decrypt(in, new Envelope.PassphraseOpener(pass.clone())), staging,
+                        provider.equals("bc") ? null : MerkleSupport.provider(provider));
             }
             long b2 = System.nanoTime();
             if (v.auditSize() != audit) {
@@ -95,6 +99,7 @@ public final class BackupRestoreBench {
             System.out.printf("rep %d: backup %d ms (%d MB file), restore+verify %d ms%n", r + 1, backups.get(r),
                     Files.size(file) >> 20, restores.get(r));
         }
+        System.out.printf("RESULT provider=%s ", provider);
         System.out.printf("RESULT audit_records=%d gospel_entries=%d backup_bytes=%d backup_ms=%s restore_ms=%s%n",
                 audit, gospel, Files.size(file), backups, restores);
     }

@@ -226,9 +226,9 @@ public final class AuditFiles {
      * frame bounds, CRC32C, index = position, and {@code H(0x00 ‖ record)} = Merkle entry. Pruned digests are
      * compared likewise. Returns the number of records (pruned ones included).
      */
-    public static long verifyRecords(Path staged, String itemPrefix, String algorithm, byte[] merkleEntries, long size)
-            throws BackupException, IOException {
-        TreeHash h = TreeHash.of(algorithm);
+    public static long verifyRecords(Path staged, String itemPrefix, String algorithm, byte[] merkleEntries, long size,
+            io.aethercore.api.crypto.HashService hashes) throws BackupException, IOException {
+        TreeHash h = TreeHash.of(algorithm, hashes);
         long next = 0;
         Path pruned = staged.resolve(PRUNED);
         if (Files.exists(pruned)) {

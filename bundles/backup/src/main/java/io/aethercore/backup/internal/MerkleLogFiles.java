@@ -111,7 +111,13 @@ public final class MerkleLogFiles {
      */
     public static Verified verify(Path entries, String item, String algorithm, java.util.Set<Long> rootSizes,
             EntryVisitor visitor) throws BackupException, IOException {
-        TreeHash h = TreeHash.of(algorithm);
+        return verify(entries, item, algorithm, rootSizes, visitor, null);
+    }
+
+    /** {@link #verify(Path, String, String, java.util.Set, EntryVisitor)} hashing BLAKE3 through {@code hashes}. */
+    public static Verified verify(Path entries, String item, String algorithm, java.util.Set<Long> rootSizes,
+            EntryVisitor visitor, io.aethercore.api.crypto.HashService hashes) throws BackupException, IOException {
+        TreeHash h = TreeHash.of(algorithm, hashes);
         TreeHash.Frontier f = new TreeHash.Frontier(h);
         Map<Long, byte[]> roots = new TreeMap<>();
         if (rootSizes.contains(0L)) {

@@ -53,13 +53,22 @@ public final class Restore {
 
     /** Decrypted container stream → staged, verified stores. */
     public static Verified stageAndVerify(InputStream decrypted, Path staging) throws BackupException, IOException {
+        return stageAndVerify(decrypted, staging, null);
+    }
+
+    /**
+     * As {@link #stageAndVerify(InputStream, Path)}, hashing BLAKE3 through {@code hashes} (the node's best
+     * provider) when it is given; BouncyCastle's BLAKE3 otherwise.
+     */
+    public static Verified stageAndVerify(InputStream decrypted, Path staging, io.aethercore.api.crypto.HashService hashes)
+            throws BackupException, IOException {
         if (Files.exists(staging)) {
             throw new BackupException(null, staging + " exists; remove it first");
         }
         Files.createDirectories(staging);
         boolean ok = false;
         try {
-            Verified v = stage(decrypted, staging);
+            Verified v = stage(decrypted, staging, hashes);
             ok = true;
             return v;
         } finally {
@@ -69,7 +78,8 @@ public final class Restore {
         }
     }
 
-    private static Verified stage(InputStream in, Path staging) throws BackupException, IOException {
+    private static Verified stage(InputStream in, Path staging, io.aethercore.api.crypto.HashService hashes)
+            throws BackupException, IOException {
         ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
         List<String> names = new ArrayList<>();
         Container.read(in, new Container.Sink() {
@@ -173,7 +183,7 @@ public final class Restore {
                 System.arraycopy(d, off, ae, (int) i * 32, 32);
             };
             MerkleLogFiles.Verified v = MerkleLogFiles.verify(entries, p + MerkleLogFiles.ENTRIES, alg,
-                    isAudit ? auditRootSizes : Set.of(), visitor);
+                    isAudit ? auditRootSizes : Set.of(), visitor, hashes);
             if (v.size() != size) {
                 throw new BackupException(p + MerkleLogFiles.ENTRIES, "holds " + v.size() + " entries, the manifest "
                         + size + " (entries missing or added)");
@@ -197,7 +207,7 @@ public final class Restore {
                 throw new BackupException("merkle/" + auditLog + "/" + MerkleLogFiles.ENTRIES, "missing from the backup");
             }
             AuditFiles.verifyRecords(staging.resolve("audit/records"), ap,
-                    m.getProperty("log." + auditLog + ".algorithm"), auditEntries, auditSize);
+                    m.getProperty("log." + auditLog + ".algorithm"), auditEntries, auditSize, hashes);
             for (String n : names) {
                 if (n.startsWith(ap)) {
                     expected.add(n);   // checked above: segments, pruned digests, checkpoints, keys

@@ -18,11 +18,30 @@ final class TreeHash {
     private final MessageDigest sha;
     private final Blake3Digest blake;
     private final byte[] out = new byte[32];
+    private final io.aethercore.api.crypto.HashService service;
 
-    private TreeHash(String algorithm, MessageDigest sha, Blake3Digest blake) {
+    private TreeHash(String algorithm, MessageDigest sha, Blake3Digest blake, io.aethercore.api.crypto.HashService service) {
         this.algorithm = algorithm;
         this.sha = sha;
         this.blake = blake;
+        this.service = service;
+    }
+
+    private TreeHash(String algorithm, MessageDigest sha, Blake3Digest blake) {
+        this(algorithm, sha, blake, null);
+    }
+
+    /**
+     * BLAKE3 through a hash service (the node's best provider, native when it is installed), one call per
+     * hash over an exact array; SHA-256 and a missing service fall back to {@link #of(String)}.
+     */
+    static TreeHash of(String algorithm, io.aethercore.api.crypto.HashService service) throws BackupException {
+        TreeHash plain = of(algorithm);
+        if (service == null || !plain.algorithm.equals("BLAKE3")
+                || !service.algorithms().contains(io.aethercore.api.crypto.HashAlgorithm.BLAKE3)) {
+            return plain;
+        }
+        return new TreeHash("BLAKE3", null, null, service);
     }
 
     /** BLAKE3 or SHA-256 (the id as {@code log.properties} spells it). */
@@ -47,6 +66,18 @@ final class TreeHash {
     }
 
     byte[] hash(int prefix, byte[] a, int aOff, int aLen, byte[] b) {
+        if (service != null) {
+            int p = prefix >= 0 ? 1 : 0;
+            byte[] all = new byte[p + aLen + (b == null ? 0 : b.length)];
+            if (p == 1) {
+                all[0] = (byte) prefix;
+            }
+            System.arraycopy(a, aOff, all, p, aLen);
+            if (b != null) {
+                System.arraycopy(b, 0, all, p + aLen, b.length);
+            }
+            return service.hash(io.aethercore.api.crypto.HashAlgorithm.BLAKE3, all);
+        }
         if (sha != null) {
             if (prefix >= 0) {
                 sha.update((byte) prefix);

@@ -75,6 +75,10 @@ public class RestoreCommand implements Action {
     @Reference
     BundleContext bundleContext;
 
+    /** The node's BLAKE3 (native when installed) for the verification; BouncyCastle's without one. */
+    @Reference(optional = true, filter = "(aethercore.algorithms=BLAKE3)")
+    io.aethercore.api.crypto.HashService hashes;
+
     @Override
     public Object execute() throws Exception {
         Envelope.Key key = key();
@@ -85,7 +89,7 @@ public class RestoreCommand implements Action {
         }
         Restore.Verified v;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(input)), 1 << 20)) {
-            v = Restore.stageAndVerify(Envelope.decrypt(in, key), staging);
+            v = Restore.stageAndVerify(Envelope.decrypt(in, key), staging, hashes);
         } catch (BackupException e) {
             throw refused(e);
         } catch (java.io.IOException e) {
