@@ -197,7 +197,8 @@ public record DashboardSettings(int port, String bindAddress, String wsPath, Str
                 continue;
             }
             Object mine = p.get(key);
-            if (mine != null && !mine.toString().trim().equals(e.getValue())) {
+            // an empty value in the PID (the shipped cfg lists every key) is no setting: config.json's wins
+            if (mine != null && !mine.toString().isBlank() && !mine.toString().trim().equals(e.getValue())) {
                 problems.add(key + " is '" + mine + "' in " + PID + " but '" + e.getValue() + "' in " + file
                         + ": set it in one place");
                 continue;

@@ -61,6 +61,26 @@ class DashboardSettingsTest {
     }
 
     @Test
+    void theShippedConfigurationLeavesThePlaybooksKeysToConfigJson() throws Exception {
+        // the distribution's etc/io.aethercore.dashboard.cfg as shipped, plus the playbook's config.json (Step 4.2)
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("../../karaf-distro/src/main/resources/assembly/etc/"
+                + "io.aethercore.dashboard.cfg"))) {
+            shipped.load(in);
+        }
+        Path json = Files.writeString(dir.resolve("config.json"), """
+                {"websocket": {"url": "wss://sentinel.aethercore.local/mesh/health", "tls": {"min_version": "TLSv1.3"}},
+                 "update_frequency_hz": 1, "aetheric_sweep_frequency_hz": 10}
+                """);
+        Map<String, Object> p = new java.util.HashMap<>();
+        shipped.forEach((k, v) -> p.put(k.toString(), v.toString()));
+        p.put("config_json", json.toString());
+        DashboardSettings s = DashboardSettings.parse(p);
+        assertEquals("sentinel.aethercore.local", s.publicHost());
+        assertEquals(10, s.sweepHz());
+    }
+
+    @Test
     void aKeyInBothPlacesWithDifferentValuesIsRefused() throws Exception {
         Path json = Files.writeString(dir.resolve("config.json"), "{\"update_frequency_hz\": 2}");
         String m = refusal(Map.of("config_json", json.toString(), "update_frequency_hz", "5"));

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * instead the auditor binds, for that one line, a session variable under each refused command's name to a function
  * that fails with the reason. Gogo resolves a command name through the session's variables before its registered
  * commands ({@code CommandSessionImpl.get}), so the refused command never runs; the variables are removed after the
- * line. {@code console.fail.closed = false} turns refusal off (then only an ERROR line says a command went
+ * line. The shell's own init scripts, which Karaf runs as one command line at the start of every session, are not
+ * recorded ({@link InitScripts}). {@code console.fail.closed = false} turns refusal off (then only an ERROR line says a command went
  * unrecorded), for an operator repairing a broken log.
  */
 @Component(service = CommandSessionListener.class, configurationPid = AuditLogComponent.PID)
@@ -64,6 +65,7 @@ public final class ConsoleAuditor implements CommandSessionListener {
     private volatile boolean enabled;
     private volatile boolean failClosed;
     private volatile Set<String> readOnly;
+    private final InitScripts initScripts = InitScripts.ofSystem();
 
     /** One command line in flight: its before-records, and the names refused for it. */
     private record Line(ConsoleOperator operator, List<String> commands, List<String> eventIds, List<String> refused) {}
@@ -127,7 +129,8 @@ public final class ConsoleAuditor implements CommandSessionListener {
         Set<String> listed = readOnly;
         Predicate<String> ro = scoped -> ReadOnlyCommands.karaf(scoped) || listed.contains(scoped)
                 || markedReadOnly(karafSession, scoped);
-        List<String> commands = CommandLines.stateChanging(commandline.toString(), knownCommands(session), ro);
+        List<String> commands = isInitScript(karafSession, commandline) ? List.of()
+                : CommandLines.stateChanging(commandline.toString(), knownCommands(session), ro);
         Line line = new Line(ConsoleOperator.current(), commands, new ArrayList<>(), new ArrayList<>());
         push(session, line);
         if (commands.isEmpty()) {
@@ -155,6 +158,16 @@ public final class ConsoleAuditor implements CommandSessionListener {
     @Override
     public void afterExecute(CommandSession session, CharSequence commandline, Object result) {
         after(session, null);
+    }
+
+    /** Whether the line is one of the shell's init scripts as the Karaf session {@code karafSession} runs it. */
+    private boolean isInitScript(Object karafSession, CharSequence commandline) {
+        try {
+            return karafSession instanceof org.apache.karaf.shell.api.console.Session k
+                    && initScripts.isInitScript(commandline, KarafLines.key(k), text -> KarafLines.rewrite(k, text));
+        } catch (LinkageError e) {
+            return false; // Karaf's shell API is optional here: without it, every line is recorded
+        }
     }
 
     /** Records each command of the line before it runs; returns why it could not, or null. */
