@@ -63,7 +63,7 @@ public class RestoreCommand implements Action {
     @Option(name = "--force", description = "restore even if a peer's Gospel is newer than the backup's (the node then catches up from peers)")
     boolean force;
 
-    @Option(name = "--dry-run", description = "verify only; change nothing")
+    @Option(name = "--dry-run", aliases = "--verify-only", description = "verify only; change nothing")
     boolean dryRun;
 
     @Reference
@@ -75,9 +75,6 @@ public class RestoreCommand implements Action {
     @Reference
     BundleContext bundleContext;
 
-    /** The node's BLAKE3 (native when installed) for the verification; BouncyCastle's without one. */
-    @Reference(optional = true, filter = "(aethercore.algorithms=BLAKE3)")
-    io.aethercore.api.crypto.HashService hashes;
 
     @Override
     public Object execute() throws Exception {
@@ -89,7 +86,9 @@ public class RestoreCommand implements Action {
         }
         Restore.Verified v;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(input)), 1 << 20)) {
-            v = Restore.stageAndVerify(Envelope.decrypt(in, key), staging, hashes);
+            // BouncyCastle's BLAKE3 in process: through the HashService API every tree hash is one call on
+            // 33-65 bytes, and the native provider's per-call cost made the restore slower (docs/PERFORMANCE.md)
+            v = Restore.stageAndVerify(Envelope.decrypt(in, key), staging);
         } catch (BackupException e) {
             throw refused(e);
         } catch (java.io.IOException e) {
