@@ -130,6 +130,18 @@ class BackupRestoreTest {
     }
 
     @Test
+    void somethingThatIsNotCmsIsRefusedAtTheEnvelope() throws Exception {
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 50; i++) {
+            byte[] junk = new byte[r.nextInt(2000)];
+            r.nextBytes(junk);
+            BackupException e = assertThrows(BackupException.class, () -> Envelope.decrypt(new ByteArrayInputStream(junk),
+                    new Envelope.PassphraseOpener(PASS)));
+            assertEquals("envelope", e.item());
+        }
+    }
+
+    @Test
     void everyTruncationOfTheEncryptedBackupIsRefused() throws Exception {
         byte[] enc = encrypted(new Envelope.PassphraseRecipient(PASS));
         int step = Math.max(1, enc.length / 97);
