@@ -142,6 +142,27 @@ class BackupRestoreIT {
         // the node goes on recording after the restore
         fresh.execute("aether:audit-checkpoint");
         assertTrue(fresh.execute("aether:audit-check").contains("[SUCCESS]"));
+
+        // the offline check trusts only pinned keys: the restore pinned the old node's key beside the new one
+        ProcessBuilder pb = new ProcessBuilder(fresh.home().resolve("bin/audit-integrity-check").toString()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String offline = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), offline);
+
+        // the weekly timer's line: aether-ctl backup --output FILE <recipient>, exit 0; and a verification-only
+        // restore through aether-ctl (its local operator has the manager role, enough for --dry-run)
+        Path weekly = source.home().resolve("backups/week-2.aebak");
+        AetherCtlIT.Run ctl = AetherCtlIT.ctl(source, "backup", "--output", weekly.toString(), "--passphrase-file", pass.toString());
+        assertEquals(0, ctl.exit(), ctl.out());
+        assertTrue(ctl.out().contains("Backup written: " + weekly), ctl.out());
+        AetherCtlIT.Run dry = AetherCtlIT.ctl(fresh, "restore", "--dry-run", "--input", weekly.toString(),
+                "--passphrase-file", pass.toString());
+        assertEquals(0, dry.exit(), dry.out());
+        assertTrue(dry.out().contains("Dry run: nothing changed."), dry.out());
+        AetherCtlIT.Run denied = AetherCtlIT.ctl(fresh, "restore", "--input", weekly.toString(), "--passphrase-file", pass.toString());
+        assertEquals(1, denied.exit(), "a restore needs the admin role: " + denied.out());
     }
 
     static String readAll(Path dir, String suffix) throws Exception {
