@@ -23,8 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * AEAD seal and open of {@code size} bytes (1 MiB) with 32 bytes of associated data, through {@code
- * BcAeads}. Calls per second; bytes per second = score x size. (The nonce is fixed: fine for a
+ * AEAD seal and open of {@code size} bytes (1 KiB and 16 KiB, B4AE's record sizes, and 1 MiB) with 32 bytes of
+ * associated data, through {@code BcAeads}; {@code rankedSeal}/{@code rankedOpen} through the provider the platform
+ * ranks first for the algorithm ({@code JdkAeads} for AES-256-GCM, {@code BcAeads} for ChaCha20-Poly1305), which is
+ * what B4AE's transport gets. Calls per second; bytes per second = score x size. (The nonce is fixed: fine for a
  * benchmark, never for real use.) {@code jdkSeal} is for comparison only: the same algorithm through
  * the JDK's own provider (SunJCE), which uses AES-NI and carry-less multiply intrinsics for AES-GCM.
  */
@@ -39,10 +41,11 @@ public class AeadBench {
     @Param({"CHACHA20_POLY1305", "AES_256_GCM"})
     public AeadAlgorithm algorithm;
 
-    @Param({"1048576"})
+    @Param({"1024", "16384", "1048576"})
     public int size;
 
     private Aead aead;
+    private Aead ranked;
     private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private final byte[] aad = BenchData.pattern(32);
     private byte[] plaintext;
@@ -61,6 +64,11 @@ public class AeadBench {
             throw new IllegalStateException(algorithm + " round trip failed");
         }
         boolean gcm = algorithm == AeadAlgorithm.AES_256_GCM;
+        ranked = gcm ? new io.aethercore.crypto.internal.JdkAeads().newAead(algorithm,
+                BenchData.pattern(AeadAlgorithm.KEY_LENGTH)) : aead;
+        if (!Arrays.equals(plaintext, ranked.open(nonce, sealed, aad))) {
+            throw new IllegalStateException(algorithm + ": the ranked provider disagrees");
+        }
         jdk = Cipher.getInstance(gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305");
         jdkKey = new SecretKeySpec(BenchData.pattern(AeadAlgorithm.KEY_LENGTH), gcm ? "AES" : "ChaCha20");
         jdk.init(Cipher.ENCRYPT_MODE, jdkKey, jdkParams());
@@ -89,6 +97,20 @@ public class AeadBench {
     @Benchmark
     public void open(Blackhole bh) throws Exception {
         bh.consume(aead.open(nonce, sealed, aad));
+    }
+
+    /** Through the first-ranked provider (see the class comment); a fresh nonce per call, as SunJCE demands. */
+    @Benchmark
+    @Warmup(iterations = 10, time = 1)
+    public void rankedSeal(Blackhole bh) {
+        jdkParams();
+        bh.consume(ranked.seal(jdkNonce.clone(), plaintext, aad));
+    }
+
+    @Benchmark
+    @Warmup(iterations = 10, time = 1)
+    public void rankedOpen(Blackhole bh) throws Exception {
+        bh.consume(ranked.open(nonce, sealed, aad));
     }
 
     /**

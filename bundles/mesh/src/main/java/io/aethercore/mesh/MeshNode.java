@@ -81,6 +81,7 @@ public final class MeshNode implements AutoCloseable {
     private final TrustStore trust;
     private final Attestation attestation;
     private final NodeKey nodeKey;
+    private volatile boolean nodeKeyMoved;
     private final Clock clock;
     private final Authority authority; // null on members
     private final EnrollmentClient enrollment; // null on the authority
@@ -119,7 +120,8 @@ public final class MeshNode implements AutoCloseable {
                     java.util.HexFormat.of().formatHex(s.root(), 0, 8));
         }
         try {
-            gospel.author(new Gospel.Author(nodeId, nodeKey.handle().publicKey(), nodeKey::sign));
+            io.aethercore.api.crypto.RawPublicKey authorKey = nodeKey.handle().publicKey();
+            gospel.author(new Gospel.Author(nodeId, authorKey, message -> signAsAuthor(authorKey, message)));
         } catch (Exception e) {
             LOG.warn("[WARN] This node cannot sign Gospel entries: {}", e.getMessage());
         }
@@ -264,6 +266,30 @@ public final class MeshNode implements AutoCloseable {
             LOG.info("[INFO] Mesh state {} -> {}", before, after);
             publish(MeshEvent.Type.STATE_CHANGED, nodeId, after.name());
         }
+    }
+
+    /**
+     * Signs a Gospel checkpoint with the node key this node joined the mesh with. The node-key policy moves the key
+     * when a better-ranked custody appears (a PKCS#11 token configured later, for instance); a checkpoint signed by
+     * the new key carries no signature any peer accepts (its certificate names the old one), so every peer would
+     * refuse this node's entries, purges included, without a word here. Refusing to sign says it where the operator
+     * sees it: the command that appends fails with this message, and the log has it once.
+     */
+    private byte[] signAsAuthor(io.aethercore.api.crypto.RawPublicKey authorKey, byte[] message) throws Exception {
+        io.aethercore.api.custody.KeyHandle now = nodeKey.handle();
+        if (!now.publicKey().equals(authorKey)) {
+            String why = "the node signing key changed after this node joined the mesh (now " + now.custody() + "/"
+                    + now.label() + "): peers accept Gospel entries only under the key of its certificate, so none is"
+                    + " signed. Put the key back (io.aethercore.node.key: custody = the custody it had, e.g. software)"
+                    + " or re-enrol this node (docs/mesh.md)";
+            if (!nodeKeyMoved) {
+                nodeKeyMoved = true;
+                LOG.error("[ERROR] {}", why);
+            }
+            throw new io.aethercore.api.custody.KeyCustodyException(why);
+        }
+        nodeKeyMoved = false;
+        return nodeKey.sign(message);
     }
 
     /** Starts the periodic work; called once this node holds its certificate. */

@@ -104,6 +104,8 @@ public final class MeshFixture implements AutoCloseable {
         public final RawPublicKey mlDsa;
         public final RawPublicKey x25519;
         public final NodeKey nodeKey;
+        /** The node key's handle and key pair now: {@link #moveNodeKey} replaces them, as the node-key policy does. */
+        volatile Object[] currentKey;
         final PinnedTrustStore trust = new PinnedTrustStore(Duration.ofDays(90), Duration.ofDays(7));
         final Workers workers;
         public Registry registry;
@@ -124,23 +126,30 @@ public final class MeshFixture implements AutoCloseable {
             return node;
         }
 
+        /** What the node-key policy does when a better-ranked custody appears: a new key in another custody. */
+        public void moveNodeKey() throws Exception {
+            KeyPair moved = generate("Ed25519");
+            currentKey = new Object[] {new KeyHandle("pkcs11:token", CustodyKind.HSM, "node-signing",
+                    RawPublicKey.fromSpki(moved.getPublic().getEncoded()), Instant.now()), moved};
+        }
+
         TestNode(String name, Attestation attestation) throws Exception {
             this.name = name;
             this.attestation = attestation;
             this.mlDsa = RawPublicKey.fromSpki(mlDsaPair.getPublic().getEncoded());
             this.x25519 = RawPublicKey.fromSpki(x25519Pair.getPublic().getEncoded());
             RawPublicKey pub = RawPublicKey.fromSpki(nodeKeyPair.getPublic().getEncoded());
-            KeyHandle handle = new KeyHandle("test", CustodyKind.SOFTWARE, "node", pub, Instant.now());
+            currentKey = new Object[] {new KeyHandle("test", CustodyKind.SOFTWARE, "node", pub, Instant.now()), nodeKeyPair};
             this.nodeKey = new NodeKey() {
                 @Override
                 public KeyHandle handle() {
-                    return handle;
+                    return (KeyHandle) currentKey[0];
                 }
 
                 @Override
                 public byte[] sign(byte[] message) {
                     try {
-                        return MeshFixture.sign(nodeKeyPair, "Ed25519", message);
+                        return MeshFixture.sign((KeyPair) currentKey[1], "Ed25519", message);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -40,6 +40,27 @@ class MeshGospelTest {
     }
 
     @Test
+    void aNodeKeyMovedAfterJoiningSignsNothingAndSaysWhy() throws Exception {
+        fixture = new MeshFixture(dir);
+        TestNode fa = fixture.node("fa-1", new SoftwareAttestation());
+        GenesisPayload g = fixture.genesis(fa, MeshFixture.anyPcrs(), true, Duration.ofSeconds(60));
+        fa.startAuthority(g);
+        TestNode m = fixture.node("unit-0", new SoftwareAttestation());
+        m.startMember(g);
+        MeshEngineTest.await("enrolled", Duration.ofSeconds(30), () -> m.client.status().state() == Enrollment.State.ENROLLED);
+        long before = fa.node().gospel().size("fa-1");
+        // a PKCS#11 token configured later: the node-key policy moves the key to it
+        fa.moveNodeKey();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> fa.node().gospel().purge("unit-0", Reason.OPERATOR_OVERRIDE, "after the move"));
+        String why = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+        assertTrue(why.contains("node signing key changed after this node joined the mesh")
+                && why.contains("pkcs11:token/node-signing"), why);
+        assertEquals(before, fa.node().gospel().size("fa-1"), "nothing unverifiable was appended");
+        assertTrue(m.registry.node("unit-0").map(r -> r.status() != NodeStatus.PURGED).orElse(true));
+    }
+
+    @Test
     void enrollmentsAndAPurgeTravelInTheGospel() throws Exception {
         fixture = new MeshFixture(dir);
         TestNode fa = fixture.node("fa-1", new SoftwareAttestation());
