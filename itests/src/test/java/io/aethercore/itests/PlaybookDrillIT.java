@@ -483,6 +483,24 @@ class PlaybookDrillIT {
     // ---- Phase 8: operational readiness
 
     void phase8() {
+        REPORT.step("8.1", "Backup (Gospel, audit, Merkle), verified", "an encrypted backup that restores", () -> {
+            Path dir = Files.createDirectories(drillDir().resolve("backup"));
+            Path pass = dir.resolve("backup.pass");
+            Files.deleteIfExists(pass);
+            MeshIT.writeSecret(pass, "playbook drill backup passphrase");
+            Path file = dir.resolve("fa-1-" + System.currentTimeMillis() + ".aebak");
+            AetherCtlIT.Run b = AetherCtlIT.ctl(fa, "backup", "--output", file.toString(), "--passphrase-file", pass.toString());
+            assertEquals(0, b.exit(), b.out());
+            String written = b.out().lines().filter(l -> l.startsWith("Backup written")).findFirst().orElse("").strip();
+            String gospel = b.out().lines().filter(l -> l.contains("gospel:")).findFirst().orElse("").strip();
+            AetherCtlIT.Run v = AetherCtlIT.ctl(fa, "restore", "--verify-only", "--input", file.toString(),
+                    "--passphrase-file", pass.toString());
+            assertEquals(0, v.exit(), v.out());
+            String verified = v.out().lines().filter(l -> l.startsWith("Verified")).findFirst().orElse("").strip();
+            assertTrue(!verified.isEmpty(), v.out());
+            return Outcome.met(written.replace(file.toString(), "<file>") + "; " + gospel + "; " + verified
+                    + " (a full restore onto a fresh node: BackupRestoreIT)");
+        });
         REPORT.step("8.2", "Document the baseline (export-baseline)", "a baseline JSON", () -> {
             Path base = fa.home().resolve("baseline-drill.json");
             AetherCtlIT.Run r = AetherCtlIT.ctl(fa, "export-baseline", "--output", base.toString());

@@ -81,6 +81,7 @@ final class B4aeSession implements Session {
         Keypair k = current;
         return k == null ? null : k.aead();
     }
+
     Keypair previous() { return previous; }
     InetSocketAddress address() { return address; }
     void setAddress(InetSocketAddress a) { address = a; }

@@ -79,15 +79,15 @@ final class B4aeCommands {
         return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
     }
 
-    static String row(String node, SessionInfo i) {
-        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4d %8d %8d %s", node, i.id(), i.peer(), i.mode(),
+    static String row(String node, SessionInfo i, String recordAead) {
+        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4d %8d %8d %-16s %s", node, i.id(), i.peer(), i.mode(),
                 i.initiator() ? "initiator" : "responder", i.peerAddress(), age(i.keysAge()), i.keyGeneration(),
-                i.recordsSent(), i.recordsReceived(), i.peerKeyFingerprint().substring(0, 16));
+                i.recordsSent(), i.recordsReceived(), i.peerKeyFingerprint().substring(0, 16), recordAead);
     }
 
     static String header() {
-        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4s %8s %8s %s", "node", "session", "peer", "mode",
-                "role", "peer address", "keyage", "gen", "sent", "received", "peer key");
+        return String.format("%-8s %-8s %-12s %-4s %-9s %-22s %6s %4s %8s %8s %-16s %s", "node", "session", "peer", "mode",
+                "role", "peer address", "keyage", "gen", "sent", "received", "peer key", "records");
     }
 
     /**
