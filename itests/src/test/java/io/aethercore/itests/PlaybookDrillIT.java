@@ -533,7 +533,9 @@ class PlaybookDrillIT {
             String out = fa.execute("aether:hsm-keygen --custody pkcs11:drill-operator Ed25519 operator-alice");
             String keys = fa.execute("aether:hsm-keys --custody pkcs11:drill-operator");
             assertTrue(keys.contains("operator-alice"), keys);
-            // the mesh still signs with its enrolled key: an entry appended now reaches every live node
+            // the mesh still signs with its enrolled key: an entry appended now reaches every live node (the mesh
+            // component restarts when its node-key service is re-registered: wait until it runs again)
+            fa.awaitOutput("aether:gospel --entries 0", o -> o.contains("Entries:"), Duration.ofSeconds(60));
             long took = convergence(newRoot(fa.execute("aether:gospel-note --text after-the-operator-token")),
                     Duration.ofSeconds(30));
             return Outcome.met("Ed25519 key operator-alice generated on SoftHSM2 token drill-operator over PKCS#11 ("
