@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
  * through the same rewrite before the comparison. Typing the same text reproduces the same aliases and nothing
  * more, and whoever can change the files can change {@code etc/} anyway, so the exception gives nobody a way to
  * run an unrecorded command they could not already run. File contents are cached by path, size and modification
- * time.
+ * time. Only lines of several lines are compared (Karaf's scripts are): a one-line script is recorded.
  */
 final class InitScripts {
 
@@ -62,7 +62,9 @@ final class InitScripts {
      * {@code rewriteKey}, which names everything besides the text that the rewrite depends on.
      */
     boolean isInitScript(CharSequence commandline, String rewriteKey, UnaryOperator<String> rewrite) {
-        if (commandline == null || commandline.length() == 0 || names.isBlank()) {
+        // every script Karaf ships is several lines, and the rewrite keeps the newlines: a one-line command is
+        // never one of them, so the hot path (each command a user types) lists and reads no file
+        if (commandline == null || names.isBlank() || commandline.toString().indexOf('\n') < 0) {
             return false;
         }
         String line = commandline.toString();

@@ -21,14 +21,14 @@ class InitScriptsTest {
     void theScriptsKarafRunsAreRecognisedByTheirExactText() throws Exception {
         Files.writeString(etc.resolve("shell.init.script"), "ld = { log:display $args } ;\nsetopt group\n");
         Files.createDirectories(etc.resolve("scripts"));
-        Files.writeString(etc.resolve("scripts/shell.completion.script"), "__complete = { shell:complete x }\r\n");
+        Files.writeString(etc.resolve("scripts/shell.completion.script"), "__complete = { shell:complete x }\r\nsetopt y\r\n");
         Files.writeString(etc.resolve("scripts/notes.txt"), "bundle:stop 42");
         InitScripts scripts = new InitScripts(etc, "shell.init.script, scripts/*.script");
 
         assertEquals(2, scripts.files().size(), scripts.files().toString());
         // Karaf joins the file's lines with \n (no trailing newline, CRLF normalised)
         assertTrue(scripts.isInitScript("ld = { log:display $args } ;\nsetopt group"));
-        assertTrue(scripts.isInitScript("__complete = { shell:complete x }"));
+        assertTrue(scripts.isInitScript("__complete = { shell:complete x }\nsetopt y"));
         // anything else is a user's line, however close
         assertFalse(scripts.isInitScript("ld = { log:display $args } ;\nsetopt group\nbundle:stop 42"));
         assertFalse(scripts.isInitScript("ld = { log:display $args } ;"));
@@ -39,13 +39,13 @@ class InitScriptsTest {
     @Test
     void aChangedScriptIsReadAgain() throws Exception {
         Path f = etc.resolve("shell.init.script");
-        Files.writeString(f, "a = 1");
+        Files.writeString(f, "a = 1\nb = 2");
         InitScripts scripts = new InitScripts(etc, "shell.init.script");
-        assertTrue(scripts.isInitScript("a = 1"));
-        Files.writeString(f, "a = 22");
+        assertTrue(scripts.isInitScript("a = 1\nb = 2"));
+        Files.writeString(f, "a = 22\nb = 2");
         Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
-        assertFalse(scripts.isInitScript("a = 1"));
-        assertTrue(scripts.isInitScript("a = 22"));
+        assertFalse(scripts.isInitScript("a = 1\nb = 2"));
+        assertTrue(scripts.isInitScript("a = 22\nb = 2"));
     }
 
     @Test
