@@ -347,11 +347,12 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
 
     /** Counts of state kept, to check that hostile input does not grow it. */
     public record StateSize(int pendingInits, int pendingResponders, int unconfirmed, int initPartials,
-                            int reassemblyBytes, int sessions, int keypairs) {}
+                            int reassemblyBytes, int sessions, int keypairs, int reassemblyAddresses) {}
 
     public StateSize stateSize() {
         int[] n = index.sizes();
-        return new StateSize(n[0], n[1], n[2], reassembly.initPartials(), reassembly.bytes(), sessions.size(), n[3]);
+        return new StateSize(n[0], n[1], n[2], reassembly.initPartials(), reassembly.bytes(), sessions.size(), n[3],
+                reassembly.addressesTracked());
     }
 
     @Override

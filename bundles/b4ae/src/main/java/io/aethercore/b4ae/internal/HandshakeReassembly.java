@@ -37,6 +37,11 @@ final class HandshakeReassembly {
         return initPartials.size();
     }
 
+    /** Source addresses with a per-address counter (one per address holding an INIT partial). */
+    int addressesTracked() {
+        return initPartialsPerAddress.size();
+    }
+
     /** Whether adding {@code more} bytes would exceed {@code max_reassembly_bytes}. */
     boolean wouldExceed(int more) {
         return reassemblyBytes.get() + more > ctx.settings().maxReassemblyBytes();
@@ -55,8 +60,8 @@ final class HandshakeReassembly {
         synchronized (lock) {
             Partial p = initPartials.get(key);
             if (p == null) {
-                AtomicInteger perAddress = initPartialsPerAddress.computeIfAbsent(from, x -> new AtomicInteger());
-                if (perAddress.get() >= 2 && !evictOldest(from)) {
+                AtomicInteger held = initPartialsPerAddress.get(from);
+                if (held != null && held.get() >= 2 && !evictOldest(from)) {
                     observer.dosAttemptBlocked("limits");
                     return null;
                 }
@@ -66,7 +71,8 @@ final class HandshakeReassembly {
                 }
                 p = new Partial(f, from, now);
                 initPartials.put(key, p);
-                perAddress.incrementAndGet();
+                // the counter exists only while the address holds a partial: a refused source leaves nothing
+                initPartialsPerAddress.computeIfAbsent(from, x -> new AtomicInteger()).incrementAndGet();
             }
             if (wouldExceed(f.chunkLength())) {
                 observer.dosAttemptBlocked("limits");

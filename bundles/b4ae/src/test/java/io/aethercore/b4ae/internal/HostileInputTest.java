@@ -341,5 +341,8 @@ class HostileInputTest {
             }
         }
         assertTrue(rt.totalMemory() > 0 && maxPartials >= 0);
+        // item 8: once the partials expired, no per-address counter is left, not even for refused sources
+        assertTrue(Await.until(() -> p.bob().stateSize().initPartials() == 0, 10_000), "INIT partials expire");
+        assertEquals(0, p.bob().stateSize().reassemblyAddresses(), p.bob().stateSize().toString());
     }
 }
