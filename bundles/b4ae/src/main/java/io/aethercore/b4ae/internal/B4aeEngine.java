@@ -343,6 +343,23 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         return records.emitDummy(paddedSize);
     }
 
+    /** {@link SlotSink}: the open sessions, each the destination of its own cover slots. */
+    @Override
+    public List<?> destinations() {
+        return records.destinations();
+    }
+
+    @Override
+    public Object destinationOf(OutboundMessage message) {
+        return RecordLayer.destinationOf(message.session());
+    }
+
+    /** {@link SlotSink}: one DUMMY record to {@code destination} (a session of this engine). */
+    @Override
+    public boolean emitDummyTo(Object destination, int paddedSize) {
+        return records.emitDummyTo(destination, paddedSize);
+    }
+
     // ------------------------------------------------------------------ inspection (tests, console)
 
     /** Counts of state kept, to check that hostile input does not grow it. */

@@ -187,6 +187,25 @@ final class RecordLayer {
         }
     }
 
+    /** The open sessions: the destinations of per-destination cover slots. */
+    List<B4aeSession> destinations() {
+        return sessions.open();
+    }
+
+    /** The session a queued record goes to (messages, their fragments and control records alike). */
+    static Object destinationOf(Object target) {
+        if (target instanceof B4aeEngine.ControlOf c) {
+            return c.session();
+        }
+        return target instanceof B4aeEngine.FragmentOf f ? f.session() : target;
+    }
+
+    /** One DUMMY record of {@code paddedSize} plaintext bytes to {@code destination}, if it is an open session. */
+    boolean emitDummyTo(Object destination, int paddedSize) {
+        return destination instanceof B4aeSession s && s.isOpen()
+                && sealAndSend(s, s.current(), Wire.INNER_DUMMY, new byte[0], paddedSize);
+    }
+
     /** One DUMMY record of {@code paddedSize} plaintext bytes on some open session. */
     boolean emitDummy(int paddedSize) {
         List<B4aeSession> open = sessions.open();

@@ -374,6 +374,24 @@ public final class GlobalScheduler implements AutoCloseable {
         // usual share, so a long gap before a datagram says nothing about its kind.
         boolean mayCarryReal = !afterStall || random.nextDouble() < realShare;
         afterStall = false;
+        boolean cover = pDummy > 0 && (pDummy >= 1 || random.nextDouble() < pDummy);
+        List<?> destinations = cover ? sink.destinations() : List.of();
+        if (!destinations.isEmpty()) {
+            // A cover slot belongs to one destination, drawn independently of the queue: it carries that
+            // destination's oldest message, else a dummy to it. So each destination's cover is its own, and the
+            // datagrams a peer receives do not depend on the real traffic to the other peers.
+            Object d = destinations.get(destinations.size() == 1 ? 0 : random.nextInt(destinations.size()));
+            OutboundMessage own = mayCarryReal ? pollFor(d) : null;
+            realShare += ((own != null ? 1.0 : 0.0) - realShare) / 256;
+            if (own != null) {
+                queued.decrementAndGet();
+                sendReal(own, bound);
+            } else if (!sendDummy(d)) {
+                emptySlots.incrementAndGet();
+                listener.emptySlot();
+            }
+            return;
+        }
         OutboundMessage m = null;
         if (mayCarryReal) {
             m = carry.poll();
@@ -387,11 +405,30 @@ public final class GlobalScheduler implements AutoCloseable {
             sendReal(m, bound);
             return;
         }
-        if (pDummy > 0 && (pDummy >= 1 || random.nextDouble() < pDummy) && sendDummy()) {
+        if (cover && sendDummy()) {
             return;
         }
         emptySlots.incrementAndGet();
         listener.emptySlot();
+    }
+
+    /** The oldest message queued for {@code destination} (held-over ones first), removed; or null. */
+    private OutboundMessage pollFor(Object destination) {
+        SlotSink out = sink;
+        for (var it = carry.iterator(); it.hasNext(); ) {
+            OutboundMessage m = it.next();
+            if (destination.equals(out.destinationOf(m))) {
+                it.remove();
+                return m;
+            }
+        }
+        for (var it = queue.iterator(); it.hasNext(); ) {
+            OutboundMessage m = it.next();
+            if (destination.equals(out.destinationOf(m)) && queue.remove(m)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void runPassThrough(SchedulerSettings s, long gen) {
@@ -483,13 +520,18 @@ public final class GlobalScheduler implements AutoCloseable {
     }
 
     private boolean sendDummy() {
+        return sendDummy(null);
+    }
+
+    /** A dummy to {@code destination}, or, when null, on a session of the core's choosing. */
+    private boolean sendDummy(Object destination) {
         SlotSink out = sink;
         if (out == null) {
             return false;
         }
         int size = sizeCount == 0 ? paddedSizeOfPayload.applyAsInt(0) : recentSizes[random.nextInt(sizeCount)];
         try {
-            if (out.emitDummy(size)) {
+            if (destination == null ? out.emitDummy(size) : out.emitDummyTo(destination, size)) {
                 dummiesSent.incrementAndGet();
                 listener.dummySent(size);
                 return true;

@@ -98,6 +98,77 @@ class GlobalSchedulerTest {
         }
     }
 
+    /** A core with two open sessions that counts the datagrams each one receives. */
+    static final class TwoPeerSink implements SlotSink {
+        final Object a = "peer-a";
+        final Object b = "peer-b";
+        final java.util.Map<Object, java.util.concurrent.atomic.AtomicLong> datagrams =
+                java.util.Map.of(a, new java.util.concurrent.atomic.AtomicLong(), b, new java.util.concurrent.atomic.AtomicLong());
+        final List<OutboundMessage> real = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void emit(OutboundMessage message) {
+            real.add(message);
+            datagrams.get(message.session()).incrementAndGet();
+        }
+
+        @Override
+        public boolean emitDummy(int paddedSize) {
+            throw new AssertionError("with destinations known, every dummy has a destination");
+        }
+
+        @Override
+        public List<?> destinations() {
+            return List.of(a, b);
+        }
+
+        @Override
+        public boolean emitDummyTo(Object destination, int paddedSize) {
+            datagrams.get(destination).incrementAndGet();
+            return true;
+        }
+    }
+
+    /**
+     * Issue 17, item 7: cover is drawn per destination. Before, dummies were spread over the sessions and only
+     * empty slots carried them, so heavy real traffic to one peer cut the dummies every other peer received:
+     * peer B's volume showed peer A's traffic. Now B's datagrams per slot are the same whether A is idle or busy.
+     */
+    @Test
+    void aPeersVolumeDoesNotDependOnRealTrafficToAnotherPeer() throws Exception {
+        SchedulerSettings s = SchedulerSettings.defaults().withRates(1000, 0.3, 4); // 1 ms slots, p = 0.3
+        assertEquals(0.3, s.dummyProbabilityPerEmptySlot(), 1e-9);
+        double[] perSlot = new double[2];
+        for (int phase = 0; phase < 2; phase++) {
+            TwoPeerSink sink = new TwoPeerSink();
+            boolean busy = phase == 1;
+            try (GlobalScheduler g = new GlobalScheduler(s, sink, null, Padme.defaults()).start()) {
+                long end = System.nanoTime() + 1_500_000_000L;
+                int submitted = 0;
+                while (System.nanoTime() < end) {
+                    if (busy && g.queueDepth() < 4) {          // about 60 % of the slots carry A's real messages
+                        g.submit(msg(sink.a, 100));
+                        submitted++;
+                    }
+                    Thread.sleep(0, busy ? 700_000 : 0);
+                    if (!busy) {
+                        Thread.sleep(50);
+                    }
+                }
+                SchedulerStats st = g.stats();
+                perSlot[phase] = sink.datagrams.get(sink.b).get() / (double) st.slots();
+                if (busy) {
+                    assertTrue(st.realSent() > 0.4 * st.slots(), "A kept most slots busy: " + st);
+                    final int n = submitted;
+                    await(() -> sink.real.size() == n, 2000);
+                }
+            }
+        }
+        // B's cover: half of the cover slots, p / 2 = 0.15 per slot, whatever A does (binomial sd < 0.01)
+        assertEquals(0.15, perSlot[0], 0.03, "idle A: B's datagrams per slot");
+        assertEquals(0.15, perSlot[1], 0.03, "busy A: B's datagrams per slot");
+    }
+
     @Test
     void anIdleNodeSendsDummiesAtTheConfiguredRateWhileSleepingThroughEmptySlots() throws Exception {
         RecordingSink sink = new RecordingSink();
