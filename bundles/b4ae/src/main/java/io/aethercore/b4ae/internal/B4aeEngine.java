@@ -243,6 +243,10 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
         return ctx.dropPrevious();
     }
 
+    TrustStore trustStore() {
+        return ctx.trust();
+    }
+
     KeyAnnouncements announcements() {
         return announcements;
     }

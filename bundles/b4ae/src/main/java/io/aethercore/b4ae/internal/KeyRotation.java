@@ -227,8 +227,8 @@ public final class KeyRotation {
 
     /**
      * The timer: resends announcements, ends the overlap when it is over, and with {@code auto_rotate} rotates
-     * when the current generation is older than {@code key_rotation_days} (checked at the first tick, then hourly,
-     * and at once after {@link #checkAutoNow()}).
+     * when the current generation is older than {@code key_rotation_days} (checked at the first tick, then hourly
+     * and at the moment it becomes due, and at once after {@link #checkAutoNow()}).
      */
     public synchronized void tick() {
         Instant now = clock.instant();
@@ -240,14 +240,17 @@ public final class KeyRotation {
         }
         B4aeSettings st = settings.get();
         if (st.autoRotate() && !now.isBefore(nextAutoCheck)) {
-            nextAutoCheck = now.plus(AUTO_CHECK);
-            if (state.previousUntil() == null && !now.isBefore(state.created().plus(Duration.ofDays(st.keyRotationDays())))) {
+            Instant due = state.created().plus(Duration.ofDays(st.keyRotationDays()));
+            if (state.previousUntil() == null && !now.isBefore(due)) {
                 try {
                     rotate();
+                    due = state.created().plus(Duration.ofDays(st.keyRotationDays()));
                 } catch (RotationRefused e) {
                     LOG.error("B4AE '{}': automatic key rotation (auto_rotate) failed: {}", node, e.getMessage());
                 }
             }
+            Instant hour = now.plus(AUTO_CHECK);
+            nextAutoCheck = due.isAfter(now) && due.isBefore(hour) ? due : hour; // hourly, and at the boundary
         }
     }
 

@@ -28,9 +28,15 @@ public class B4aeRotateKeysCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        KeyRotation r = rotation(NodeWiring.bundle(), node);
-        print(dryRun ? r.plan() : r.rotate(), System.out);
+        run(NodeWiring.bundle(), node, dryRun, System.out);
         return null;
+    }
+
+    /** The command's work, on {@code wiring}'s endpoints. */
+    public static void run(NodeWiring wiring, String node, boolean dryRun, PrintStream out)
+            throws KeyRotation.RotationRefused {
+        KeyRotation r = rotation(wiring, node);
+        print(dryRun ? r.plan() : r.rotate(), out);
     }
 
     static KeyRotation rotation(NodeWiring wiring, String node) {
