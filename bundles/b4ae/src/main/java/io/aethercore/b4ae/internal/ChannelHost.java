@@ -463,33 +463,11 @@ final class ChannelHost {
     }
 
     private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {
-        KeyCustody best = null;
-        int bestRank = Integer.MIN_VALUE;
-        for (Map.Entry<KeyCustody, Map<String, Object>> e : custodies.entrySet()) {
-            KeyCustody c = e.getKey();
-            if (!c.algorithms().contains(alg) || (!wantedName.isEmpty() && !wantedName.equals(c.name()))) {
-                continue;
-            }
-            Object r = e.getValue().get(Constants.SERVICE_RANKING);
-            int rank = r instanceof Integer i ? i : 0;
-            if (best == null || rank > bestRank) {
-                best = c;
-                bestRank = rank;
-            }
-        }
-        return best;
+        return CustodyChoice.best(custodies, alg, wantedName);
     }
 
-    /** Why a named custody that is present does not serve an algorithm (keys.hsm_enabled picks one by name). */
     private String lacking(String name, KeyAlgorithm alg) {
-        for (KeyCustody c : custodies.keySet()) {
-            if (c.name().equals(name)) {
-                return ": custody '" + name + "' is present but does not do " + alg.id() + " (it does " + c.algorithms()
-                        + "); B4AE never falls back to another custody for a named one (keys.hsm_enabled, "
-                        + (alg == KeyAlgorithm.X25519 ? "x25519_custody" : "mldsa87_custody") + ")";
-            }
-        }
-        return "";
+        return CustodyChoice.lacking(custodies.keySet(), name, alg);
     }
 
     private synchronized void tryStart() {
