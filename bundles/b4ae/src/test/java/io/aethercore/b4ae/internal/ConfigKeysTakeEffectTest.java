@@ -99,6 +99,9 @@ class ConfigKeysTakeEffectTest {
                     e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> parse(Map.of("key_rotation_days", "0"), Map.of()).endpointOrThrow());
+        IllegalArgumentException modeA = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(
+                "auto_rotate", "true", "supported_modes", "mode_a"), Map.of()).endpointOrThrow());
+        assertTrue(modeA.getMessage().contains("needs mode_b"), modeA.getMessage());
         assertEquals(24, parse(Map.of(), Map.of()).endpointOrThrow().cookieRotationHours());
         assertEquals(6, parse(Map.of("cookie_challenge.rotation_hours", "6"), Map.of()).endpointOrThrow()
                 .cookieRotationHours());

@@ -120,6 +120,11 @@ public final class B4aeSettingsParser {
                     + " key_overlap_days (" + r.keyOverlapDays() + "): a rotated-out key is accepted for the overlap,"
                     + " and the next rotation must not come before that ends");
         }
+        if (r.autoRotate() && !r.supported().contains(Mode.B)) {
+            throw new IllegalArgumentException("keys.auto_rotate = true needs mode_b in supported_modes: the"
+                    + " announcement that tells the peers about new keys is signed with the ML-DSA-87 key, which a"
+                    + " Mode A only node does not have");
+        }
     }
 
     /**
