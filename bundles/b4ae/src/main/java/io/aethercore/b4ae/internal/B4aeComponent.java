@@ -93,8 +93,13 @@ public final class B4aeComponent {
         @AttributeDefinition(name = "Key rotation (days)", description = "Long-term key lifetime before rotation.")
         int key__rotation__days() default 90;
 
-        @AttributeDefinition(name = "Key overlap (days)", description = "How long a rotated-out key stays accepted.")
+        @AttributeDefinition(name = "Key overlap (days)", description = "How long a rotated-out key stays accepted;"
+                + " must be less than key_rotation_days.")
         int key__overlap__days() default 7;
+
+        @AttributeDefinition(name = "Rotate identity keys automatically", description = "Rotate this node's own"
+                + " identity keys when the current generation is older than key_rotation_days (keys.auto_rotate).")
+        boolean auto__rotate() default false;
 
         @AttributeDefinition(name = "Max handshake datagram (bytes)")
         int max__datagram__size() default 1200;

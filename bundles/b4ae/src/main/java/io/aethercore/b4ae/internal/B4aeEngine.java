@@ -48,6 +48,7 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
     private final Responses responses;
     private final Receive receive;
     private final Timers timers;
+    private final KeyAnnouncements announcements;
     private final Consumer<OutboundMessage> direct = this::emit;
     /** With constant_rate on and no scheduler attached: nothing leaves (issue 17 item 7, fail closed). */
     private final Consumer<OutboundMessage> refuse = m -> {
@@ -76,6 +77,8 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
             }
         });
         this.records = new RecordLayer(ctx, index, sessions, datagrams, this::maybeRekey, () -> outbound, () -> outbound != direct);
+        this.announcements = new KeyAnnouncements(ctx, records);
+        records.setRotation(announcements);
         this.initiations = new Initiations(ctx, index, datagrams, sessions, records);
         this.responses = new Responses(ctx, index, datagrams, reassembly, sessions, records);
         this.receive = new Receive(ctx, initiations, responses, records, datagrams);
@@ -207,6 +210,61 @@ public final class B4aeEngine implements SecureChannel, SlotSink, AutoCloseable 
 
     public StaticKeys staticKeys() {
         return ctx.keys();
+    }
+
+    // ------------------------------------------------------------------ identity-key rotation (§1.2)
+
+    /** The generation of this node's identity keys (0 until its first rotation). */
+    public int keyGeneration() {
+        return ctx.generation();
+    }
+
+    /** The previous generation's keys while the responder still accepts them (overlap), else null. */
+    public StaticKeys previousKeys() {
+        return ctx.previousKeys();
+    }
+
+    /**
+     * Makes {@code next} the current identity keys (generation {@code generation}): new handshakes from here
+     * use them, handshakes addressed to the current ones are still answered until {@link #endOverlap()}.
+     * Sessions stay. Returns an older generation that this drops at once (null normally).
+     */
+    StaticKeys installGeneration(StaticKeys next, int generation) {
+        return ctx.install(next, generation);
+    }
+
+    /** At start during an overlap: {@code previous} is still accepted; the current keys are generation {@code g}. */
+    void restoreGeneration(int g, StaticKeys previous) {
+        ctx.restorePrevious(previous, g);
+    }
+
+    /** The overlap is over: handshakes addressed to the previous keys are refused. Returns them (or null). */
+    StaticKeys endOverlap() {
+        return ctx.dropPrevious();
+    }
+
+    TrustStore trustStore() {
+        return ctx.trust();
+    }
+
+    KeyAnnouncements announcements() {
+        return announcements;
+    }
+
+    /** The open sessions whose peer is pinned: the ones a rotation announcement goes to. */
+    List<B4aeSession> pinnedSessions() {
+        List<B4aeSession> out = new ArrayList<>();
+        for (B4aeSession s : sessions.open()) {
+            if (s.peerPinned()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    B4aeSession session(String peer) {
+        B4aeSession s = sessions.get(peer);
+        return s != null && s.isOpen() ? s : null;
     }
 
     public B4aeSettings settings() {

@@ -59,6 +59,9 @@ final class ChannelHost {
     private final FirstSeenStore firstSeen;
     private java.util.concurrent.ScheduledExecutorService maintenance;   // guarded by this
     private final java.util.concurrent.atomic.AtomicLong cookieRotations = new java.util.concurrent.atomic.AtomicLong();
+    private final LearnedKeys learned;                              // null: the file did not parse
+    private final String learnedProblem;
+    private EndpointRotation rotation;                              // guarded by this
 
     ChannelHost(BundleContext context, B4aeSettings settings) {
         this.context = context;
@@ -66,6 +69,9 @@ final class ChannelHost {
         this.trust = new PinnedTrustStore(Duration.ofDays(settings.keyRotationDays()),
                 Duration.ofDays(settings.keyOverlapDays()));
         this.firstSeen = new FirstSeenStore(stateFile(context, settings));
+        String[] problem = new String[1];
+        this.learned = LearnedKeys.loadOrExplain(LearnedKeys.file(stateDir(context, settings), settings.name()), problem);
+        this.learnedProblem = problem[0];
         synchronized (this) {
             applyPeers(settings);
         }
@@ -85,6 +91,12 @@ final class ChannelHost {
             dir = java.nio.file.Path.of(data, "b4ae", s.name()).toString();
         }
         return java.nio.file.Path.of(dir, "first-seen-" + s.name() + ".txt");
+    }
+
+    /** The directory of the endpoint's state files (first-seen times, key generation, learned keys), or null. */
+    static java.nio.file.Path stateDir(BundleContext context, B4aeSettings s) {
+        java.nio.file.Path f = stateFile(context, s);
+        return f == null ? null : f.getParent();
     }
 
     synchronized void activate() {
@@ -136,7 +148,7 @@ final class ChannelHost {
         for (Map.Entry<String, java.util.Set<io.aethercore.api.crypto.RawPublicKey>> old : configured.entrySet()) {
             String peer = old.getKey();
             java.util.Set<io.aethercore.api.crypto.RawPublicKey> kept = now.getOrDefault(peer, java.util.Set.of());
-            boolean revoked = false;
+            boolean revoked = !now.containsKey(peer) && learned != null && learned.forget(peer, trust);
             for (io.aethercore.api.crypto.RawPublicKey k : old.getValue()) {
                 if (!kept.contains(k) && trust.unpin(peer, k)) {
                     revoked = true;
@@ -159,6 +171,9 @@ final class ChannelHost {
             }
         }
         configured = now;
+        if (learned != null) {
+            learned.reconcile(now.keySet(), trust);
+        }
     }
 
     /** The entry's valid_from, else when this endpoint first saw the key (persisted). */
@@ -175,6 +190,9 @@ final class ChannelHost {
             scheduleCookieRotation(s);
         }
         applyPeers(s);
+        if (rotation != null) {
+            rotation.modified(old, s);
+        }
         if (engine != null) {
             engine.setSupported(s.supported());
             engine.reconfigure(s);
@@ -445,33 +463,11 @@ final class ChannelHost {
     }
 
     private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {
-        KeyCustody best = null;
-        int bestRank = Integer.MIN_VALUE;
-        for (Map.Entry<KeyCustody, Map<String, Object>> e : custodies.entrySet()) {
-            KeyCustody c = e.getKey();
-            if (!c.algorithms().contains(alg) || (!wantedName.isEmpty() && !wantedName.equals(c.name()))) {
-                continue;
-            }
-            Object r = e.getValue().get(Constants.SERVICE_RANKING);
-            int rank = r instanceof Integer i ? i : 0;
-            if (best == null || rank > bestRank) {
-                best = c;
-                bestRank = rank;
-            }
-        }
-        return best;
+        return CustodyChoice.best(custodies, alg, wantedName);
     }
 
-    /** Why a named custody that is present does not serve an algorithm (keys.hsm_enabled picks one by name). */
     private String lacking(String name, KeyAlgorithm alg) {
-        for (KeyCustody c : custodies.keySet()) {
-            if (c.name().equals(name)) {
-                return ": custody '" + name + "' is present but does not do " + alg.id() + " (it does " + c.algorithms()
-                        + "); B4AE never falls back to another custody for a named one (keys.hsm_enabled, "
-                        + (alg == KeyAlgorithm.X25519 ? "x25519_custody" : "mldsa87_custody") + ")";
-            }
-        }
-        return "";
+        return CustodyChoice.lacking(custodies.keySet(), name, alg);
     }
 
     private synchronized void tryStart() {
@@ -505,9 +501,18 @@ final class ChannelHost {
                         cfg.name(), sigCustody.name(), sigCustody.kind().id());
             }
         }
+        if (learned == null) {
+            LOG.error("B4AE '{}' cannot start: {}", cfg.name(), learnedProblem);
+            return;
+        }
         try {
-            CustodyStaticKeys keys = new CustodyStaticKeys(dhCustody, cfg.x25519Label(), sigCustody, cfg.mldsaLabel());
+            java.nio.file.Path dir = stateDir(context, cfg);
+            KeyGeneration generation = KeyRotation.load(EndpointRotation.generationFile(dir, cfg), java.time.Clock.systemUTC());
+            KeyRotation.KeyFactory factory = EndpointRotation.factory(dhCustody, sigCustody, cfg);
+            StaticKeys keys = factory.create(generation.generation());
             B4aeEngine e = new B4aeEngine(s, keys, trust, cfg, new SecureRandom());
+            e.announcements().setLearned(learned);
+            rotation = EndpointRotation.start(e, factory, dir, generation, cfg, () -> settings);
             e.setNodeName(cfg.name());
             engine = e;
             e.setMetadataRequired(metadataRequired(cfg));
@@ -533,6 +538,7 @@ final class ChannelHost {
             }
         } catch (Exception ex) {
             LOG.error("B4AE '{}' cannot start: {}", cfg.name(), ex.getMessage(), ex);
+            rotation = EndpointRotation.stop(rotation);
             if (engine != null) {
                 engine.close();
                 engine = null;
@@ -566,6 +572,10 @@ final class ChannelHost {
         }
     }
 
+    synchronized KeyRotation rotation() {
+        return rotation == null ? null : rotation.rotation();
+    }
+
     synchronized B4aeEngine engine() {
         return engine;
     }
@@ -580,6 +590,7 @@ final class ChannelHost {
             maintenance.shutdownNow();
             maintenance = null;
         }
+        rotation = EndpointRotation.stop(rotation);
         unregister(channelRegistration);
         unregister(trustRegistration);
         channelRegistration = null;

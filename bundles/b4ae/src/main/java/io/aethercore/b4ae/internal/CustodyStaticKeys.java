@@ -24,6 +24,43 @@ public final class CustodyStaticKeys implements StaticKeys {
         this.sig = sigCustody == null ? null : findOrCreate(sigCustody, KeyAlgorithm.ML_DSA_87, sigLabel);
     }
 
+    private CustodyStaticKeys(KeyCustody dhCustody, KeyHandle dh, KeyCustody sigCustody, KeyHandle sig) {
+        this.dhCustody = dhCustody;
+        this.dh = dh;
+        this.sigCustody = sigCustody;
+        this.sig = sig;
+    }
+
+    /** The keys under these labels if the custodies hold them (of the right algorithms), else null; never generates. */
+    public static CustodyStaticKeys existing(KeyCustody dhCustody, String dhLabel, KeyCustody sigCustody,
+                                             String sigLabel) throws KeyCustodyException {
+        var dh = dhCustody.find(dhLabel).filter(h -> h.algorithm() == KeyAlgorithm.X25519);
+        var sig = sigCustody == null ? java.util.Optional.<KeyHandle>empty()
+                : sigCustody.find(sigLabel).filter(h -> h.algorithm() == KeyAlgorithm.ML_DSA_87);
+        if (dh.isEmpty() || sigCustody != null && sig.isEmpty()) {
+            return null;
+        }
+        return new CustodyStaticKeys(dhCustody, dh.get(), sigCustody, sig.orElse(null));
+    }
+
+    /** Deletes both keys from their custodies (retired generation); failures are logged. */
+    @Override
+    public void destroy() {
+        delete(dhCustody, dh);
+        if (sig != null) {
+            delete(sigCustody, sig);
+        }
+    }
+
+    private static void delete(KeyCustody c, KeyHandle h) {
+        try {
+            c.delete(h);
+        } catch (KeyCustodyException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CustodyStaticKeys.class).warn(
+                    "retired B4AE key {} could not be deleted from custody '{}': {}", h, c.name(), e.getMessage());
+        }
+    }
+
     static KeyHandle findOrCreate(KeyCustody c, KeyAlgorithm alg, String label) throws KeyCustodyException {
         var found = c.find(label);
         if (found.isPresent()) {

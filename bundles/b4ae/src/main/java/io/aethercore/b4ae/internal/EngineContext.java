@@ -19,16 +19,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EngineContext {
 
-    private final StaticKeys keys;
+    /** The node's identity keys: the current generation, and the previous one during its overlap (rotation). */
+    private volatile StaticKeys keys;
+    private volatile int generation;
+    private volatile StaticKeys previous;
+    private volatile byte[] previousMac1Key;
     private final TrustStore trust;
     private final SecureRandom random;
     private final CookieGuard guard;
-    private final byte[] ownMac1Key;
+    private volatile byte[] ownMac1Key;
     /** At most this many cached static-static secrets; the least recently used one is wiped and dropped. */
     static final int SS_CACHE_LIMIT = 4096;
-    private final Map<RawPublicKey, byte[]> ssCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    /** DH(local static, peer static), keyed by both public keys (two local generations during an overlap). */
+    private record SsKey(RawPublicKey local, RawPublicKey peer) { }
+    private final Map<SsKey, byte[]> ssCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<RawPublicKey, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<SsKey, byte[]> eldest) {
             if (size() > SS_CACHE_LIMIT) {
                 java.util.Arrays.fill(eldest.getValue(), (byte) 0);
                 return true;
@@ -66,6 +72,71 @@ final class EngineContext {
 
     StaticKeys keys() {
         return keys;
+    }
+
+    /** The generation of {@link #keys()} (0 until the node's first rotation). */
+    int generation() {
+        return generation;
+    }
+
+    /** The previous generation's keys while their overlap lasts, else null. */
+    StaticKeys previousKeys() {
+        return previous;
+    }
+
+    /**
+     * The identity a handshake datagram is addressed to, found by its mac1 (§3.1, keyed by the responder's X25519
+     * key): the current generation, else the previous one during its overlap; null when neither matches.
+     */
+    StaticKeys addressed(Suite s, byte[] d, int len) {
+        if (Bytes.equalsAt(s.mac(ownMac1Key, d, 0, len - 32), d, len - 32)) {
+            return keys;
+        }
+        StaticKeys p = previous;
+        byte[] pk = previousMac1Key;
+        if (p != null && pk != null && Bytes.equalsAt(s.mac(pk, d, 0, len - 32), d, len - 32)) {
+            return p;
+        }
+        return null;
+    }
+
+    /**
+     * Rotation: {@code next} becomes the current generation, the current one the previous (accepted by the
+     * responder until {@link #dropPrevious()}). Returns the generation that was previous before, now dropped
+     * (null when there was none); the caller destroys it.
+     */
+    synchronized StaticKeys install(StaticKeys next, int nextGeneration) {
+        if ((next.mldsa() == null) != (keys.mldsa() == null)) {
+            throw new IllegalArgumentException("the new generation must have the same key types as the current one");
+        }
+        StaticKeys dropped = previous;
+        previous = keys;
+        previousMac1Key = ownMac1Key;
+        keys = next;
+        generation = nextGeneration;
+        ownMac1Key = CookieGuard.mac1Key(suite, next.x25519());
+        if (dropped != null) {
+            forgetLocal(dropped.x25519());
+        }
+        return dropped;
+    }
+
+    /** Starts with {@code prev} accepted as the previous generation (a restart during an overlap). */
+    synchronized void restorePrevious(StaticKeys prev, int currentGeneration) {
+        this.generation = currentGeneration;
+        this.previous = prev;
+        this.previousMac1Key = prev == null ? null : CookieGuard.mac1Key(suite, prev.x25519());
+    }
+
+    /** Ends the overlap: the previous generation is no longer accepted; returns it (null when none). */
+    synchronized StaticKeys dropPrevious() {
+        StaticKeys p = previous;
+        previous = null;
+        previousMac1Key = null;
+        if (p != null) {
+            forgetLocal(p.x25519());
+        }
+        return p;
     }
 
     TrustStore trust() {
@@ -152,22 +223,28 @@ final class EngineContext {
         return (allowedModes(peer) & mode.bit()) != 0;
     }
 
-    /** DH(s, S_peer), cached per peer key. */
+    /** DH(s, S_peer) with the current generation, cached per peer key. */
     byte[] staticStatic(RawPublicKey peerStatic) {
+        return staticStatic(keys, peerStatic);
+    }
+
+    /** DH(s, S_peer) with {@code local}, cached per pair of keys. */
+    byte[] staticStatic(StaticKeys local, RawPublicKey peerStatic) {
+        SsKey key = new SsKey(local.x25519(), peerStatic);
         synchronized (ssCache) {
-            byte[] v = ssCache.get(peerStatic);
+            byte[] v = ssCache.get(key);
             if (v != null) {
                 return v.clone();                                 // callers may wipe theirs; the cache keeps its own
             }
         }
         byte[] fresh;
         try {
-            fresh = keys.agree(peerStatic);
+            fresh = local.agree(peerStatic);
         } catch (Exception e) {
             throw new IllegalStateException("static-static DH failed", e);
         }
         synchronized (ssCache) {
-            ssCache.put(peerStatic, fresh.clone());
+            ssCache.put(key, fresh.clone());
         }
         return fresh;
     }
@@ -175,10 +252,26 @@ final class EngineContext {
     /** Wipes and drops the cached static-static secret of a key that is no longer trusted. */
     void forgetStatic(RawPublicKey peerStatic) {
         synchronized (ssCache) {
-            byte[] v = ssCache.remove(peerStatic);
-            if (v != null) {
-                java.util.Arrays.fill(v, (byte) 0);
-            }
+            ssCache.entrySet().removeIf(e -> {
+                if (e.getKey().peer().equals(peerStatic)) {
+                    java.util.Arrays.fill(e.getValue(), (byte) 0);
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    /** Wipes and drops the cached secrets made with one of this node's retired static keys. */
+    private void forgetLocal(RawPublicKey localStatic) {
+        synchronized (ssCache) {
+            ssCache.entrySet().removeIf(e -> {
+                if (e.getKey().local().equals(localStatic)) {
+                    java.util.Arrays.fill(e.getValue(), (byte) 0);
+                    return true;
+                }
+                return false;
+            });
         }
     }
 

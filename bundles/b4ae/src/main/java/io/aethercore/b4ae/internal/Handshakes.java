@@ -108,6 +108,8 @@ final class Handshakes {
         private SymmetricState ss;
         private final EphemeralKeyPair e;
         private final KemKeyPair kem;
+        /** The generation of this node's keys the handshake started with (a rotation may come in between). */
+        private StaticKeys local;
         /** Mode B enrollment: this ML-DSA-87 key goes into FINISH (§3.4 flag 1); null: the plain FINISH. */
         private RawPublicKey included;
 
@@ -133,6 +135,8 @@ final class Handshakes {
         Mode mode() { return mode; }
         /** This side's sender index. */
         int index() { return index; }
+        /** This node's keys the INIT was made with. */
+        StaticKeys local() { return local; }
         RawPublicKey peerStatic() { return peerStatic; }
         RawPublicKey peerSig() { return peerSig; }
         /** The INIT body. */
@@ -175,7 +179,9 @@ final class Handshakes {
                 ss.mixKey(staticStatic.clone());
                 byte[] encTs = ss.encryptAndHash(timestamp);
                 byte[] body = Bytes.concat(head, epub, encS, encTs);
-                return new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, null);
+                Initiator a = new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, null);
+                a.local = local;
+                return a;
             }
             if (!s.modeBCapable()) {
                 throw new HandshakeException("mode", "Mode B needs ML-KEM-1024 and ML-DSA-87 providers");
@@ -185,7 +191,9 @@ final class Handshakes {
             ss.mixHash(Suite.label(peerSig.fingerprint()));
             byte[] body = Bytes.concat(head, epub, kem.publicKey().encoded());
             ss.mixHash(body);
-            return new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, kem);
+            Initiator b = new Initiator(mode, offered, preferred, index, peer, peerStatic, peerSig, body, ss, e, kem);
+            b.local = local;
+            return b;
         }
 
         /** Result of processing RESP: the traffic keys, and FINISH for Mode B. */

@@ -85,11 +85,12 @@ final class Initiations {
         }
         Handshakes.Initiator hs;
         try {
-            byte[] sscached = mode == Mode.A ? ctx.staticStatic(peerStatic) : null;
-            hs = Handshakes.Initiator.start(s, ctx.keys(), mode, offered, preferred, idx, p.peer(), peerStatic, peerSig,
+            StaticKeys own = ctx.keys();
+            byte[] sscached = mode == Mode.A ? ctx.staticStatic(own, peerStatic) : null;
+            hs = Handshakes.Initiator.start(s, own, mode, offered, preferred, idx, p.peer(), peerStatic, peerSig,
                     sscached, ts);
             if (p.enrol() && mode == Mode.B) {
-                hs.includeKey(ctx.keys().mldsa()); // enrollment: the responder has not pinned this node's key
+                hs.includeKey(own.mldsa()); // enrollment: the responder has not pinned this node's key
             }
         } catch (HandshakeException e) {
             throw new B4aeException(e.reason(), "cannot start handshake with '" + p.peer() + "': " + e.getMessage());
@@ -185,7 +186,7 @@ final class Initiations {
         Handshakes.Initiator.Done done;
         try {
             try {
-                done = hs.onResponse(s, ctx.keys(), body);
+                done = hs.onResponse(s, hs.local(), body);
             } catch (RuntimeException e) {
                 LOG.warn("RESP from {} failed on an internal error", from, e);
                 throw new HandshakeException("internal", String.valueOf(e));

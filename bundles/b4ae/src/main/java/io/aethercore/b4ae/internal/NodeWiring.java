@@ -48,6 +48,7 @@ public final class NodeWiring {
     private MetadataHooks hooks;                                          // guarded by this
     private volatile B4aeOps ops;
     private volatile TransportProblem transportProblem;
+    private final java.util.Map<String, KeyRotation> rotations = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The instance shared by this bundle's components. */
     public static NodeWiring bundle() {
@@ -106,6 +107,25 @@ public final class NodeWiring {
         if (ops == o) {
             ops = null;
         }
+    }
+
+    /** The identity-key rotation of endpoint {@code node}, or null while it is not running. */
+    public KeyRotation rotation(String node) {
+        return rotations.get(node);
+    }
+
+    /** The endpoints whose rotation is running. */
+    public java.util.Set<String> rotationNodes() {
+        return new java.util.TreeSet<>(rotations.keySet());
+    }
+
+    public void publishRotation(String node, KeyRotation r) {
+        rotations.put(node, r);
+    }
+
+    /** Withdraws {@code r} if it is the published one of {@code node}. */
+    public void withdrawRotation(String node, KeyRotation r) {
+        rotations.remove(node, r);
     }
 
     /** Why the UDP transport of {@code io.aethercore.b4ae} is not listening, or null while it is (or is off). */

@@ -21,6 +21,7 @@ final class RecordLayer {
     private final Datagrams datagrams;
     private final BiConsumer<B4aeSession, Keypair> rekey;
     private volatile IntUnaryOperator padding = IntUnaryOperator.identity();
+    private volatile KeyAnnouncements rotation;
     private int dummyCursor;
     private final java.util.function.Supplier<java.util.function.Consumer<OutboundMessage>> outbound;
     private final java.util.function.BooleanSupplier viaOutbound;
@@ -36,6 +37,10 @@ final class RecordLayer {
         this.sessions = sessions;
         this.datagrams = datagrams;
         this.rekey = rekey;
+    }
+
+    void setRotation(KeyAnnouncements r) {
+        this.rotation = r;
     }
 
     void setPadding(IntUnaryOperator p) {
@@ -71,7 +76,7 @@ final class RecordLayer {
         kp.setHeard();
         int type = pt[0] & 0xff;
         int length = Bytes.u16(pt, 1);
-        if (pt.length < Wire.INNER_HEADER || length > pt.length - Wire.INNER_HEADER || type > Wire.INNER_FRAGMENT
+        if (pt.length < Wire.INNER_HEADER || length > pt.length - Wire.INNER_HEADER || type > Wire.INNER_ROTATE_ACK
                 || !Bytes.isZero(pt, Wire.INNER_HEADER + length, pt.length - Wire.INNER_HEADER - length)) {
             observer.datagramDropped("inner");
             return;
@@ -114,6 +119,8 @@ final class RecordLayer {
                 }
             }
             case Wire.INNER_CLOSE -> closeSession(s, false);
+            case Wire.INNER_ROTATE -> rotation.onAnnouncement(s, Bytes.slice(pt, Wire.INNER_HEADER, length));
+            case Wire.INNER_ROTATE_ACK -> rotation.onAck(s, Bytes.slice(pt, Wire.INNER_HEADER, length));
             case Wire.INNER_KEEPALIVE -> {
                 if (length == 1 && pt[Wire.INNER_HEADER] == PROBE) {
                     // §5.4: the peer does not know yet that this node holds these keys; one plain KEEPALIVE per probe
@@ -148,7 +155,7 @@ final class RecordLayer {
      * A KEEPALIVE or CLOSE: with a metadata layer attached (or required, constant_rate on) it goes through the
      * same outbound hook as messages and takes a scheduler slot (issue 17 item 7); without one it is sent now.
      */
-    private void control(B4aeSession s, Keypair kp, int inner, byte[] content) {
+    void control(B4aeSession s, Keypair kp, int inner, byte[] content) {
         if (!viaOutbound.getAsBoolean()) {
             sealAndSend(s, kp, inner, content, -1);
             return;

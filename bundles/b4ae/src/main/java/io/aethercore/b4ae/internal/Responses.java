@@ -153,7 +153,8 @@ final class Responses {
             return;
         }
         Suite s = ctx.suite();
-        if (!Bytes.equalsAt(s.mac(ctx.ownMac1Key(), d, 0, len - 32), d, len - 32)) {
+        StaticKeys local = ctx.addressed(s, d, len); // the current generation, or the previous one in its overlap
+        if (local == null) {
             observer.dosAttemptBlocked("mac1");
             return;
         }
@@ -165,7 +166,7 @@ final class Responses {
                 observer.invalidCookie();
             }
             if (len >= Wire.COOKIE_LEN) {
-                datagrams.sendRaw(from, guard.cookieReply(s, ctx.keys().x25519(), f.senderIndex(), d, len, from));
+                datagrams.sendRaw(from, guard.cookieReply(s, local.x25519(), f.senderIndex(), d, len, from));
                 observer.cookieChallengeSent();
             } else {
                 observer.dosAttemptBlocked("cookie");
@@ -185,10 +186,10 @@ final class Responses {
                 return;
             }
         }
-        respond(s, from, f, body, load);
+        respond(s, local, from, f, body, load);
     }
 
-    private void respond(Suite s, InetSocketAddress from, Wire.Fragment f, byte[] body, boolean load) {
+    private void respond(Suite s, StaticKeys local, InetSocketAddress from, Wire.Fragment f, byte[] body, boolean load) {
         ProtocolObserver observer = ctx.observer();
         B4aeSettings st = ctx.settings();
         if (body.length < 8 || Bytes.u8(body, 1) != f.mode() || Bytes.i32(body, 4) != f.senderIndex()) {
@@ -224,7 +225,7 @@ final class Responses {
                 return;
             }
         }
-        boolean queued = admission.submit(knownPeer, () -> work(s, from, body, digest, source, modeLabel));
+        boolean queued = admission.submit(knownPeer, () -> work(s, local, from, body, digest, source, modeLabel));
         if (!queued) {
             if (modeB) {
                 admission.releasePending(source);
@@ -236,11 +237,12 @@ final class Responses {
     }
 
     /** The public-key part of answering an INIT, on a handshake worker (§4.4). */
-    private void work(Suite s, InetSocketAddress from, byte[] body, byte[] digest, Object source, String modeLabel) {
+    private void work(Suite s, StaticKeys local, InetSocketAddress from, byte[] body, byte[] digest, Object source,
+                      String modeLabel) {
         boolean modeB = !"A".equals(modeLabel);
         boolean held = false;
         try {
-            held = answer(s, from, body, digest, source, modeLabel);
+            held = answer(s, local, from, body, digest, source, modeLabel);
         } catch (RuntimeException e) {
             LOG.warn("INIT from {} failed on an internal error", from, e);
             ctx.observer().datagramDropped("internal");
@@ -252,8 +254,8 @@ final class Responses {
     }
 
     /** Builds and sends RESP; true when a Mode B handshake now waits for FINISH (holding its source's slot). */
-    private boolean answer(Suite s, InetSocketAddress from, byte[] body, byte[] digest, Object source,
-                           String modeLabel) {
+    private boolean answer(Suite s, StaticKeys local, InetSocketAddress from, byte[] body, byte[] digest,
+                           Object source, String modeLabel) {
         ProtocolObserver observer = ctx.observer();
         B4aeSettings st = ctx.settings();
         observer.handshakeStarted(modeLabel, false);
@@ -261,8 +263,9 @@ final class Responses {
         int idx = index.newIndex(ctx.random());
         Handshakes.Responder r;
         try {
-            r = Handshakes.Responder.respond(s, ctx.keys(), ctx.trust(), Instant.now(), body, idx,
-                    Mode.mask(ctx.supported()), this::freshTimestamp, ctx::staticStatic, st.trustOnFirstUse());
+            r = Handshakes.Responder.respond(s, local, ctx.trust(), Instant.now(), body, idx,
+                    Mode.mask(ctx.supported()), this::freshTimestamp, si -> ctx.staticStatic(local, si),
+                    st.trustOnFirstUse());
         } catch (HandshakeException e) {
             observer.handshakeRefused(modeLabel, e.reason(), String.valueOf(from)); // pre-authentication
             LOG.debug("INIT from {} rejected: {}", from, e.getMessage());
@@ -320,7 +323,7 @@ final class Responses {
             return;
         }
         Suite s = ctx.suite();
-        if (!Bytes.equalsAt(s.mac(ctx.ownMac1Key(), d, 0, len - 32), d, len - 32)) {
+        if (ctx.addressed(s, d, len) == null) {
             observer.dosAttemptBlocked("mac1");
             return;
         }

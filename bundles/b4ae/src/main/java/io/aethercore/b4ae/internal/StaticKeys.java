@@ -18,6 +18,12 @@ public interface StaticKeys {
 
     byte[] sign(byte[] message) throws CryptoException;
 
+    /**
+     * The keys are retired for good (the overlap after a rotation is over): deletes the private halves from their
+     * custody where it can. Nothing by default.
+     */
+    default void destroy() { }
+
     /** Where the keys live, for operators ("software/b4ae-x25519, hsm/b4ae-mldsa87"). */
     default String describe() {
         return "x25519 " + x25519().fingerprint().substring(0, 16);

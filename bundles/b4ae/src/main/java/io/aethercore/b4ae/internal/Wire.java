@@ -45,6 +45,10 @@ final class Wire {
     static final int INNER_CLOSE = 3;
     /** A piece of a message longer than the padding's largest bucket (padding.Splitter format, §4.5). */
     static final int INNER_FRAGMENT = 4;
+    /** The sender's identity-key rotation announcement (§1.2, {@link RotationAnnouncement}). */
+    static final int INNER_ROTATE = 5;
+    /** The acknowledgement of a rotation announcement (§1.2). */
+    static final int INNER_ROTATE_ACK = 6;
 
     // body sizes (§3.4)
     static final int INIT_A_LEN = 116;

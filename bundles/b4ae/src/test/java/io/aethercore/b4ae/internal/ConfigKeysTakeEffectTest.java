@@ -1,6 +1,7 @@
 package io.aethercore.b4ae.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,10 @@ import io.aethercore.b4ae.internal.config.B4aeConfig;
 import io.aethercore.b4ae.internal.config.B4aeConfigException;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
 import io.aethercore.b4ae.internal.config.B4aeSettingsParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,14 +84,56 @@ class ConfigKeysTakeEffectTest {
     }
 
     @Test
-    void autoRotateIsRefusedNotIgnoredAndCookieRotationIsRead() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> parse(Map.of("keys.auto_rotate", "true"), Map.of()).endpointOrThrow());
-        assertTrue(e.getMessage().contains("keys.auto_rotate"), e.getMessage());
+    void autoRotateIsReadAndRotationMustOutlastTheOverlapAndCookieRotationIsRead() {
+        assertTrue(parse(Map.of("keys.auto_rotate", "true"), Map.of()).endpointOrThrow().autoRotate());
+        assertTrue(parse(Map.of("auto_rotate", "true"), Map.of()).endpointOrThrow().autoRotate());
+        assertFalse(parse(Map.of(), Map.of()).endpointOrThrow().autoRotate(), "off by default");
+        IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of("keys.auto_rotate", "yes"), Map.of()).endpointOrThrow());
+        assertTrue(word.getMessage().contains("keys.auto_rotate"), word.getMessage());
+        for (Map<String, Object> p : List.<Map<String, Object>>of(Map.of("key_rotation_days", "7", "key_overlap_days", "7"),
+                Map.of("key_rotation_days", 5, "key_overlap_days", 9), Map.of("key_overlap_days", "90"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> parse(p, Map.of()).endpointOrThrow(), p.toString());
+            assertTrue(e.getMessage().contains("key_rotation_days") && e.getMessage().contains("key_overlap_days"),
+                    e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("key_rotation_days", "0"), Map.of()).endpointOrThrow());
+        IllegalArgumentException modeA = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(
+                "auto_rotate", "true", "supported_modes", "mode_a"), Map.of()).endpointOrThrow());
+        assertTrue(modeA.getMessage().contains("needs mode_b"), modeA.getMessage());
         assertEquals(24, parse(Map.of(), Map.of()).endpointOrThrow().cookieRotationHours());
         assertEquals(6, parse(Map.of("cookie_challenge.rotation_hours", "6"), Map.of()).endpointOrThrow()
                 .cookieRotationHours());
         assertThrows(IllegalArgumentException.class,
                 () -> parse(Map.of("cookie_challenge.rotation_hours", "-1"), Map.of()).endpointOrThrow());
+    }
+
+    /** auto_rotate takes effect in the endpoint: a generation older than key_rotation_days is rotated at start. */
+    @Test
+    void autoRotateRotatesAnEndpointWhoseKeysAreDueAndOnlyThen() throws Exception {
+        for (boolean auto : new boolean[] {true, false}) {
+            Path dir = Files.createTempDirectory("b4ae-auto");
+            Files.writeString(dir.resolve("key-generation-h.txt"), "generation=0\ncreated="
+                    + Instant.now().minus(Duration.ofDays(91)) + "\n");
+            B4aeSettings s = ChannelHostTest.settings("h", List.of()).toBuilder().stateDir(dir.toString())
+                    .autoRotate(auto).build();
+            ChannelHost h = new ChannelHost(null, s);
+            try {
+                h.activate();
+                ChannelHostTest.bindCrypto(h);
+                h.bindCustody(ChannelHostTest.custody(), Map.of());
+                assertNotNull(h.engine());
+                if (auto) {
+                    RotationLab.await(() -> h.engine().keyGeneration() == 1, "the rotation at start");
+                    assertTrue(Files.readString(dir.resolve("key-generation-h.txt")).contains("generation=1"));
+                } else {
+                    h.rotation().tick();
+                    assertEquals(0, h.engine().keyGeneration(), "auto_rotate off: the keys stay");
+                }
+            } finally {
+                h.deactivate();
+            }
+        }
     }
 }

@@ -94,8 +94,8 @@ public final class B4aeSettingsParser {
                 .rekeyAfterMessages(longValue(p, "rekey_after_messages", d.rekeyAfterMessages()))
                 .rekeyAfterSeconds(integer(p, "rekey_after_seconds", d.rekeyAfterSeconds()))
                 .rejectAfterSeconds(integer(p, "reject_after_seconds", d.rejectAfterSeconds()))
-                .keyRotationDays(integer(p, "key_rotation_days", d.keyRotationDays()))
-                .keyOverlapDays(integer(p, "key_overlap_days", d.keyOverlapDays()))
+                .keyRotationDays(ranged(p, "key_rotation_days", d.keyRotationDays(), 1, 36_500))
+                .keyOverlapDays(ranged(p, "key_overlap_days", d.keyOverlapDays(), 0, 36_500))
                 .maxDatagram(integer(p, "max_datagram_size", d.maxDatagram()))
                 .maxReassemblyBytes(integer(p, "max_reassembly_bytes", d.maxReassemblyBytes()))
                 .handshakeRetryMs(integer(p, "handshake_retry_ms", d.handshakeRetryMs()))
@@ -107,16 +107,24 @@ public final class B4aeSettingsParser {
                 .transport(str(p, "transport", "").trim())
                 .trustOnFirstUse(bool(p, "trust_on_first_use", d.trustOnFirstUse()))
                 .stateDir(str(p, "keys.storage_path", "").trim())
-                .autoRotate(refusedTrue(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate()),
-                        "automatic rotation of this node's own identity keys is not implemented; rotate by"
-                        + " configuring new identity_x25519_label / identity_mldsa87_label keys and pinning them on"
-                        + " the peers (their old pins stay accepted for key_overlap_days)"))
+                .autoRotate(strictBool(p, "keys.auto_rotate", strictBool(p, "auto_rotate", d.autoRotate())))
                 .cookieRotationHours(ranged(p, "cookie_challenge.rotation_hours",
                         ranged(p, "cookie_rotation_hours", d.cookieRotationHours(), 0, 720), 0, 720))
                 .enrollmentAcceptUnpinned(strictBool(p, ENROLLMENT_ACCEPT_UNPINNED, d.enrollmentAcceptUnpinned()))
                 .enrollmentMaxSessions(ranged(p, ENROLLMENT_MAX_SESSIONS, d.enrollmentMaxSessions(), 1, 1024))
                 .enrollmentSessionSeconds(ranged(p, ENROLLMENT_SESSION_SECONDS, d.enrollmentSessionSeconds(), 5, 3600))
                 .ownTransport(ownTransport);
+        B4aeSettings r = b.build();
+        if (r.keyRotationDays() <= r.keyOverlapDays()) {
+            throw new IllegalArgumentException("key_rotation_days (" + r.keyRotationDays() + ") must be greater than"
+                    + " key_overlap_days (" + r.keyOverlapDays() + "): a rotated-out key is accepted for the overlap,"
+                    + " and the next rotation must not come before that ends");
+        }
+        if (r.autoRotate() && !r.supported().contains(Mode.B)) {
+            throw new IllegalArgumentException("keys.auto_rotate = true needs mode_b in supported_modes: the"
+                    + " announcement that tells the peers about new keys is signed with the ML-DSA-87 key, which a"
+                    + " Mode A only node does not have");
+        }
     }
 
     /**
@@ -297,15 +305,6 @@ public final class B4aeSettingsParser {
             return Boolean.parseBoolean(t);
         }
         throw new IllegalArgumentException(key + ": '" + t + "' is invalid; allowed: true, false");
-    }
-
-    /** A boolean key whose {@code true} this node cannot honour: refused with the reason, never ignored. */
-    private static boolean refusedTrue(Map<String, ?> p, String key, boolean def, String why) {
-        boolean v = strictBool(p, key, def);
-        if (v || def) {
-            throw new IllegalArgumentException(key + " = true is refused: " + why);
-        }
-        return false;
     }
 
     /** A whole number from {@code min} to {@code max}; anything else is refused with the key and the range. */

@@ -191,6 +191,7 @@ public final class B4aeMetrics implements ProtocolObserver, SchedulerListener, M
         for (String r : DROPS_AS_DOS.keySet()) {
             dropped.labelValues(reason(r));
         }
+        dropped.labelValues(reason("announcement"));  // a peer's key-rotation announcement that does not verify
         sessionsActive.labelValues("A");
         sessionsActive.labelValues("B");
     }
