@@ -113,6 +113,51 @@ class TwoNodesIT {
         assertTrue(bad.output().contains("Error executing command"), bad.output());
     }
 
+    @Test
+    @Order(5)
+    void node1RotatesItsKeysOverLiveSessionsAndNode2LearnsThem() throws Exception {
+        KarafNode n1 = NODES.node(1);
+        KarafNode n2 = NODES.node(2);
+        String before = AetherCoreNodes.identity(n1);
+        String dry = n1.execute("aether:b4ae-rotate-keys --dry-run");
+        assertTrue(dry.startsWith("dry run, nothing changed: node node1 key generation 0 -> 1"), dry);
+        assertTrue(dry.contains("peers to notify: node2"), dry);
+        assertEquals(before, AetherCoreNodes.identity(n1), "a dry run changes nothing");
+
+        String done = n1.execute("aether:b4ae-rotate-keys");
+        assertTrue(done.startsWith("node node1 key generation 0 -> 1"), done);
+        assertTrue(done.contains("peers notified: node2"), done);
+        String after = AetherCoreNodes.identity(n1);
+        assertNotEquals(field(before, "x25519"), field(after, "x25519"), "new X25519 key: " + after);
+        assertNotEquals(field(before, "mldsa87"), field(after, "mldsa87"), "new ML-DSA-87 key: " + after);
+
+        // node2 verified the announcement (signed by node1's old and new keys) and kept what it learned on disk
+        java.nio.file.Path learned = awaitFile(n2.home(), "learned-keys-node2.txt", Duration.ofSeconds(20));
+        String text = java.nio.file.Files.readString(learned);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("node1 1 ")), "node1 at generation 1 in:\n" + text);
+        // the sessions opened under the old keys carry on, both ways
+        String sent = n1.execute("aether:b4ae-send node2 after-rotation");
+        assertTrue(sent.startsWith("sent 14 bytes to node2 (session "), sent);
+        String back = n2.execute("aether:b4ae-send node1 after-rotation");
+        assertTrue(back.startsWith("sent 14 bytes to node1 (session "), back);
+    }
+
+    private static java.nio.file.Path awaitFile(java.nio.file.Path root, String name, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (var files = java.nio.file.Files.walk(root)) {
+                var found = files.filter(f -> f.getFileName().toString().equals(name)).findFirst();
+                if (found.isPresent() && java.nio.file.Files.size(found.get()) > 0) {
+                    return found.get();
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + name + " under " + root + " after " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static void assertSession(String table, String peer, String mode, String role, String peerAddress) {
         Matcher m = SESSION_ROW.matcher(table);
         List<String> rows = new java.util.ArrayList<>();
