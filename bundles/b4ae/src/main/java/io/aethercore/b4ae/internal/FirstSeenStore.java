@@ -4,11 +4,8 @@ import io.aethercore.api.crypto.RawPublicKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -87,23 +84,6 @@ final class FirstSeenStore {
         for (Map.Entry<String, Instant> e : seen.entrySet()) {
             b.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, b, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // not a POSIX file system: its default permissions stay
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write B4AE first-seen times " + file + ": " + e.getMessage()
-                    + "; check keys.storage_path and its permissions", e);
-        }
+        StateFiles.write(file, b.toString(), "B4AE first-seen times");
     }
 }
