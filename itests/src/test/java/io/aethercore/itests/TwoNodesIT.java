@@ -74,6 +74,26 @@ class TwoNodesIT {
         assertSession(n1.execute("aether:b4ae-sessions"), "node2", "B", "initiator", n2.b4aeAddress());
         String atN2 = n2.awaitOutput("aether:b4ae-sessions", o -> o.contains(" node1 "), Duration.ofSeconds(10));
         assertSession(atN2, "node1", "B", "responder", n1.b4aeAddress());
+        // DATA records on AES-256-GCM where this JVM has AES and carry-less multiply instructions (§5.6); the nodes
+        // run the same JDK on the same CPU as this test
+        String expected = productFlag("UseAES") && !"false".equals(productFlagText("UseCLMUL"))
+                ? "AES-256-GCM" : "ChaCha20-Poly1305";
+        String json = n1.execute("aether:b4ae-sessions --json");
+        assertTrue(json.contains("\"record_aead\": \"" + expected + "\""), expected + " expected in " + json);
+    }
+
+    private static boolean productFlag(String name) {
+        return "true".equals(productFlagText(name));
+    }
+
+    /** A HotSpot product flag of this JVM, or null when it has none of that name (UseCLMUL is x86 only). */
+    private static String productFlagText(String name) {
+        try {
+            return java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     @Test

@@ -28,6 +28,24 @@ class TransportAeadTest {
         nodes.close();
     }
 
+    @Test
+    void hardwareAesFollowsHotSpotsProductFlagsAndRespectsVisibleIntrinsicSwitches() {
+        // the product flags as this JVM reports them (the diagnostic ones are hidden without UnlockDiagnosticVMOptions)
+        Boolean aes = TransportAead.vmFlag("UseAES");
+        assertTrue(aes != null, "UseAES is a product flag and readable");
+        assertEquals(aes && !Boolean.FALSE.equals(TransportAead.vmFlag("UseCLMUL")), TransportAead.aesIntrinsics());
+        java.util.Map<String, Boolean> on = java.util.Map.of("UseAES", true, "UseCLMUL", true);
+        assertTrue(TransportAead.decide(on::get), "intrinsics hidden: they follow the CPU flags");
+        assertTrue(TransportAead.decide(java.util.Map.of("UseAES", true)::get), "no UseCLMUL outside x86");
+        assertTrue(!TransportAead.decide(java.util.Map.of("UseCLMUL", true)::get), "no AES instructions");
+        assertTrue(!TransportAead.decide(java.util.Map.of("UseAES", true, "UseCLMUL", false)::get), "no CLMUL");
+        assertTrue(!TransportAead.decide(java.util.Map.of("UseAES", true, "UseAESIntrinsics", false)::get),
+                "-XX:-UseAESIntrinsics");
+        assertTrue(!TransportAead.decide(java.util.Map.of("UseAES", true, "UseGHASHIntrinsics", false)::get),
+                "-XX:-UseGHASHIntrinsics");
+        assertTrue(!TransportAead.decide(name -> null), "not HotSpot: no claim");
+    }
+
     private Nodes.Pair udpPair() throws Exception {
         UdpTransport ta = nodes.track(new UdpTransport(new InetSocketAddress("127.0.0.1", 0)));
         UdpTransport tb = nodes.track(new UdpTransport(new InetSocketAddress("127.0.0.1", 0)));
