@@ -30,10 +30,14 @@ import org.osgi.service.component.annotations.Component;
  * same key and nonce on one {@code Cipher}; callers never do that on purpose (every B4AE nonce is a fresh counter),
  * but two different {@code Aead} objects with equal keys may meet on one thread (test vectors do), so a refused
  * re-initialisation is retried once on a fresh {@code Cipher}, which applies no such history.
+ *
+ * <p>Configuration PID {@value #PID} ({@code service.ranking}, default 20), its own: it once shared the
+ * BouncyCastle PID, whose shipped {@code service.ranking = 10} then overrode this provider's 20, tied it with
+ * BouncyCastle's AES-GCM, and BouncyCastle (registered first) served AES-256-GCM in every node.
  */
 @Component(
         service = AeadService.class,
-        configurationPid = BcProviders.PID,
+        configurationPid = JdkAeads.PID,
         property = {
             "service.ranking:Integer=20",
             "aethercore.provider=jdk",
@@ -41,6 +45,9 @@ import org.osgi.service.component.annotations.Component;
             "aethercore.algorithms=AES-256-GCM"
         })
 public final class JdkAeads implements AeadService {
+
+    /** This provider's configuration PID: {@code service.ranking} only. */
+    public static final String PID = "io.aethercore.crypto.jdk";
 
     static final String PROVIDER = "jdk";
     private static final Set<AeadAlgorithm> ALGORITHMS = EnumSet.of(AeadAlgorithm.AES_256_GCM);
