@@ -203,6 +203,33 @@ public abstract class AeadContract {
     }
 
     @Test
+    void rangesSealAndOpenTheSameBytesAsWholeArrays() throws Exception {
+        for (AeadAlgorithm alg : aeadService().algorithms()) {
+            Aead aead = aeadService().newAead(alg, bytes(32, 11));
+            byte[] nonce = bytes(12, 12);
+            byte[] aad = bytes(16, 13);
+            byte[] pt = bytes(300, 14);
+            byte[] whole = aead.seal(nonce, pt, aad);
+            byte[] in = Tck.concat(bytes(7, 15), Tck.concat(pt, bytes(5, 16)));
+            byte[] out = new byte[16 + pt.length + TAG + 3];
+            String a = alg.id() + " ";
+            assertEquals(pt.length + TAG, aead.seal(nonce, in, 7, pt.length, aad, out, 16), a + "bytes written");
+            assertArrayEquals(whole, Arrays.copyOfRange(out, 16, 16 + whole.length), a + "same ciphertext and tag");
+            assertArrayEquals(new byte[16], Arrays.copyOf(out, 16), a + "nothing written before the range");
+            assertArrayEquals(pt, aead.open(nonce, out, 16, whole.length, aad), a + "open of a range");
+            expectAuthFailure(a + "range one byte short", () -> aead.open(nonce, out, 16, whole.length - 1, aad));
+            expectAuthFailure(a + "range shifted", () -> aead.open(nonce, out, 15, whole.length, aad));
+            expectAuthFailure(a + "range shorter than a tag", () -> aead.open(nonce, out, 16, TAG - 1, aad));
+            byte[] flipped = Tck.flip(out, 16 * 8 + 100);
+            expectAuthFailure(a + "tampered range", () -> aead.open(nonce, flipped, 16, whole.length, aad));
+            assertTrue(Tck.thrownBy(() -> aead.open(nonce, out, 16, out.length, aad)) instanceof IndexOutOfBoundsException,
+                    a + "a range past the array is a programming error");
+            assertTrue(Tck.thrownBy(() -> aead.seal(nonce, in, 7, pt.length, aad, new byte[pt.length + TAG - 1], 0))
+                    instanceof IndexOutOfBoundsException, a + "an output range too small is a programming error");
+        }
+    }
+
+    @Test
     void emptyPlaintextAndNullAssociatedData() throws Exception {
         for (AeadAlgorithm alg : aeadService().algorithms()) {
             Aead aead = aeadService().newAead(alg, bytes(32, 9));

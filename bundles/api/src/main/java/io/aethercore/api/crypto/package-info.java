@@ -20,7 +20,7 @@
  * unchecked {@link java.lang.IllegalArgumentException}s.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.aethercore.api.crypto;
 
 import org.osgi.annotation.bundle.Export;

@@ -93,28 +93,47 @@ public final class BcAeads implements AeadService {
         @Override
         public byte[] seal(byte[] nonce, byte[] plaintext, byte[] associatedData) {
             Objects.requireNonNull(plaintext, "plaintext");
+            byte[] out = new byte[plaintext.length + AeadAlgorithm.TAG_LENGTH];
+            seal(nonce, plaintext, 0, plaintext.length, associatedData, out, 0);
+            return out;
+        }
+
+        @Override
+        public int seal(byte[] nonce, byte[] plaintext, int offset, int length, byte[] associatedData,
+                byte[] out, int outOffset) {
+            Objects.checkFromIndexSize(offset, length, plaintext.length);
+            Objects.checkFromIndexSize(outOffset, length + AeadAlgorithm.TAG_LENGTH, out.length);
             AEADCipher c = cipher(true, nonce, associatedData);
-            byte[] out = new byte[c.getOutputSize(plaintext.length)];
-            int n = c.processBytes(plaintext, 0, plaintext.length, out, 0);
+            int n = c.processBytes(plaintext, offset, length, out, outOffset);
             try {
-                c.doFinal(out, n);
+                return n + c.doFinal(out, outOffset + n);
             } catch (InvalidCipherTextException e) {
                 throw new IllegalStateException("encryption cannot fail", e);
             }
-            return out;
         }
 
         @Override
         public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
                 throws AeadAuthenticationException {
             checkNonce(nonce); // a programming error is reported as such, whatever the input
-            if (ciphertextAndTag == null || ciphertextAndTag.length < AeadAlgorithm.TAG_LENGTH) {
+            if (ciphertextAndTag == null) {
+                throw new AeadAuthenticationException();
+            }
+            return open(nonce, ciphertextAndTag, 0, ciphertextAndTag.length, associatedData);
+        }
+
+        @Override
+        public byte[] open(byte[] nonce, byte[] input, int offset, int length, byte[] associatedData)
+                throws AeadAuthenticationException {
+            checkNonce(nonce);
+            Objects.checkFromIndexSize(offset, length, input.length);
+            if (length < AeadAlgorithm.TAG_LENGTH) {
                 throw new AeadAuthenticationException();
             }
             AEADCipher c = cipher(false, nonce, associatedData);
-            byte[] out = new byte[c.getOutputSize(ciphertextAndTag.length)];
+            byte[] out = new byte[c.getOutputSize(length)];
             try {
-                int n = c.processBytes(ciphertextAndTag, 0, ciphertextAndTag.length, out, 0);
+                int n = c.processBytes(input, offset, length, out, 0);
                 c.doFinal(out, n);
             } catch (InvalidCipherTextException | RuntimeException e) {
                 java.util.Arrays.fill(out, (byte) 0);

@@ -122,16 +122,36 @@ public final class JdkAeads implements AeadService {
             return c;
         }
 
+        /** The thread's cipher, initialised for {@code nonce}, with the associated data in. */
+        private Cipher ready(ThreadLocal<Cipher> slot, int mode, byte[] nonce, byte[] associatedData)
+                throws GeneralSecurityException {
+            Cipher c = init(slot, mode, nonce);
+            if (associatedData != null && associatedData.length > 0) {
+                c.updateAAD(associatedData);
+            }
+            return c;
+        }
+
         @Override
         public byte[] seal(byte[] nonce, byte[] plaintext, byte[] associatedData) {
             Objects.requireNonNull(plaintext, "plaintext");
             checkNonce(nonce);
             try {
-                Cipher c = init(ENCRYPT, Cipher.ENCRYPT_MODE, nonce);
-                if (associatedData != null && associatedData.length > 0) {
-                    c.updateAAD(associatedData);
-                }
-                return c.doFinal(plaintext);
+                return ready(ENCRYPT, Cipher.ENCRYPT_MODE, nonce, associatedData).doFinal(plaintext);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-256-GCM encryption failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int seal(byte[] nonce, byte[] plaintext, int offset, int length, byte[] associatedData,
+                byte[] out, int outOffset) {
+            checkNonce(nonce);
+            Objects.checkFromIndexSize(offset, length, plaintext.length);
+            Objects.checkFromIndexSize(outOffset, length + AeadAlgorithm.TAG_LENGTH, out.length);
+            try {
+                return ready(ENCRYPT, Cipher.ENCRYPT_MODE, nonce, associatedData)
+                        .doFinal(plaintext, offset, length, out, outOffset);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-256-GCM encryption failed: " + e.getMessage(), e);
             }
@@ -141,15 +161,22 @@ public final class JdkAeads implements AeadService {
         public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
                 throws AeadAuthenticationException {
             checkNonce(nonce);
-            if (ciphertextAndTag == null || ciphertextAndTag.length < AeadAlgorithm.TAG_LENGTH) {
+            if (ciphertextAndTag == null) {
+                throw new AeadAuthenticationException();
+            }
+            return open(nonce, ciphertextAndTag, 0, ciphertextAndTag.length, associatedData);
+        }
+
+        @Override
+        public byte[] open(byte[] nonce, byte[] input, int offset, int length, byte[] associatedData)
+                throws AeadAuthenticationException {
+            checkNonce(nonce);
+            Objects.checkFromIndexSize(offset, length, input.length);
+            if (length < AeadAlgorithm.TAG_LENGTH) {
                 throw new AeadAuthenticationException();
             }
             try {
-                Cipher c = init(DECRYPT, Cipher.DECRYPT_MODE, nonce);
-                if (associatedData != null && associatedData.length > 0) {
-                    c.updateAAD(associatedData);
-                }
-                return c.doFinal(ciphertextAndTag);
+                return ready(DECRYPT, Cipher.DECRYPT_MODE, nonce, associatedData).doFinal(input, offset, length);
             } catch (AEADBadTagException e) {
                 throw new AeadAuthenticationException();
             } catch (GeneralSecurityException | RuntimeException e) {
