@@ -55,7 +55,7 @@ public final class BcAeads implements AeadService {
         return "AeadService[" + provider() + "]";
     }
 
-    private static final class BcAead implements Aead {
+    private static final class BcAead extends RangeAead {
         private final AeadAlgorithm algorithm;
         private final KeyParameter key;
 
@@ -75,7 +75,8 @@ public final class BcAeads implements AeadService {
             java.util.Arrays.fill(key.getKey(), (byte) 0);
         }
 
-        private void checkNonce(byte[] nonce) {
+        @Override
+        void checkNonce(byte[] nonce) {
             if (nonce == null || nonce.length != AeadAlgorithm.NONCE_LENGTH) {
                 throw new IllegalArgumentException(algorithm.id() + " needs a " + AeadAlgorithm.NONCE_LENGTH + "-byte nonce");
             }
@@ -91,14 +92,6 @@ public final class BcAeads implements AeadService {
         }
 
         @Override
-        public byte[] seal(byte[] nonce, byte[] plaintext, byte[] associatedData) {
-            Objects.requireNonNull(plaintext, "plaintext");
-            byte[] out = new byte[plaintext.length + AeadAlgorithm.TAG_LENGTH];
-            seal(nonce, plaintext, 0, plaintext.length, associatedData, out, 0);
-            return out;
-        }
-
-        @Override
         public int seal(byte[] nonce, byte[] plaintext, int offset, int length, byte[] associatedData,
                 byte[] out, int outOffset) {
             Objects.checkFromIndexSize(offset, length, plaintext.length);
@@ -110,16 +103,6 @@ public final class BcAeads implements AeadService {
             } catch (InvalidCipherTextException e) {
                 throw new IllegalStateException("encryption cannot fail", e);
             }
-        }
-
-        @Override
-        public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
-                throws AeadAuthenticationException {
-            checkNonce(nonce); // a programming error is reported as such, whatever the input
-            if (ciphertextAndTag == null) {
-                throw new AeadAuthenticationException();
-            }
-            return open(nonce, ciphertextAndTag, 0, ciphertextAndTag.length, associatedData);
         }
 
         @Override

@@ -90,7 +90,7 @@ public final class JdkAeads implements AeadService {
         }
     }
 
-    private static final class JdkAead implements Aead {
+    private static final class JdkAead extends RangeAead {
         private final SecretKeySpec key;
 
         JdkAead(SecretKeySpec key) {
@@ -102,7 +102,8 @@ public final class JdkAeads implements AeadService {
             return AeadAlgorithm.AES_256_GCM;
         }
 
-        private static void checkNonce(byte[] nonce) {
+        @Override
+        void checkNonce(byte[] nonce) {
             if (nonce == null || nonce.length != AeadAlgorithm.NONCE_LENGTH) {
                 throw new IllegalArgumentException("AES-256-GCM needs a " + AeadAlgorithm.NONCE_LENGTH + "-byte nonce");
             }
@@ -133,17 +134,6 @@ public final class JdkAeads implements AeadService {
         }
 
         @Override
-        public byte[] seal(byte[] nonce, byte[] plaintext, byte[] associatedData) {
-            Objects.requireNonNull(plaintext, "plaintext");
-            checkNonce(nonce);
-            try {
-                return ready(ENCRYPT, Cipher.ENCRYPT_MODE, nonce, associatedData).doFinal(plaintext);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-256-GCM encryption failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
         public int seal(byte[] nonce, byte[] plaintext, int offset, int length, byte[] associatedData,
                 byte[] out, int outOffset) {
             checkNonce(nonce);
@@ -155,16 +145,6 @@ public final class JdkAeads implements AeadService {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-256-GCM encryption failed: " + e.getMessage(), e);
             }
-        }
-
-        @Override
-        public byte[] open(byte[] nonce, byte[] ciphertextAndTag, byte[] associatedData)
-                throws AeadAuthenticationException {
-            checkNonce(nonce);
-            if (ciphertextAndTag == null) {
-                throw new AeadAuthenticationException();
-            }
-            return open(nonce, ciphertextAndTag, 0, ciphertextAndTag.length, associatedData);
         }
 
         @Override
