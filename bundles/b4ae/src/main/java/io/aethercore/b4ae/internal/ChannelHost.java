@@ -13,7 +13,6 @@ import io.aethercore.api.crypto.KeyAlgorithm;
 import io.aethercore.api.crypto.SignatureService;
 import io.aethercore.api.custody.KeyCustody;
 import io.aethercore.b4ae.internal.config.B4aeSettings;
-import io.aethercore.support.service.RankedServices;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -40,12 +39,7 @@ final class ChannelHost {
     private final BundleContext context;
     private volatile B4aeSettings settings;
     private final PinnedTrustStore trust;
-    private final RankedServices<HashService> hashes = new RankedServices<>("BLAKE3 hash provider");
-    private final RankedServices<KdfService> kdfs = new RankedServices<>("HKDF provider");
-    private final RankedServices<AeadService> aeads = new RankedServices<>("AEAD provider");
-    private final RankedServices<KeyAgreementService> dhs = new RankedServices<>("X25519 provider");
-    private final RankedServices<KemService> kems = new RankedServices<>("ML-KEM-1024 provider");
-    private final RankedServices<SignatureService> sigs = new RankedServices<>("ML-DSA-87 verifier");
+    private final CryptoProviders crypto = new CryptoProviders();
     private final Map<KeyCustody, Map<String, Object>> custodies = new ConcurrentHashMap<>();
     private final Map<DatagramTransport, Map<String, Object>> transports = new ConcurrentHashMap<>();
     private final List<ProtocolObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -251,88 +245,69 @@ final class ChannelHost {
 
     // ---------------------------------------------------------------- crypto providers (all DYNAMIC, GREEDY)
 
+    CryptoProviders crypto() {
+        return crypto;
+    }
+
+
     void bindHash(HashService s, Map<String, Object> p) {
-        hashes.bind(s, p);
+        crypto.hashes().bind(s, p);
         cryptoChanged();
     }
 
     void unbindHash(HashService s) {
-        hashes.unbind(s);
+        crypto.hashes().unbind(s);
         cryptoChanged();
     }
 
-    RankedServices<HashService> hashes() {
-        return hashes;
-    }
-
     void bindKdf(KdfService s, Map<String, Object> p) {
-        kdfs.bind(s, p);
+        crypto.kdfs().bind(s, p);
         cryptoChanged();
     }
 
     void unbindKdf(KdfService s) {
-        kdfs.unbind(s);
+        crypto.kdfs().unbind(s);
         cryptoChanged();
     }
 
-    RankedServices<KdfService> kdfs() {
-        return kdfs;
-    }
-
     void bindAead(AeadService s, Map<String, Object> p) {
-        aeads.bind(s, p);
+        crypto.aeads().bind(s, p);
         cryptoChanged();
     }
 
     void unbindAead(AeadService s) {
-        aeads.unbind(s);
+        crypto.aeads().unbind(s);
         cryptoChanged();
     }
 
-    RankedServices<AeadService> aeads() {
-        return aeads;
-    }
-
     void bindDh(KeyAgreementService s, Map<String, Object> p) {
-        dhs.bind(s, p);
+        crypto.dhs().bind(s, p);
         cryptoChanged();
     }
 
     void unbindDh(KeyAgreementService s) {
-        dhs.unbind(s);
+        crypto.dhs().unbind(s);
         cryptoChanged();
     }
 
-    RankedServices<KeyAgreementService> dhs() {
-        return dhs;
-    }
-
     void bindKem(KemService s, Map<String, Object> p) {
-        kems.bind(s, p);
+        crypto.kems().bind(s, p);
         cryptoChanged();
     }
 
     void unbindKem(KemService s) {
-        kems.unbind(s);
+        crypto.kems().unbind(s);
         cryptoChanged();
     }
 
-    RankedServices<KemService> kems() {
-        return kems;
-    }
-
     void bindSig(SignatureService s, Map<String, Object> p) {
-        sigs.bind(s, p);
+        crypto.sigs().bind(s, p);
         cryptoChanged();
     }
 
     void unbindSig(SignatureService s) {
-        sigs.unbind(s);
+        crypto.sigs().unbind(s);
         cryptoChanged();
-    }
-
-    RankedServices<SignatureService> sigs() {
-        return sigs;
     }
 
     // ---------------------------------------------------------------- bindings
@@ -435,31 +410,10 @@ final class ChannelHost {
             tryStart();
             return;
         }
-        Suite s = suite();
+        Suite s = crypto.suite();
         if (s != null) {
             engine.setSuite(s);
         }
-    }
-
-    private Suite suite() {
-        HashService h = hashes.bestFor("BLAKE3");
-        KdfService k = kdfs.bestFor("HKDF-SHA256");
-        AeadService a = aeads.bestFor("ChaCha20-Poly1305");
-        KeyAgreementService d = dhs.bestFor("X25519");
-        if (h == null || k == null || a == null || d == null) {
-            return null;
-        }
-        return new Suite(h, k, a, d, kems.bestFor("ML-KEM-1024"), sigs.bestFor("ML-DSA-87"), transportAesGcm());
-    }
-
-    /**
-     * The AES-256-GCM provider for DATA records, or null to offer ChaCha20-Poly1305 only (§5.6). {@code auto}: only a
-     * provider that runs on the CPU's AES instructions (the JDK's, with HotSpot's AES intrinsics on); elsewhere
-     * ChaCha20-Poly1305 in software is the faster of the two.
-     */
-    private AeadService transportAesGcm() {
-        AeadService aes = aeads.bestFor("AES-256-GCM");
-        return aes != null && TransportAead.hardwareAes(aes) ? aes : null;
     }
 
     private KeyCustody custodyFor(KeyAlgorithm alg, String wantedName) {
@@ -475,7 +429,7 @@ final class ChannelHost {
             return;
         }
         B4aeSettings cfg = settings;
-        Suite s = suite();
+        Suite s = crypto.suite();
         if (s == null) {
             LOG.info("B4AE '{}' waits for crypto providers (BLAKE3, HKDF-SHA256, ChaCha20-Poly1305, X25519):"
                     + " feature:install aethercore-crypto", cfg.name());

@@ -59,12 +59,12 @@ class ChannelHostTest {
     }
 
     static void bindCrypto(ChannelHost h) {
-        h.hashes().bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
-        h.kdfs().bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
-        h.aeads().bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
-        h.dhs().bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
-        h.kems().bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
-        h.sigs().bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
+        h.crypto().hashes().bind(new BcHashing(), Map.of("aethercore.algorithms", new String[] {"BLAKE3", "SHA-256"}));
+        h.crypto().kdfs().bind(new BcKdf(), Map.of("aethercore.algorithms", new String[] {"HKDF-SHA256"}));
+        h.crypto().aeads().bind(new BcAeads(), Map.of("aethercore.algorithms", new String[] {"ChaCha20-Poly1305"}));
+        h.crypto().dhs().bind(new BcKeyAgreement(), Map.of("aethercore.algorithms", new String[] {"X25519"}));
+        h.crypto().kems().bind(new BcKem(), Map.of("aethercore.algorithms", new String[] {"ML-KEM-1024"}));
+        h.crypto().sigs().bind(new BcSignatures(), Map.of("aethercore.algorithms", new String[] {"ML-DSA-87"}));
         h.cryptoChanged();
     }
 
