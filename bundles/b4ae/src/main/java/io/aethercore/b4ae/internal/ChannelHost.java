@@ -251,12 +251,12 @@ final class ChannelHost {
 
 
     void bindHash(HashService s, Map<String, Object> p) {
-        crypto.hashes().bind(s, p);
+        crypto.bindHash(s, p);
         cryptoChanged();
     }
 
     void unbindHash(HashService s) {
-        crypto.hashes().unbind(s);
+        crypto.unbindHash(s);
         cryptoChanged();
     }
 
